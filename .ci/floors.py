@@ -1,0 +1,43 @@
+"""Fail CI when a quality figure we have reached falls below its floor.
+
+Each floor runs a scorer from shared/tools and reads the figures of its last line.
+Raise a floor when a figure improves; never lower one to make CI pass.
+"""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+VENV_BIN = Path(__file__).resolve().parents[1] / ".venv" / "bin"
+
+# (name, scorer arguments, {figure: minimum})
+FLOORS = [
+    (
+        "sample article quotes",
+        ["quote_score.py", "--cmd", f"{VENV_BIN}/factcheck extract --json", "--gold", "{shared}/corpus/gold", "--articles", "{shared}/corpus"],
+        {"P": 1.0, "R": 1.0, "speaker": 1.0},
+    ),
+]
+
+
+def figures(line: str) -> dict[str, float]:
+    return {k: float(v) for k, v in re.findall(r"([A-Za-z@0-9]+)=([0-9.]+)", line)}
+
+
+def main(shared: str) -> int:
+    failed = 0
+    for name, args, minimums in FLOORS:
+        argv = [sys.executable, f"{shared}/tools/{args[0]}"] + [a.format(shared=shared) for a in args[1:]]
+        out = subprocess.run(argv, capture_output=True, text=True)
+        last = (out.stdout.strip().splitlines() or [""])[-1]
+        got = figures(last)
+        low = {k: m for k, m in minimums.items() if got.get(k, -1.0) < m}
+        print(f"{'FAIL' if low else 'ok  '} {name}: {last}")
+        if low:
+            print(f"     below the floor: {low}; scorer stderr: {out.stderr.strip()[-300:]}")
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

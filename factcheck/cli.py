@@ -1,0 +1,277 @@
+"""The `factcheck` command (its surface is fixed by CONTRACT.md; the work is in services)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+import traceback
+
+import click
+
+from .errors import InputError
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"factcheck: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(command):
+    """Bad input becomes one line on stderr and a non-zero exit, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InputError as exc:
+            fail(str(exc))
+        except (KeyboardInterrupt, BrokenPipeError):
+            sys.exit(130)
+        except Exception as exc:  # the reason in one line; the traceback only when asked for
+            if os.environ.get("FACTCHECK_DEBUG"):
+                traceback.print_exc()
+            fail(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}", code=2)
+
+    return wrapper
+
+
+def iso_date(_ctx, _param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def engine():
+    from .store.db import get_engine
+
+    return get_engine()
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="factcheck")
+def main():
+    """Find quotes, speakers and claims in news articles and check them against known statements."""
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON.")
+@click.option("--allow-private", is_flag=True, help="Allow URLs on private or loopback addresses.")
+@click.argument("source")
+@reports_errors
+def extract(as_json: bool, allow_private: bool, source: str):
+    """Read one article (file, URL or - for stdin) and print its quotes and claims."""
+    from .pipeline.extract import extract as run_extract
+    from .pipeline.reading import read_source
+
+    result = run_extract(read_source(source, allow_private=allow_private))
+    if as_json:
+        print_json(result.to_json())
+        return
+    article = result.article
+    click.echo(f"{article.title or '(untitled)'} — {', '.join(article.authors) or 'no byline'}, {article.published or 'no date'}")
+    for q in result.quotes:
+        who = q.speaker or (q.speaker_mention.text if q.speaker_mention else "unknown")
+        click.echo(f"  “{q.text}” — {who} ({q.speaker_kind}{', partial' if q.partial else ''})")
+    for c in result.claims:
+        click.echo(f"  claim {c.score:.2f} [{', '.join(c.kinds)}]: {c.text}")
+
+
+@main.group()
+def statements():
+    """Known statements: transcripts, official statements, verified quotes."""
+
+
+@statements.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--speaker-date", callback=iso_date, help="Date of a transcript's turns (YYYY-MM-DD).")
+@click.option("--source-url", help="Where a transcript was published.")
+@reports_errors
+def statements_import(file: str, speaker_date, source_url):
+    """Import FILE (.jsonl, .csv or a `NAME: words` transcript)."""
+    from .services.statements import import_statements
+
+    with _progress("importing statements") as advance:
+        report = import_statements(engine(), file, speaker_date=speaker_date, source_url=source_url, on_progress=advance)
+    for line, reason in report.rejected:
+        click.echo(f"{file}:{line}: rejected: {reason}")
+    click.echo(report.summary())
+
+
+class _progress:
+    """A progress bar on a terminal; silence when output goes to a file or a pipe."""
+
+    def __init__(self, label: str, length: int | None = None):
+        self.bar = click.progressbar(length=length, label=label, file=sys.stderr) if sys.stderr.isatty() else None
+
+    def __enter__(self):
+        if self.bar is None:
+            return lambda n=1: None
+        self.bar.__enter__()
+        return self.bar.update
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--speaker")
+@click.option("--date", callback=iso_date)
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--mode", type=click.Choice(["quote", "claim"]), default="quote", show_default=True)
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="A JSONL file of {text, speaker, date, id}.")
+@click.option("--window-days", type=click.IntRange(0), default=30, show_default=True)
+@click.argument("text", required=False)
+@reports_errors
+def match(as_json, speaker, date, limit, mode, batch, window_days, text):
+    """Match TEXT (a quote, or a claim with --mode claim) against the known statements."""
+    from .services.matching import match_text
+    from .services.statements import parse_date
+    from .store.db import session_scope
+
+    if bool(batch) == bool(text):
+        raise InputError("give either TEXT or --batch FILE")
+    with session_scope(engine()) as session:
+        if not batch:
+            if not text.strip():
+                raise InputError("the text to match is empty")
+            result = match_text(session, text, speaker=speaker, date=date, mode=mode, limit=limit, window_days=window_days)
+            if as_json:
+                print_json(result.to_json())
+            else:
+                _print_match(result)
+            return
+        for number, item in _jsonl_rows(batch):
+            try:
+                when = parse_date(item.get("date"))
+            except ValueError as exc:
+                raise InputError(f"{batch}:{number}: {exc}") from None
+            result = match_text(
+                session, str(item.get("text") or ""), speaker=item.get("speaker"), date=when,
+                mode=mode, limit=limit, window_days=window_days,
+            )
+            print_json(result.to_json(id=item.get("id")))
+
+
+def _jsonl_rows(path: str):
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+            if not isinstance(item, dict) or not str(item.get("text") or "").strip():
+                raise InputError(f"{path}:{number}: no 'text'")
+            yield number, item
+
+
+def _print_match(result) -> None:
+    click.echo(result.label)
+    for m in result.matches:
+        s = m.statement
+        flags = f" [{', '.join(m.flags)}]" if m.flags else ""
+        click.echo(f"  {m.score:5.1f} {m.label}{flags} — {s.speaker}, {s.date or 'undated'} ({s.ref or s.id}): {s.text[:100]}")
+        for reason in m.reasons:
+            click.echo(f"        {reason}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object a line (the only output).")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False), required=True)
+@reports_errors
+def checkworthy(as_json, batch):
+    """Score sentences for check-worthiness, one JSON object a line, in input order."""
+    from .pipeline.claims import score_batch
+
+    for row in score_batch(item for _n, item in _jsonl_rows(batch)):
+        print_json(row)
+
+
+@main.group()
+def users():
+    """Accounts."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "editor", "checker"]), required=True)
+@reports_errors
+def users_create(username, role):
+    """Create an account; the password comes from stdin, or a prompt on a terminal."""
+    from .services.users import create_user
+    from .store.db import session_scope
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with session_scope(engine()) as session:
+        create_user(session, username, password, role)
+    click.echo(f"created {role} {username}")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--allow-private", is_flag=True, help="Allow URLs on private or loopback addresses.")
+@reports_errors
+def ingest(sources, allow_private):
+    """Store articles (files, folders, URLs, feeds), extract and match them."""
+    from .services.articles import ingest_sources
+
+    def show(result):
+        if result.error:
+            click.echo(f"factcheck: {result.error}", err=True)
+        elif not result.created:
+            click.echo(f"already stored: {result.source} (article {result.article_id})")
+        else:
+            click.echo(f"stored: {result.source} (article {result.article_id}): {result.quotes} quotes, "
+                       f"{result.flagged} flagged, {result.claims} claims")
+
+    results = ingest_sources(engine(), list(sources), allow_private=allow_private, on_result=show)
+    new = sum(r.created for r in results)
+    failed = sum(bool(r.error) for r in results)
+    click.echo(f"{len(results)} articles: {new} new, {len(results) - new - failed} already stored, {failed} failed; "
+               f"{sum(r.quotes for r in results)} quotes, {sum(r.claims for r in results)} claims")
+    if failed and failed == len(results):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+@reports_errors
+def serve(host, port):
+    """Run the web application."""
+    from . import create_app
+
+    create_app().run(host=host, port=port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Load the sample data and stop.")
+@reports_errors
+def demo(host, port, no_serve):
+    """Load the sample data (fictional) and serve it."""
+    from .services.demo import load_demo
+
+    summary = load_demo(engine())
+    click.echo(summary)
+    if not no_serve:
+        from . import create_app
+
+        click.echo(f"demo users: admin / editor / checker, password 'demo-password' — http://{host}:{port}/")
+        create_app().run(host=host, port=port)

@@ -1,0 +1,161 @@
+"""Ingesting articles: read, extract, store, match, in one transaction per article."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import urlparse
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from ..errors import InputError
+from ..pipeline import records
+from ..pipeline.extract import extract
+from ..pipeline.feeds import feed_entry_urls, is_feed
+from ..pipeline.fetching import fetch_url
+from ..pipeline.reading import read_bytes, read_source
+from ..store.db import session_scope
+from ..store.models import Article, Claim, Outlet, Quote
+from .matching import store_claim_matches, store_quote_matches
+from .people import person_for
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+@dataclass
+class IngestResult:
+    source: str
+    article_id: int | None = None
+    title: str | None = None
+    created: bool = False
+    quotes: int = 0
+    claims: int = 0
+    flagged: int = 0
+    error: str | None = None
+
+
+def content_hash(text: str) -> str:
+    """The same article text, however it was spaced, hashes the same."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def ingest_article(session: Session, article: records.Article, source: str | None = None) -> IngestResult:
+    """Store one read article with its quotes, claims and matches (once, by content)."""
+    if not article.text.strip():
+        raise InputError(f"{source or 'article'}: no article text to ingest")
+    digest = content_hash(article.text)
+    existing = session.exec(select(Article).where(Article.content_hash == digest)).first()
+    if existing:
+        return IngestResult(source or "", existing.id, existing.title, created=False)
+
+    found = extract(article)
+    row = Article(
+        outlet_id=_outlet_id(session, article),
+        url=article.url, title=article.title, authors=list(article.authors),
+        published=article.published, text=article.text, content_hash=digest, source=source,
+    )
+    session.add(row)
+    session.flush()
+    result = IngestResult(source or "", row.id, row.title, created=True)
+    for q in found.quotes:
+        quote = _quote_row(session, row.id, q)
+        session.add(quote)
+        session.flush()
+        store_quote_matches(session, quote, article.published)
+        result.quotes += 1
+        result.flagged += quote.label in ("altered", "none") or bool(quote.flags)
+    for c in found.claims:
+        claim = Claim(article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds))
+        session.add(claim)
+        session.flush()
+        store_claim_matches(session, claim)
+        result.claims += 1
+    return result
+
+
+def _quote_row(session: Session, article_id: int, q: records.Quote) -> Quote:
+    person = person_for(session, q.speaker, q.speaker_kind) if q.speaker else None
+    mention = q.speaker_mention
+    return Quote(
+        article_id=article_id, start=q.start, end=q.end, text=q.text,
+        person_id=person.id if person else None, speaker_name=q.speaker, speaker_kind=q.speaker_kind,
+        mention_text=mention.text if mention else None,
+        mention_start=mention.start if mention else None,
+        mention_end=mention.end if mention else None,
+        cue=q.cue, confidence=q.confidence, partial=q.partial,
+    )
+
+
+def _outlet_id(session: Session, article: records.Article) -> int | None:
+    domain = urlparse(article.url).hostname if article.url else None
+    name = article.outlet or (re.sub(r"^www\.", "", domain) if domain else None)
+    if not name:
+        return None
+    outlet = session.exec(select(Outlet).where(Outlet.name == name)).first()
+    if not outlet:
+        outlet = Outlet(name=name, domain=domain)
+        session.add(outlet)
+        session.flush()
+    return outlet.id
+
+
+def expand_sources(sources: list[str]) -> Iterator[str]:
+    """Files, the article files inside folders (sorted), and URLs, in the order given."""
+    for source in sources:
+        path = Path(source)
+        if not source.startswith(("http://", "https://")) and path.is_dir():
+            yield from (str(p) for p in sorted(path.rglob("*")) if p.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            yield source
+
+
+def ingest_sources(
+    engine: Engine,
+    sources: list[str],
+    *,
+    allow_private: bool = False,
+    on_result: Callable[[IngestResult], None] | None = None,
+) -> list[IngestResult]:
+    """Ingest every article the sources name; one bad source does not stop the rest.
+
+    A feed URL stands for the articles it links to.
+    """
+    results = []
+    for source in expand_sources(sources):
+        for item, article in _read_all(source, allow_private):
+            if isinstance(article, InputError):
+                result = IngestResult(item, error=str(article))
+            else:
+                try:
+                    with session_scope(engine) as session:
+                        result = ingest_article(session, article, item)
+                except InputError as exc:
+                    result = IngestResult(item, error=str(exc))
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results
+
+
+def _read_all(source: str, allow_private: bool) -> Iterator[tuple[str, records.Article | InputError]]:
+    """(source, article or its error) for a file or page, or for each article a feed links to."""
+    try:
+        if not source.startswith(("http://", "https://")):
+            yield source, read_source(source)
+            return
+        page = fetch_url(source, allow_private=allow_private)
+        if not is_feed(page.body, page.content_type):
+            yield source, read_bytes(page.body, name=source, content_type=page.content_type, url=page.url)
+            return
+        entries = feed_entry_urls(page.body)
+    except InputError as exc:
+        yield source, exc
+        return
+    for url in entries:
+        try:
+            yield url, read_source(url, allow_private=allow_private)
+        except InputError as exc:
+            yield url, exc

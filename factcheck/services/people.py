@@ -1,0 +1,77 @@
+"""People and organisations, each one row with any number of aliases."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+from sqlmodel import Session, select
+
+from ..store.models import Person, PersonAlias
+
+# Titles that do not change who a name refers to ("Mrs. Trump" is "Trump").
+TITLES = frozenset(
+    "mr mrs ms miss dr prof professor sir dame mayor president senator sen rep representative"
+    " governor gov minister first lady chief judge general gen rev the former secretary".split()
+)
+
+
+def name_key(name: str) -> str:
+    """A name folded for lookup: accents, case, punctuation and titles dropped."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = re.findall(r"[a-z0-9]+", folded)
+    kept = [w for w in words if w not in TITLES]
+    return " ".join(kept or words)
+
+
+def find_person(session: Session, name: str) -> Person | None:
+    key = name_key(name)
+    if not key:
+        return None
+    alias = session.exec(select(PersonAlias).where(PersonAlias.key == key)).first()
+    return session.get(Person, alias.person_id) if alias else None
+
+
+def person_for(session: Session, name: str, kind: str = "person") -> Person | None:
+    """The person (or organisation) called `name`, created with that alias if new."""
+    person = find_person(session, name)
+    if person or not name_key(name):
+        return person
+    person = Person(name=name.strip(), kind=kind if kind == "organization" else "person")
+    session.add(person)
+    session.flush()
+    session.add(PersonAlias(person_id=person.id, alias=name.strip(), key=name_key(name)))
+    session.flush()
+    return person
+
+
+def add_alias(session: Session, person: Person, alias: str) -> None:
+    """Record another name for `person`; a name that already belongs to someone is left alone."""
+    key = name_key(alias)
+    if key and not session.exec(select(PersonAlias).where(PersonAlias.key == key)).first():
+        session.add(PersonAlias(person_id=person.id, alias=alias.strip(), key=key))
+        session.flush()
+
+
+def same_person_test(session: Session) -> Callable[[str, str], bool]:
+    """A `same_speaker(a, b)` for the matcher that respects stored aliases."""
+    cache: dict[str, object] = {}
+
+    def identity(name: str) -> object:
+        key = name_key(name)
+        if key not in cache:
+            person = find_person(session, name)
+            cache[key] = ("person", person.id) if person else ("name", key)
+        return cache[key]
+
+    def same_speaker(a: str, b: str) -> bool:
+        ka, kb = name_key(a), name_key(b)
+        if not ka or not kb:
+            return False
+        if ka == kb or identity(a) == identity(b):
+            return True
+        # "Brandt" and "Teodor Brandt": one name's words contained in the other's.
+        wa, wb = set(ka.split()), set(kb.split())
+        return wa <= wb or wb <= wa
+
+    return same_speaker

@@ -1,0 +1,259 @@
+"""Importing known statements: JSONL, CSV and speaker-labelled transcripts.
+
+Every record is read and checked before anything is written, and the whole import is
+one transaction: a file that cannot be read leaves the database as it was, while single
+bad records are rejected with their line number and the rest go in.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from ..errors import InputError
+from ..pipeline.matching import normalize
+from ..pipeline.sentences import split_sentences
+from ..store.db import session_scope
+from ..store.models import Statement
+from .audit import record
+from .people import name_key, person_for
+
+MAX_FILE_BYTES = 2_000_000_000
+BATCH = 2000
+# A transcript turn longer than this is also split into sentences (each keeps its turn as context).
+LONG_TURN = 400
+TURN = re.compile(r"^\s*([A-Z][\w.'’ -]{0,60}?)\s*:\s+(\S.*)$")
+FIELDS = ("text", "speaker", "date", "source_url", "source_title", "context", "rating", "id")
+
+
+@dataclass
+class StatementInput:
+    """One record as read from a file, before it is stored."""
+
+    line: int
+    text: str
+    speaker: str
+    date: dt.date | None = None
+    source_url: str | None = None
+    source_title: str | None = None
+    context: str | None = None
+    rating: str | None = None
+    ref: str | None = None
+    origin: str = "import"
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, rejected {len(self.rejected)}"
+
+
+def parse_date(value: object) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValueError(f"date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def record_from_mapping(line: int, data: object) -> StatementInput:
+    """Check one JSONL object or CSV row; ValueError says what is wrong with it."""
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    text = str(data.get("text") or "").strip()
+    speaker = str(data.get("speaker") or "").strip()
+    if not text:
+        raise ValueError("no 'text'")
+    if not speaker:
+        raise ValueError("no 'speaker'")
+
+    def optional(name: str) -> str | None:
+        value = data.get(name)
+        return str(value).strip() or None if value not in (None, "") else None
+
+    return StatementInput(
+        line=line, text=text, speaker=speaker, date=parse_date(data.get("date")),
+        source_url=optional("source_url"), source_title=optional("source_title"),
+        context=optional("context"), rating=optional("rating"), ref=optional("id"),
+    )
+
+
+def _jsonl(text: str) -> Iterator[StatementInput | tuple[int, str]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield record_from_mapping(number, json.loads(line))
+        except json.JSONDecodeError as exc:
+            yield number, f"not JSON ({exc.msg})"
+        except ValueError as exc:
+            yield number, str(exc)
+
+
+def _csv(text: str, name: str) -> Iterator[StatementInput | tuple[int, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"text", "speaker"} - set(reader.fieldnames or ())
+    if missing:
+        raise InputError(f"{name}: the header row lacks {', '.join(sorted(missing))}")
+    for row in reader:
+        try:
+            yield record_from_mapping(reader.line_num, row)
+        except ValueError as exc:
+            yield reader.line_num, str(exc)
+
+
+def _speaker_name(label: str) -> str:
+    label = " ".join(label.split())
+    return label.title() if label.isupper() else label
+
+
+def _transcript(text: str, name: str, date: dt.date | None, source_url: str | None) -> Iterator[StatementInput | tuple[int, str]]:
+    """`NAME: words` turns; unlabelled lines continue the turn above them."""
+    turns: list[list] = []  # [line, speaker, text]
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = TURN.match(line)
+        if m:
+            turns.append([number, _speaker_name(m.group(1)), m.group(2).strip()])
+        elif line.strip() and turns:
+            turns[-1][2] += " " + line.strip()
+        elif line.strip():
+            yield number, "text before the first 'NAME: words' turn"
+    if not turns:
+        raise InputError(f"{name}: no 'NAME: words' turns found; is this a transcript?")
+    stem = Path(name).stem
+    for index, (number, speaker, words) in enumerate(turns, start=1):
+        common = dict(line=number, speaker=speaker, date=date, source_url=source_url, source_title=stem, origin="transcript")
+        yield StatementInput(text=words, ref=f"{stem}#{index}", **common)
+        if len(words) > LONG_TURN:
+            for n, (start, end) in enumerate(split_sentences(words), start=1):
+                yield StatementInput(text=words[start:end], ref=f"{stem}#{index}.{n}", context=words, **common)
+
+
+def read_statement_file(path: str, *, speaker_date: dt.date | None = None, source_url: str | None = None) -> Iterator[StatementInput | tuple[int, str]]:
+    """Records, or (line, reason) for each rejected line, from a .jsonl, .csv or transcript file."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{path}: no such file")
+    size = file.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+    data = file.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: this looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); convert it to UTF-8 first") from None
+    suffix = file.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return _jsonl(text)
+    if suffix == ".csv":
+        return _csv(text, path)
+    if suffix in (".txt", ""):
+        return _transcript(text, path, speaker_date, source_url)
+    raise InputError(f"{path}: unknown statement file type {suffix!r} (use .jsonl, .csv or a .txt transcript)")
+
+
+def dedupe_key(text: str, speaker: str, date: dt.date | None) -> str:
+    raw = "\x1f".join((normalize(text), name_key(speaker), date.isoformat() if date else ""))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def import_statements(
+    engine: Engine,
+    path: str,
+    *,
+    speaker_date: dt.date | None = None,
+    source_url: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a statement file in one transaction; see the module docstring."""
+    report = ImportReport()
+    items = read_statement_file(path, speaker_date=speaker_date, source_url=source_url)
+    with session_scope(engine) as session:
+        batch: list[StatementInput] = []
+        for item in items:
+            if isinstance(item, tuple):
+                report.rejected.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH:
+                _store_batch(session, batch, report)
+                if on_progress:
+                    on_progress(len(batch))
+                batch = []
+        _store_batch(session, batch, report)
+        if on_progress and batch:
+            on_progress(len(batch))
+        if not (report.added or report.updated or report.unchanged):
+            raise InputError(f"{path}: no statement could be imported ({len(report.rejected)} rejected)" + _first_reject(report))
+        record(session, None, "statements.import", None, {"file": str(path), **report.__dict__})
+    return report
+
+
+def _first_reject(report: ImportReport) -> str:
+    if not report.rejected:
+        return ""
+    line, reason = report.rejected[0]
+    return f"; line {line}: {reason}"
+
+
+def _store_batch(session: Session, batch: Iterable[StatementInput], report: ImportReport) -> None:
+    batch = list(batch)
+    if not batch:
+        return
+    keys = {dedupe_key(s.text, s.speaker, s.date): s for s in batch}
+    refs = [s.ref for s in batch if s.ref]
+    by_ref = {r.ref: r for r in session.exec(select(Statement).where(col(Statement.ref).in_(refs))).all()} if refs else {}
+    by_key = {r.dedupe_key: r for r in session.exec(select(Statement).where(col(Statement.dedupe_key).in_(list(keys)))).all()}
+    people: dict[str, int | None] = {}
+    for item in batch:
+        key = dedupe_key(item.text, item.speaker, item.date)
+        row = by_ref.get(item.ref) if item.ref else None
+        if row is None and key in by_key:
+            report.unchanged += 1  # the same words, speaker and day are already known
+            continue
+        if item.speaker not in people:
+            person = person_for(session, item.speaker)
+            people[item.speaker] = person.id if person else None
+        values = dict(
+            text=item.text, speaker_name=item.speaker, person_id=people[item.speaker], date=item.date,
+            source_url=item.source_url, source_title=item.source_title, context=item.context,
+            rating=item.rating, dedupe_key=key, origin=item.origin,
+        )
+        if row is None:
+            row = Statement(ref=item.ref, **values)
+            session.add(row)
+            report.added += 1
+        elif row.dedupe_key == key and row.rating == item.rating:
+            report.unchanged += 1
+            continue
+        else:
+            if row.text != item.text:
+                record(session, None, "statement.update", row, {"ref": row.ref, "old_text": row.text, "new_text": item.text})
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_at = dt.datetime.now(dt.timezone.utc)
+            session.add(row)
+            report.updated += 1
+        by_key[key] = row
+        if item.ref:
+            by_ref[item.ref] = row
+    session.flush()

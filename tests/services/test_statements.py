@@ -1,0 +1,125 @@
+"""Importing known statements: formats, idempotence, and rejects that lose nothing."""
+import json
+
+import pytest
+from sqlmodel import Session, select
+
+from factcheck.errors import InputError
+from factcheck.services.statements import import_statements
+from factcheck.store.models import AuditEntry, Statement
+
+pytestmark = pytest.mark.db
+
+
+def write_jsonl(path, rows):
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def statements(engine):
+    with Session(engine) as session:
+        return session.exec(select(Statement).order_by(Statement.id)).all()
+
+
+def test_jsonl_import_then_reimport_is_idempotent(engine, tmp_path):
+    f = write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "S1", "text": "We will not raise fares this year.", "speaker": "Amara Osei", "date": "2025-11-02",
+         "source_url": "https://example.org/s1", "rating": "Mostly true", "extra": "ignored"},
+        {"id": "S2", "text": "The bridge reopens in March.", "speaker": "Teodor Brandt"},
+    ])
+    report = import_statements(engine, f)
+    assert (report.added, report.updated, report.unchanged, report.rejected) == (2, 0, 0, [])
+    again = import_statements(engine, f)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    rows = statements(engine)
+    assert [r.ref for r in rows] == ["S1", "S2"]
+    assert rows[0].rating == "Mostly true" and rows[0].date.isoformat() == "2025-11-02"
+
+
+def test_same_ref_with_new_text_updates_and_logs_the_change(engine, tmp_path):
+    import_statements(engine, write_jsonl(tmp_path / "a.jsonl", [{"id": "S1", "text": "Old words.", "speaker": "Lena Varga"}]))
+    report = import_statements(engine, write_jsonl(tmp_path / "b.jsonl", [{"id": "S1", "text": "New words.", "speaker": "Lena Varga"}]))
+    assert report.updated == 1
+    rows = statements(engine)
+    assert len(rows) == 1 and rows[0].text == "New words."
+    with Session(engine) as session:
+        change = session.exec(select(AuditEntry).where(AuditEntry.action == "statement.update")).one()
+    assert change.detail["old_text"] == "Old words." and change.detail["new_text"] == "New words."
+
+
+def test_identical_text_speaker_and_date_is_stored_once(engine, tmp_path):
+    row = {"text": "Same words.", "speaker": "Lena Varga", "date": "2025-01-01"}
+    report = import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [row, row, dict(row, date="2025-01-02")]))
+    assert (report.added, report.unchanged) == (2, 1)
+
+
+def test_bad_lines_are_rejected_with_their_line_number_and_the_rest_imported(engine, tmp_path):
+    f = write_jsonl(tmp_path / "s.jsonl", [
+        {"text": "Good one.", "speaker": "Lena Varga"},
+        {"speaker": "No Text"},
+        "{not json",
+        {"text": "Bad date.", "speaker": "Lena Varga", "date": "02/11/2025"},
+        {"text": "No speaker."},
+        "[1, 2]",
+    ])
+    report = import_statements(engine, f)
+    assert report.added == 1
+    assert [line for line, _ in report.rejected] == [2, 3, 4, 5, 6]
+    reasons = dict(report.rejected)
+    assert "text" in reasons[2] and "JSON" in reasons[3] and "ISO date" in reasons[4] and "speaker" in reasons[5]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"\x00\x01\x02binary\x00", "binary"),
+    ('{"text": "caf\xe9", "speaker": "X"}\n'.encode("latin-1"), "UTF-8"),
+    (b'{"speaker": "No Text"}\n', "no statement could be imported"),
+])
+def test_unreadable_files_fail_whole_and_write_nothing(engine, tmp_path, content, message):
+    f = tmp_path / "s.jsonl"
+    f.write_bytes(content)
+    with pytest.raises(InputError, match=message) as err:
+        import_statements(engine, str(f))
+    assert str(f) in str(err.value)
+    assert statements(engine) == []
+
+
+def test_csv_with_header(engine, tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text('id,text,speaker,date\nC1,"Fares, not taxes, will rise.",Amara Osei,2025-10-01\nC2,,Amara Osei,\n', encoding="utf-8")
+    report = import_statements(engine, str(f))
+    assert report.added == 1 and report.rejected == [(3, "no 'text'")]
+    assert statements(engine)[0].text == "Fares, not taxes, will rise."
+
+
+def test_csv_without_the_required_columns(engine, tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text("words,who\nhello,me\n", encoding="utf-8")
+    with pytest.raises(InputError, match="header row lacks speaker, text"):
+        import_statements(engine, str(f))
+
+
+def test_transcript_turns_and_long_turns_split_into_sentences(engine, tmp_path):
+    long_turn = " ".join(f"Sentence number {n} is about the harbour budget." for n in range(1, 12))
+    f = tmp_path / "hearing.txt"
+    f.write_text(f"TEODOR BRANDT: The bridge reopens in March.\nAMARA OSEI: {long_turn}\n"
+                 "continued on a second line.\n\nTeodor Brandt: Thank you.\n", encoding="utf-8")
+    import datetime as dt
+    report = import_statements(engine, str(f), speaker_date=dt.date(2025, 11, 2), source_url="https://example.org/t")
+    rows = statements(engine)
+    assert report.rejected == []
+    turns = [r for r in rows if r.context is None]
+    assert [(r.speaker_name, r.ref) for r in turns] == [
+        ("Teodor Brandt", "hearing#1"), ("Amara Osei", "hearing#2"), ("Teodor Brandt", "hearing#3")]
+    assert turns[1].text.endswith("continued on a second line.")
+    sentences = [r for r in rows if r.context is not None]
+    assert len(sentences) >= 11 and all(r.context == turns[1].text for r in sentences)
+    assert all(r.date.isoformat() == "2025-11-02" and r.source_url == "https://example.org/t" for r in rows)
+    assert import_statements(engine, str(f), speaker_date=dt.date(2025, 11, 2)).added == 0
+
+
+def test_text_without_turns_is_not_a_transcript(engine, tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text("just some prose\nwith no speakers\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no 'NAME: words' turns"):
+        import_statements(engine, str(f))
