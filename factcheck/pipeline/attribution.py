@@ -1,0 +1,712 @@
+"""Find, for each quotation, the cue that reports it and the words that name its speaker.
+
+`attribute(text, spans)` takes the text and its quotations (quotes.find_quotations) and
+returns one `Attribution` per quotation of kind "quote" -- the cue ("said", "according
+to") and the speaker `Mention` (a name, a description or a pronoun) -- together with
+every mention in the text, which speakers.py needs to resolve pronouns, titles and
+surnames. Nothing here decides who a mention *is*; that is speakers.py's job.
+
+How it reads a paragraph:
+
+1. Tokens. Each quotation (marks included) becomes one token, so nothing inside it can
+   be taken for the writer's own words: a name inside a quote ("A simple concept, Mr.
+   Putin, ...") is never its speaker.
+2. Tags. Every token gets a one-letter tag from the lexicons (the legend is below the
+   imports), and the tags of a paragraph form a string. Mentions are found with regular expressions over that
+   string, which keeps the rules short and the scan linear.
+3. Sentences, split at sentence-final punctuation, also when it ends a quotation.
+4. Rules, tried in order for each quotation; the first that finds a speaker wins:
+   a. right after the quote: `“…,” Roe said`, `“…,” said Roe`, `“…,” Roe, the
+      union's president, said`, `“…,” according to Roe`;
+   b. a cue in the quote's sentence, nearest first, left side before right side: the
+      speaker is the cue verb's subject (`Roe told reporters: “…”`, `as Roe stated`,
+      `she had written ...: “…”`), or the name after a source phrase (`according to
+      Roe`, `in the words of one resident`, `in her own words`);
+   c. a quote after a colon with no cue: the sentence's subject (`Roe was blunt: “…”`);
+   d. context, for a quote with no cue of its own: a cue in the sentence before,
+      else an earlier attributed quote in the paragraph, else -- for a paragraph that
+      opens with a quote and has no cue -- the last speaker of the paragraph before.
+   The parts of a quote running over several paragraphs share the best attribution
+   any part of it found.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .lexicons import entries, fields, phrases, words
+from .quotes import QuoteSpan, paragraphs
+from .records import Span
+
+# The tags, one letter a token:
+#   Q quotation            W title or name in quotation marks
+#   , comma   : colon   . sentence end (. ! ? …)   - dash   p other punctuation
+#   ' possessive 's        # number
+#   S he/she/they/it       I i/we/you            P his/her/its/their/...
+#   E the/this            D a/an/one/several/...
+#   T title word (Mrs., First Lady, President)  C other capitalised word  c name particle
+#   O capitalised organisation word (Ministry, Corp.)   o "of"
+#   N person noun   M plural person noun   G organisation noun
+#   V cue verb (v continues a cue phrase)   K skip word (auxiliary, adverb, weekday)
+#   R preposition   f other function word   a any other word
+_NAME = r"(?:[CO]*O(?:oE?[CO]+)?|C*T+C(?:c*C)*|C(?:c*C)*)"  # Ministry of Harbors, Mrs. Roe, Jane Roe
+_HEAD = r"(?:[NMG]|T(?![TCc]))"
+_DESCRIPTION = (
+    rf"(?:(?:[EDP]|{_NAME}'|[ED]?[CONG]{{0,2}}[NMG]')[aCONMG#T']{{0,4}}{_HEAD}"  # the union's president
+    rf"|a?[CONG]{{0,2}}M|[CONG]{{0,2}}[NMG])"  # officials, diplomatic sources, Kyiv resident
+)
+_OPEN_DESCRIPTION = re.compile(r"[ED][aC#]{0,2}a(?![aCNMG])")  # a local fisherman
+_MENTION = re.compile(rf"(?P<description>{_DESCRIPTION})|(?P<name>{_NAME})|(?P<pronoun>[SIP])")
+_SPLIT_NAME = re.compile(r"(C*)(T*)(.*)")
+_TITLED_NAME = re.compile(r"T+C(?:c*C)*")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+
+_PUNCT_TAGS = {",": ",", ":": ":", ".": ".", "!": ".", "?": ".", "…": ".", "...": ".",
+               "—": "-", "–": "-", "-": "-"}
+_TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}"  # initialisms: U.S., a.m.
+    r"|[^\W\d_]\w*(?:[’'](?![sS]\b)\w+|-\w+)*"  # words, with inner apostrophes and hyphens
+    r"|[’'][sS]\b"  # possessive 's
+    r"|\d+(?:[.,:/-]\d+)*"
+    r"|\.\.\.|[^\w\s]"
+)
+_QUOTE_END = re.compile(r"[.!?…][\s\"'”’»›]*$")
+
+
+@dataclass(eq=False, slots=True)
+class Mention:
+    """Words that name, describe or stand for a speaker."""
+
+    kind: str  # "name", "description" or "pronoun"
+    start: int
+    end: int
+    text: str
+    i: int = 0  # first token of the mention in its paragraph
+    j: int = 0  # last token of the mention in its paragraph
+    name: tuple[str, ...] = ()  # a name's words, titles dropped: ("Melania", "Trump")
+    titles: tuple[str, ...] = ()  # a name's title words, lower-case: ("first", "lady")
+    roles: set[str] = field(default_factory=set)  # role words given by titles and appositions
+    head: str = ""  # a description's head noun, or the pronoun; lower-case
+    definite: bool = False  # "the minister" (may point to a known person), not "a spokesperson"
+    plural: bool = False
+    organization: bool = False
+    ref: Mention | None = None  # the name a description stands in apposition to
+    in_quote: bool = False  # inside a quotation: used to learn names, never a speaker
+
+    def span(self) -> Span:
+        return Span(self.text, self.start, self.end)
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Who a quotation is attributed to, as the text puts it."""
+
+    quote: QuoteSpan
+    mention: Mention | None = None
+    cue: Span | None = None
+    confidence: float = 0.0
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+    tag: str
+    quote: QuoteSpan | None = None
+
+
+@dataclass(slots=True)
+class _Paragraph:
+    text: str  # the whole text (offsets are into it)
+    toks: list[_Token]
+    tags: str
+    sentences: list[tuple[int, int]]  # token index ranges
+    by_start: dict[int, Mention]  # mentions by first token
+    by_end: dict[int, Mention]  # mentions by last token
+    attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution)
+    closing: tuple[Mention, Span | None] | None = None  # the last speaker named in the paragraph
+
+
+def attribute(text: str, spans: list[QuoteSpan]) -> tuple[list[Attribution], list[Mention]]:
+    """Attribute every quotation of kind "quote" in `spans`; also return all mentions, in order."""
+    found: list[Attribution] = []
+    mentions: list[Mention] = []
+    spans = sorted(spans, key=lambda s: s.open)
+    k = 0
+    previous: _Paragraph | None = None
+    for pstart, pend in paragraphs(text):
+        here = []
+        while k < len(spans) and spans[k].open < pend:
+            if spans[k].open >= pstart:
+                here.append(spans[k])
+            k += 1
+        para = _read_paragraph(text, pstart, pend, here, mentions)
+        for q, tok in enumerate(para.toks):
+            if tok.tag == "Q":
+                a = _attribute_one(para, q, previous)
+                found.append(a)
+                if a.mention is not None:
+                    para.attributed.append((q, a))
+        para.closing = _closing_speaker(para)
+        previous = para
+    _share_across_chains(found)
+    known = set(mentions)  # a rule may have found a mention the scan did not (_any_description)
+    mentions += dict.fromkeys(a.mention for a in found if a.mention is not None and a.mention not in known)
+    mentions.sort(key=lambda m: m.start)
+    return found, mentions
+
+
+def _share_across_chains(found: list[Attribution]) -> None:
+    """Give every part of a quote running over paragraphs its best part's attribution."""
+    best: dict[int, Attribution] = {}
+    for a in found:
+        b = best.get(a.quote.chain)
+        if b is None or a.confidence > b.confidence:
+            best[a.quote.chain] = a
+    for a in found:
+        b = best[a.quote.chain]
+        if b is not a and b.mention is not None:
+            a.mention, a.cue, a.confidence = b.mention, b.cue, b.confidence * 0.95
+
+
+# ---------------------------------------------------------------- reading a paragraph
+
+def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
+                    mentions: list[Mention]) -> _Paragraph:
+    """Tokens, tags, sentences and mentions of one paragraph; its mentions join `mentions`."""
+    toks: list[_Token] = []
+    at = pstart
+    for s in spans:
+        _tokenize(text, at, s.open, toks)
+        toks.append(_Token(text[s.open:s.close], s.open, s.close, "Q" if s.kind == "quote" else "W", s))
+        at = s.close
+    _tokenize(text, at, pend, toks)
+    tags = _tag(toks)
+    para = _Paragraph(text, toks, tags, _sentences(toks, tags), {}, {})
+    if _is_headline(text[pstart:pend]):
+        return para  # Title Case makes every word look like a name
+    for lo, hi in para.sentences:
+        for m in _find_mentions(text, toks, tags, lo, hi):
+            para.by_start[m.i] = m
+            para.by_end[m.j] = m
+            mentions.append(m)
+    for s in spans:
+        if s.kind == "quote":
+            mentions.extend(_names_inside(text, s))
+    return para
+
+
+def _tokenize(text: str, start: int, end: int, out: list[_Token]) -> None:
+    """Append the tokens of `text[start:end]`; a listed abbreviation keeps its full stop."""
+    for m in _TOKEN.finditer(text, start, end):
+        s, e = m.span()
+        if e < end and text[e] == "." and text[s].isalpha() and (
+                text[s:e].lower() in _ABBREVIATIONS or (e - s == 1 and text[s].isupper())):
+            e += 1  # Mrs. / Corp. / J.
+        elif out and out[-1].end > s:
+            continue  # the full stop already taken by the abbreviation before it
+        out.append(_Token(text[s:e], s, e, ""))
+
+
+def _tag(toks: list[_Token]) -> str:
+    """The tag string of `toks` (see `_TAGS`), multiword titles and cue phrases included."""
+    tags = []
+    for t in toks:
+        if not t.tag:
+            t.tag = _classify(t.text)
+        tags.append(t.tag)
+    for n, tag in enumerate(tags):
+        # A capitalised person noun inside a run of capitals is part of a name: the
+        # Harbor Workers Union, Mother Superior Ana Lind.
+        if tag in "NM" and toks[n].text[0].isupper() and (
+                (n and tags[n - 1] in "CO") or (n + 1 < len(tags) and tags[n + 1] in "CO")):
+            tags[n] = "C"
+    lowers = None
+    for n, t in enumerate(toks):
+        first = t.text.lower()
+        for phrase, tag in _MULTIWORD.get(first, ()):
+            if n + len(phrase) > len(toks):
+                continue
+            if lowers is None:
+                lowers = [x.text.lower() for x in toks]
+            if tuple(lowers[n:n + len(phrase)]) != phrase:
+                continue
+            if tag == "T" and not t.text[0].isupper():
+                continue  # a lower-case "first lady" is a description, not a title
+            tags[n:n + len(phrase)] = [tag] + [tag if tag == "T" else "v"] * (len(phrase) - 1)
+            break
+    return "".join(tags)
+
+
+@lru_cache(maxsize=1 << 16)
+def _classify(w: str) -> str:
+    """The tag of one token on its own (see the legend at the top)."""
+    low = w.lower()
+    if not w[0].isalnum():
+        if low in ("’s", "'s", "’", "'"):
+            return "'"  # a lone apostrophe is possessive (students'): quotation marks are paired already
+        return _PUNCT_TAGS.get(w, "p")
+    if w[0].isdigit():
+        return "#"
+    if low in _PRONOUNS:
+        return _PRONOUNS[low]
+    if low in _DETERMINERS:
+        return "E" if _DETERMINERS[low] == "definite" else "D"
+    if w[0].isupper():
+        if low in _TITLES:
+            return "T"
+        if low in _PERSON_PLURAL:
+            return "M"
+        if low in _PERSON:
+            return "N"
+        if low in _SKIP:
+            return "K"
+        if low in _PREPOSITIONS:
+            return "R"
+        if low in _NOT_NAMES:
+            return "f"
+        return "O" if low in _ORGANISATIONS else "C"
+    if low in _CUE_VERBS:
+        return "V"
+    if low in _PERSON_PLURAL:
+        return "M"
+    if low in _PERSON:
+        return "N"
+    if low in _ORGANISATIONS:
+        return "G"
+    if low in _SKIP:
+        return "K"
+    if low == "of":
+        return "o"
+    if low in _PREPOSITIONS:
+        return "R"
+    if low in _PARTICLES:
+        return "c"
+    if low in _NOT_NAMES:
+        return "f"
+    return "a"
+
+
+def _sentences(toks: list[_Token], tags: str) -> list[tuple[int, int]]:
+    """Token index ranges of the sentences of one paragraph.
+
+    A sentence ends at . ! ? or … before a capitalised word or a quotation, at a
+    quotation whose words end so, and at an abbreviation such as "Inc." before a word
+    that usually opens a sentence.
+    """
+    out, lo, n = [], 0, len(toks)
+    for i in range(n - 1):
+        nxt = toks[i + 1]
+        opens = nxt.tag in "QW" or nxt.text[0].isupper() or nxt.text[0].isdigit()
+        tag = tags[i]
+        if tag == ".":
+            ends = opens
+        elif tag == "Q":
+            ends = opens and nxt.tag != "p" and bool(_QUOTE_END.search(toks[i].text))
+        else:
+            word = toks[i].text
+            ends = (word.endswith(".") and len(word) > 2 and nxt.text in _OPENERS
+                    and word[:-1].lower() not in _TITLE_ABBREVIATIONS)
+        if ends:
+            out.append((lo, i + 1))
+            lo = i + 1
+    if lo < n:
+        out.append((lo, n))
+    return out
+
+
+def _is_headline(par: str) -> bool:
+    """True for a Title Case line: a headline, where capitals mark no names."""
+    par = par.strip()
+    if len(par) > 300 or par[-1:] in ".”\"":
+        return False
+    long_words = _LONG_WORD.findall(par)
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
+def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -> list[Mention]:
+    """The mentions of one sentence, with titles and appositions noted on the names."""
+    found = []
+    for m in _MENTION.finditer(tags, lo, hi):
+        i, j = m.start(), m.end() - 1
+        mention = Mention(m.lastgroup, toks[i].start, toks[j].end, text[toks[i].start:toks[j].end], i, j)
+        if mention.kind == "name":
+            after_the = i > lo and tags[i - 1] == "E"
+            if after_the and j + 1 < hi and tags[j + 1] in "aNMG":
+                continue  # a modifier, not a name: the Northfield portal, the Harbor Line extension
+            _read_name(mention, toks, m.group(), tags)
+            if mention.organization and after_the:  # the Ministry of Harbors
+                mention.i -= 1
+                mention.start = toks[i - 1].start
+                mention.text = text[mention.start:mention.end]
+        elif mention.kind == "description":
+            _read_description(mention, toks, tags)
+        else:
+            mention.head = toks[i].text.lower()
+        found.append(mention)
+    _link_appositions(found, toks, tags, hi)
+    return found
+
+
+def _read_name(m: Mention, toks: list[_Token], pattern: str, tags: str) -> None:
+    """Split a name into modifiers, titles and the name proper; decide person or organisation."""
+    pre, titles, _ = _SPLIT_NAME.match(pattern).groups()
+    if not titles:
+        pre = ""  # no title: every word is the name's
+    a, b = m.i + len(pre), m.i + len(pre) + len(titles)
+    m.titles = tuple(w for t in toks[a:b] for w in t.text.lower().split())
+    m.name = tuple(t.text for t in toks[b:m.j + 1])
+    m.roles = {t.text.lower() for t in toks[m.i:b]}
+    low = {w.lower() for w in m.name}
+    m.organization = bool(low & _ORGANISATIONS) or (m.i > 0 and tags[m.i - 1] == "E") or (
+        len(m.name) == 1 and m.name[0] in _PLACES)
+
+
+def _read_description(m: Mention, toks: list[_Token], tags: str) -> None:
+    """Fill in a description's head, modifiers (as roles) and determiner."""
+    m.head = toks[m.j].text.lower()
+    m.plural = tags[m.j] == "M" or m.head in _ORG_PLURAL
+    m.organization = tags[m.j] == "G"
+    m.definite = tags[m.i] in "EP" or "'" in tags[m.i:m.j]  # the minister, his aide, the union's leader
+    m.roles = {t.text.lower() for t in toks[m.i:m.j + 1] if t.tag not in "EDP'"}
+
+
+def _link_appositions(found: list[Mention], toks: list[_Token], tags: str, hi: int) -> None:
+    """Join descriptions to the names they describe, and give those names their roles.
+
+    "union president Jane Roe", "Jane Roe, the union's president, said", "the union's
+    president, Jane Roe, said" and "Jane Roe is the union's president" all make "the
+    union's president" point to Jane Roe, so a later "the union's president said" can
+    find her.
+    """
+    for a, b in zip(found, found[1:]):
+        name, desc = (a, b) if a.kind == "name" else (b, a)
+        if name.kind != "name" or desc.kind != "description" or name.organization:
+            continue
+        adjacent = b.i == a.j + 1 and a is desc
+        comma = b.i == a.j + 2 and tags[a.j + 1] == ","
+        closes = b.j + 1 >= hi or tags[b.j + 1] in ",.V)-"
+        copula = b is desc and b.i == a.j + 2 and toks[a.j + 1].text in ("is", "was")
+        if adjacent or (comma and closes) or copula:
+            desc.ref = name
+            name.roles |= desc.roles
+
+
+def _names_inside(text: str, span: QuoteSpan) -> list[Mention]:
+    """Names with a title inside a quotation ("Mr. Putin"): they tell a person's sex."""
+    toks: list[_Token] = []
+    _tokenize(text, span.start, span.end, toks)
+    tags = _tag(toks)
+    found = []
+    for m in _TITLED_NAME.finditer(tags):
+        i, j = m.start(), m.end() - 1
+        mention = Mention("name", toks[i].start, toks[j].end, text[toks[i].start:toks[j].end], i, j, in_quote=True)
+        _read_name(mention, toks, m.group(), tags)
+        found.append(mention)
+    return found
+
+
+# ---------------------------------------------------------------- attribution rules
+
+def _attribute_one(p: _Paragraph, q: int, previous: _Paragraph | None) -> Attribution:
+    """The attribution of the quotation at token `q`, by the rules in the module docstring."""
+    quote = p.toks[q].quote
+    lo, hi = next((lo, hi) for lo, hi in p.sentences if lo <= q < hi)
+    found = (_after_quote(p, q, q + 1 == hi) or _cue_in_sentence(p, q, lo, hi) or _after_colon(p, q, lo)
+             or _from_context(p, q, lo, previous))
+    if found is None:
+        return Attribution(quote, confidence=0.2)
+    mention, cue, confidence = found
+    return Attribution(quote, mention, cue, confidence)
+
+
+def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
+    """`“…,” Roe said`, `“…,” said Roe`, `“…,” Roe, the union's president, said`, `“…,” according to Roe`.
+
+    After a quote that ends its sentence (“… done.” Roe said.) only a bare `Roe said.`
+    counts: "“… done.” The ministry has not said whether ..." is a new statement.
+    """
+    tags, n = p.tags, len(p.toks)
+    k = q + 1
+    if k < n and tags[k] in ",-":
+        k += 1
+    if k >= n:
+        return None
+    m = p.by_start.get(k)
+    if m is not None and _can_speak(m):
+        e = m.j + 1 if ends_sentence else _skip(p, _skip_apposition(p, m.j + 1))
+        bare = e + 1 >= n or tags[e + 1] in ".,"
+        if e < n and tags[e] == "V" and (bare or not ends_sentence):
+            return m, _cue_span(p, e), 0.95
+    if tags[k] == "V":
+        m = p.by_start.get(_cue_end(p, k))
+        if m is not None and _can_speak(m):
+            return m, _cue_span(p, k), 0.95
+    found = _source_phrase(p, k)
+    if found is not None:
+        return found[0], found[1], 0.95
+    if tags[k - 1] == "-" and m is not None and m.kind == "name" and (m.j + 1 == n or tags[m.j + 1] in ".,"):
+        return m, None, 0.8  # “...” — Jane Roe
+    return None
+
+
+def _cue_in_sentence(p: _Paragraph, q: int, lo: int, hi: int):
+    """A cue in the quote's sentence, nearest first, left of the quote before right of it."""
+    tags = p.tags
+    cues = [v for v in range(q - 1, lo - 1, -1) if _may_cue(p, v)]
+    cues += [v for v in range(q + 1, hi) if _may_cue(p, v)]
+    for v in cues:
+        if tags[v] != "V":
+            found = _source_phrase(p, v)
+            if found is not None:
+                return found[0], found[1], 0.9
+            continue
+        m = _subject(p, v, lo, hi)
+        if m is not None:
+            adjacent = v == q - 1 or (v < q and tags[v + 1:q] in (",", ":"))  # Roe said: “…”
+            return m, _cue_span(p, v), 0.9 if adjacent else 0.85
+    return None
+
+
+def _after_colon(p: _Paragraph, q: int, lo: int):
+    """`Roe was blunt: “…”` -- no cue, but a colon after the sentence's subject."""
+    if q == lo or p.tags[q - 1] != ":":
+        return None
+    m = p.by_start.get(_skip(p, lo))
+    if m is not None and _can_speak(m) and m.kind != "description":
+        return m, None, 0.6
+    return None
+
+
+def _from_context(p: _Paragraph, q: int, lo: int, previous: _Paragraph | None):
+    """A quote with no cue of its own: the speaker of the sentence or quote before it."""
+    n = next(k for k, s in enumerate(p.sentences) if s[0] == lo)
+    if n > 0:
+        found = _sentence_speaker(p, *p.sentences[n - 1])
+        if found is not None:
+            return found[0], found[1], 0.75
+    if p.attributed:
+        a = p.attributed[-1][1]
+        return a.mention, a.cue, 0.7
+    opens_paragraph = q == 0 or (q == 1 and p.tags[0] in "-p")
+    if opens_paragraph and previous is not None and previous.closing is not None \
+            and not any(_sentence_speaker(p, *s) for s in p.sentences):
+        return previous.closing[0], previous.closing[1], 0.65
+    return None
+
+
+def _closing_speaker(p: _Paragraph) -> tuple[Mention, Span | None] | None:
+    """The last speaker a paragraph names: of its last attributed quote or last cue."""
+    for lo, hi in reversed(p.sentences):
+        quoted = [a for q, a in p.attributed if lo <= q < hi]
+        if quoted:
+            return quoted[-1].mention, quoted[-1].cue
+        found = _sentence_speaker(p, lo, hi)
+        if found is not None:
+            return found
+    return None
+
+
+def _sentence_speaker(p: _Paragraph, lo: int, hi: int) -> tuple[Mention, Span] | None:
+    """The speaker a sentence names with a cue (its last cue first) and that cue."""
+    for v in range(hi - 1, lo - 1, -1):
+        if p.tags[v] == "V":
+            m = _subject(p, v, lo, hi)
+            if m is not None:
+                return m, _cue_span(p, v)
+        elif _may_cue(p, v):
+            found = _source_phrase(p, v)
+            if found is not None:
+                return found
+    return None
+
+
+def _may_cue(p: _Paragraph, v: int) -> bool:
+    """True when token `v` is a cue verb or may start a source phrase."""
+    return p.tags[v] == "V" or p.toks[v].text.lower() in _SOURCE_PHRASES
+
+
+def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
+    """The speaker a cue verb at `v` names: its subject, an agent after "by", or a name after it."""
+    tags, toks = p.tags, p.toks
+    end = _cue_end(p, v)
+    if end + 1 < hi and toks[end].text == "by":  # announced by the minister
+        m = p.by_start.get(end + 1)
+        return m if m is not None and _can_speak(m) else None
+    j = _skip_back(p, v - 1, lo)
+    if j >= lo and tags[j] == ",":
+        if toks[v].text.endswith("ing"):  # "..., adding": the subject of the cue before
+            before = [u for u in range(j - 1, lo - 1, -1) if tags[u] == "V"]
+            return _subject(p, before[0], lo, hi) if before else None
+        k = tags.rfind(",", lo, j)  # "Roe, who chairs the union, said"
+        if k > lo:
+            m = p.by_end.get(k - 1) or _modified_subject(p, k, lo)
+            if m is not None and _can_speak(m):
+                return m
+    m = (p.by_end.get(j) or _modified_subject(p, j, lo)) if j >= lo else None
+    if m is not None and _can_speak(m):
+        # "officials in Moscow said", "a spokesperson for the ministry said"
+        while m.i - 2 >= lo and tags[m.i - 1] in "Ro":
+            head = p.by_end.get(m.i - 2)
+            if head is None or not _can_speak(head):
+                break
+            m = head
+        return m
+    if j < lo or tags[j] in ",Q:":  # said Roe
+        m = p.by_start.get(end)
+        if m is not None and _can_speak(m):
+            return m
+    return None
+
+
+def _modified_subject(p: _Paragraph, j: int, lo: int) -> Mention | None:
+    """A subject with words after it, ending at token `j`: "a source familiar with the
+    talks", "officials at the scene", "a man who lives nearby"."""
+    for k in range(j - 1, max(lo, j - 10) - 1, -1):
+        if p.tags[k] in ",:.Q-":
+            return None
+        m = p.by_end.get(k)
+        if m is not None:
+            after = p.toks[k + 1]
+            ok = (after.tag in "Ro" or after.text in ("who", "that")
+                  or (after.tag == "a" and p.tags[k + 2] in "Ro"))
+            return m if ok else None
+    return None
+
+
+def _any_description(p: _Paragraph, e: int) -> Mention | None:
+    """A description whose head is in no lexicon, where only a speaker can stand
+    ("according to a local fisherman"): determiner, up to three words, head."""
+    m = _OPEN_DESCRIPTION.match(p.tags, e)
+    if m is None:
+        return None
+    i, j = m.start(), m.end() - 1
+    toks = p.toks
+    mention = Mention("description", toks[i].start, toks[j].end, p.text[toks[i].start:toks[j].end], i, j)
+    _read_description(mention, toks, p.tags)
+    return mention
+
+
+def _source_phrase(p: _Paragraph, k: int) -> tuple[Mention, Span] | None:
+    """A source phrase starting at token `k` ("according to Roe", "in her own words")."""
+    toks, n = p.toks, len(p.toks)
+    for before, after in _SOURCE_PHRASES.get(toks[k].text.lower(), ()):
+        e = k + len(before)
+        if e >= n or any(toks[k + x].text.lower() != w for x, w in enumerate(before)):
+            continue
+        m = p.by_start.get(e) or (None if after else _any_description(p, e))
+        if m is None or not (_can_speak(m) or (after and p.tags[m.i] == "P")):
+            continue
+        last = e - 1  # the cue is the phrase without the speaker, or all of it around a possessive
+        if after:
+            e = m.j + 2 if m.j + 1 < n and p.tags[m.j + 1] == "'" else m.j + 1
+            if e + len(after) > n or any(toks[e + x].text.lower() != w for x, w in enumerate(after)):
+                continue
+            last = e + len(after) - 1
+        return m, _span(p, toks[k].start, toks[last].end)
+    return None
+
+
+def _can_speak(m: Mention) -> bool:
+    """A name, a description, or he/she/they/it -- not I, we or you (the writer or reader)."""
+    return m.kind != "pronoun" or m.head in _SUBJECT_PRONOUNS
+
+
+def _skip(p: _Paragraph, e: int) -> int:
+    """The first token from `e` on that is not a skip word or -ly adverb."""
+    n = len(p.toks)
+    while e < n and (p.tags[e] == "K" or (p.tags[e] == "a" and p.toks[e].text.endswith("ly"))):
+        e += 1
+    return e
+
+
+def _skip_back(p: _Paragraph, j: int, lo: int) -> int:
+    """The last token up to `j` that is not a skip word, -ly adverb or "on <weekday>"."""
+    while j >= lo and (p.tags[j] == "K" or (p.tags[j] == "a" and p.toks[j].text.endswith("ly"))
+                       or (p.tags[j] == "R" and j + 1 < len(p.tags) and p.tags[j + 1] == "K")):
+        j -= 1
+    return j
+
+
+def _skip_apposition(p: _Paragraph, e: int) -> int:
+    """Past ", the union's president,", ", Per Holm," or ", 54," after a mention; else `e`."""
+    tags, n = p.tags, len(p.toks)
+    if e + 2 < n and tags[e] == ",":
+        if tags[e + 1] == "#" and tags[e + 2] == ",":
+            return e + 3
+        d = p.by_start.get(e + 1)
+        if d is not None and d.kind != "pronoun" and d.j + 1 < n and tags[d.j + 1] == ",":
+            return d.j + 2
+    return e
+
+
+def _cue_end(p: _Paragraph, v: int) -> int:
+    """One past the last token of the cue starting at `v` (a cue phrase has several)."""
+    e = v + 1
+    while e < len(p.toks) and p.tags[e] == "v":
+        e += 1
+    return e
+
+
+def _cue_span(p: _Paragraph, v: int) -> Span:
+    return _span(p, p.toks[v].start, p.toks[_cue_end(p, v) - 1].end)
+
+
+def _span(p: _Paragraph, start: int, end: int) -> Span:
+    return Span(p.text[start:end], start, end)
+
+
+# ---------------------------------------------------------------- lexicons, loaded once
+
+def _pronoun_tag(gender_role: str) -> str:
+    """S for he/she/they/it, I for the writer and reader (i, we, you), P for possessives."""
+    gender, role = gender_role.split()
+    return "P" if role == "possessive" else "I" if gender in ("first", "second") else "S"
+
+
+def _multiword() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Multiword titles (tag T) and cue phrases (tag V), by first word, longest first."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, tag in [(t, "T") for t in fields("titles") if " " in t] + [(c, "V") for c in phrases("cue_phrases")]:
+        ws = tuple(phrase.split())
+        out.setdefault(ws[0], []).append((ws, tag))
+    for found in out.values():
+        found.sort(key=lambda x: -len(x[0]))
+    return out
+
+
+def _source_phrases() -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """Source phrases by first word, as (words before the speaker, words after it)."""
+    out: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for phrase in phrases("source_phrases"):
+        before, _, after = phrase.partition("{speaker}")
+        out.setdefault(before.split()[0], []).append((tuple(before.split()), tuple(after.split())))
+    return out
+
+
+def _plurals(name: str) -> frozenset[str]:
+    """The plural forms (second word of a line) of a singular-then-plural noun list."""
+    return frozenset(line.split()[1].lower() for line in entries(name) if len(line.split()) > 1)
+
+
+_PRONOUNS = {w: _pronoun_tag(v) for w, v in fields("pronouns").items()}
+_SUBJECT_PRONOUNS = frozenset(w for w, tag in _PRONOUNS.items() if tag == "S")
+_DETERMINERS = fields("determiners")
+_TITLES = frozenset(fields("titles"))
+_MULTIWORD = _multiword()
+_SOURCE_PHRASES = _source_phrases()
+_PERSON = words("person_nouns")
+_PERSON_PLURAL = _plurals("person_nouns")
+_ORGANISATIONS = words("organisations")
+_ORG_PLURAL = _plurals("organisations")
+_PLACES = frozenset(entries("places"))
+_CUE_VERBS = words("cue_verbs")
+_SKIP = words("skip_words")
+_PREPOSITIONS = words("prepositions")
+_PARTICLES = words("particles")
+_NOT_NAMES = words("not_names")
+_TITLE_ABBREVIATIONS = words("sentences_abbreviations_title")
+_ABBREVIATIONS = _TITLE_ABBREVIATIONS | words("sentences_abbreviations")
+_OPENERS = frozenset(entries("sentences_openers"))

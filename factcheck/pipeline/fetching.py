@@ -1,0 +1,184 @@
+"""Fetch one web page safely, for reading.py (articles) and feeds.py (RSS and Atom).
+
+`fetch_url(url)` returns the page's final URL, content type and body, or raises an
+`InputError` whose one-line message names the URL and the reason.
+
+Safety, because the URL may come from a user of a shared server:
+
+* Only http and https. The host is resolved once, every address it resolves to is
+  checked, and the connection goes to a checked address (so a second DNS answer cannot
+  swap in another). Private, loopback, link-local, multicast, reserved and other
+  non-public addresses are refused unless `allow_private` (tests and local setups).
+* Redirects are followed by hand, at most `max_redirects`, each new URL checked again.
+* The body is read in chunks and refused past `max_bytes` (after decompression), and
+  the whole fetch, redirects included, must finish within `timeout` seconds.
+* Only HTML, XHTML, plain text and feed (RSS/Atom/XML) responses are accepted.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+
+from ..errors import InputError
+
+ACCEPTED_TYPES = frozenset({
+    "text/html", "application/xhtml+xml", "text/plain",
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml",
+    "application/xml", "text/xml",
+})
+_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck; newsroom quote tracker)"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 64 * 1024
+
+
+@dataclass
+class FetchedPage:
+    url: str  # the final URL, after redirects
+    content_type: str | None  # the Content-Type header as sent (with any charset)
+    body: bytes
+
+
+def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 10.0,
+              max_bytes: int = 5_000_000, max_redirects: int = 5) -> FetchedPage:
+    """GET `url`, following redirects, within the limits described in the module docstring."""
+    deadline = time.monotonic() + timeout
+    current = url
+    for _ in range(max_redirects + 1):
+        pool, response = _get(current, url, allow_private, deadline)
+        try:
+            if response.status in _REDIRECTS:
+                location = response.headers.get("Location")
+                if not location:
+                    raise InputError(f"{url}: redirect (HTTP {response.status}) without a Location")
+                current = urljoin(current, location.strip())
+                continue
+            if response.status >= 400:
+                raise InputError(f"{url}: HTTP {response.status} {response.reason or ''}".rstrip())
+            content_type = response.headers.get("Content-Type")
+            media = (content_type or "").split(";")[0].strip().lower()
+            if media and media not in ACCEPTED_TYPES:
+                raise InputError(f"{url}: unsupported content type {media!r} (expected HTML, text or a feed)")
+            body = _read_body(response, url, max_bytes, deadline)
+            return FetchedPage(url=current, content_type=content_type, body=body)
+        finally:
+            response.release_conn()
+            pool.close()
+    raise InputError(f"{url}: more than {max_redirects} redirects")
+
+
+def _get(url: str, original: str, allow_private: bool,
+         deadline: float) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+    """One GET of `url` (no redirects followed), connected to a checked address.
+
+    Returns the connection pool (for the caller to close) and the unread response.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InputError(f"{original}: only http and https URLs can be fetched")
+    host = parts.hostname
+    if not host:
+        raise InputError(f"{original}: no host in the URL")
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        raise InputError(f"{original}: bad port in the URL") from None
+    addresses = _resolve(host, port)
+    if not addresses:
+        raise InputError(f"{original}: cannot resolve host {host!r}")
+    if not allow_private:
+        for address in addresses:
+            problem = _address_problem(address)
+            if problem:
+                raise InputError(f"{original}: refusing to fetch from {host} ({address} is a {problem} address)")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    host_header = host if parts.port is None else f"{host}:{parts.port}"
+    if ":" in host and parts.port is None:
+        host_header = f"[{host}]"
+    headers = {"Host": host_header, "User-Agent": _USER_AGENT,
+               "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,application/rss+xml,"
+                         "application/atom+xml,application/xml;q=0.8",
+               "Accept-Encoding": "gzip, deflate"}
+    last_error: Exception | None = None
+    for address in addresses:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        timeout = urllib3.Timeout(connect=remaining, read=remaining)
+        if scheme == "https":
+            pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
+                                               server_hostname=host, assert_hostname=host,
+                                               cert_reqs="CERT_REQUIRED")
+        else:
+            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+        try:
+            return pool, pool.urlopen("GET", path, headers=headers, redirect=False, retries=False,
+                                      preload_content=False, decode_content=True)
+        except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: it subclasses it
+            pool.close()
+            last_error = exc
+        except urllib3.exceptions.TimeoutError:
+            pool.close()
+            raise InputError(f"{original}: timed out") from None
+        except urllib3.exceptions.SSLError as exc:
+            pool.close()
+            raise InputError(f"{original}: TLS error: {_first_line(exc)}") from None
+        except urllib3.exceptions.HTTPError as exc:
+            pool.close()
+            last_error = exc
+    if last_error is None:
+        raise InputError(f"{original}: timed out")
+    raise InputError(f"{original}: cannot connect: {_first_line(last_error).rsplit(': ', 1)[-1]}")
+
+
+def _read_body(response: urllib3.BaseHTTPResponse, url: str, max_bytes: int, deadline: float) -> bytes:
+    """The response body, refused past `max_bytes` or past the deadline."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise InputError(f"{url}: page is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
+    chunks, size = [], 0
+    try:
+        for chunk in response.stream(_CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                raise InputError(f"{url}: page is over the {max_bytes:,}-byte limit")
+            if time.monotonic() > deadline:
+                raise InputError(f"{url}: timed out")
+            chunks.append(chunk)
+    except urllib3.exceptions.TimeoutError:
+        raise InputError(f"{url}: timed out") from None
+    except urllib3.exceptions.HTTPError as exc:
+        raise InputError(f"{url}: error while reading: {_first_line(exc)}") from None
+    return b"".join(chunks)
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to, in the resolver's order, without repeats."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return []
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def _address_problem(address: str) -> str | None:
+    """Why connecting to `address` is refused ("private", "loopback", ...), or None if it is public."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    # Most specific first: Python counts link-local, reserved and the like as private too.
+    for problem in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
+        if getattr(ip, f"is_{problem}"):
+            return problem.replace("_", "-")
+    if not ip.is_global:
+        return "non-public"
+    return None
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

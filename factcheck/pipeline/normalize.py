@@ -1,0 +1,225 @@
+"""Folding text and words for comparison: the differences that do not count.
+
+Everything here is for *comparing* text, never for display: the matcher keeps the
+original words to show, and compares these folded forms.
+
+- `normalize` folds a whole text (Unicode forms, case, quotation marks, dashes, spaces).
+- `word_key` folds one word further by dropping the punctuation around it.
+- The rest is small English word knowledge the matcher uses to explain a change:
+  stop words, negations, contractions and numbers. Other languages simply get no
+  help from it (their words are all treated as content words).
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+
+_SINGLE_QUOTES = "‘’‚‛′‹›`´ʼ"
+_DOUBLE_QUOTES = "“”„‟″«»〝〞「」『』"
+_DASHES = "‐‑‒–—―⸺⸻−﹘﹣"
+# Soft hyphens and zero-width spaces are common in scraped HTML and invisible to readers.
+_INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+
+_DOUBLE_HYPHEN = re.compile(r"-{2,}")
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys(map(ord, _SINGLE_QUOTES), "'"),
+        **dict.fromkeys(map(ord, _DOUBLE_QUOTES), '"'),
+        **dict.fromkeys(map(ord, _DASHES), "-"),
+        **dict.fromkeys(map(ord, _INVISIBLE), None),
+    }
+)
+
+
+def normalize(text: str) -> str:
+    """Fold `text` for comparison only.
+
+    Unicode NFKC (full-width letters, ligatures, "…" becomes "..."), case folding,
+    curly and straight quotation marks and apostrophes made one, every dash (and "--")
+    made a hyphen, invisible soft hyphens and zero-width spaces removed, and runs of white
+    space turned into one space.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+    text = _DOUBLE_HYPHEN.sub("-", text)  # "--" is how a keyboard writes a dash
+    return " ".join(text.split())
+
+
+def is_punctuation(ch: str) -> bool:
+    """True for a Unicode punctuation character (quotes, commas, brackets, dashes...).
+
+    Symbols such as "%" or "$" are not punctuation: they change what a number says.
+    """
+    return unicodedata.category(ch).startswith("P")
+
+
+def strip_punctuation(word: str, *, left: bool = True, right: bool = True) -> str:
+    """`word` without the punctuation at its start and/or end ("'finished.'" -> "finished")."""
+    start, end = 0, len(word)
+    while left and start < end and is_punctuation(word[start]):
+        start += 1
+    while right and end > start and is_punctuation(word[end - 1]):
+        end -= 1
+    return word[start:end]
+
+
+def word_key(norm_word: str) -> str:
+    """The comparison key of an already normalized word: its punctuation stripped.
+
+    Inner punctuation stays ("don't", "20,000", "well-known"); a word that is only
+    punctuation ("-", "...") has the empty key.
+    """
+    return strip_punctuation(norm_word)
+
+
+def letters(text: str) -> str:
+    """`text` with its punctuation and spaces removed: equal letters mean only punctuation differs."""
+    return "".join(ch for ch in text if not ch.isspace() and not is_punctuation(ch))
+
+
+# Function words: they weigh little when deciding whether a quote comes from a statement
+# at all (two unrelated sentences share "the", "of" and "is"). Negations are not here:
+# they are content.
+STOPWORDS = frozenset(
+    """
+    a an the and or but if so as of at by for from in into on onto to with about over
+    under than then that this these those there here it its it's i me my we us our you
+    your he him his she her they them their who whom whose which what when where why how
+    is are was were be been being am do does did done have has had having will would
+    shall should can could may might must also just very too all any some such each
+    """.split()
+)
+
+# English first, then a few unambiguous ones from German, French, Spanish, Portuguese,
+# Italian, Russian, Arabic and Chinese (a Chinese character is a token of its own).
+NEGATIONS = frozenset(
+    """
+    not no never nobody nothing none neither nor nowhere cannot
+    nicht kein keine keinen keinem keiner nie niemals pas jamais nunca não nem non
+    не нет ни никогда لا لن لم ليس 不 没 别
+    """.split()
+)
+
+
+def is_negation(key: str) -> bool:
+    """True for a negating word ("not", "never", "don't", "cannot"...)."""
+    return key in NEGATIONS or key.endswith("n't")
+
+
+# Contractions and what they may stand for. "'s" and "'d" are ambiguous ("it's" is
+# "it is" or "it has"), so a contraction may have several expansions. "'s" is only
+# expanded after pronouns, where it cannot be a possessive.
+_IRREGULAR = {
+    "won't": [("will", "not")],
+    "can't": [("can", "not")],
+    "cannot": [("can", "not")],
+    "shan't": [("shall", "not")],
+    "let's": [("let", "us")],
+}
+_SUFFIXES = {
+    "n't": [("not",)],
+    "'re": [("are",)],
+    "'ve": [("have",)],
+    "'ll": [("will",)],
+    "'m": [("am",)],
+    "'d": [("would",), ("had",)],
+    "'s": [("is",), ("has",)],
+}
+_S_BASES = frozenset("it he she that what there here who where how when why this".split())
+_MAX_EXPANSIONS = 64  # a long block with many "'s" would otherwise explode
+
+
+def _expansions(key: str) -> list[tuple[str, ...]]:
+    """The ways to write `key` without a contraction ("don't" -> [("do", "not")])."""
+    if key in _IRREGULAR:
+        return _IRREGULAR[key]
+    for suffix, endings in _SUFFIXES.items():
+        base = key[: -len(suffix)]
+        if key.endswith(suffix) and base and (suffix != "'s" or base in _S_BASES):
+            return [(base,) + ending for ending in endings]
+    return [(key,)]
+
+
+def spelled_out(key: str) -> tuple[str, ...]:
+    """The words `key` stands for when aligning: a contraction spelled out its first way.
+
+    "won't" -> ("will", "not"), so "I won't" lines up word for word with "I will not".
+    """
+    return _expansions(key)[0]
+
+
+def expanded_forms(keys: list[str]) -> set[tuple[str, ...]]:
+    """Every way to write the words `keys` with contractions spelled out.
+
+    Two word runs differ only by contractions when their sets intersect:
+    ["we're"] and ["we", "are"] both give ("we", "are").
+    """
+    choices = [_expansions(k) for k in keys]
+    forms = itertools.islice(itertools.product(*choices), _MAX_EXPANSIONS)
+    return {tuple(w for part in form for w in part) for form in forms}
+
+
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# "$1,200.50", "20,000", "3.5", "40%": an optional currency sign, digits with optional
+# thousands separators, an optional decimal part and an optional percent sign.
+_NUMERAL = re.compile(r"([$€£¥]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%?)")
+
+
+def _word_number(key: str) -> float | None:
+    """The value of a number word: "three", "twenty", "twenty-five", "million"."""
+    if key in _UNITS:
+        return _UNITS[key]
+    if key in _TENS:
+        return _TENS[key]
+    if key in _SCALES:
+        return _SCALES[key]
+    tens, _, unit = key.partition("-")
+    if tens in _TENS and _UNITS.get(unit, 0) in range(1, 10):
+        return _TENS[tens] + _UNITS[unit]
+    return None
+
+
+def number_of(key: str) -> tuple[str, float, str] | None:
+    """A word key read as a number: (currency sign, value, percent sign), else None.
+
+    "20,000" -> ("", 20000.0, ""); "$3.5" -> ("$", 3.5, ""); "three" -> ("", 3.0, "").
+    """
+    match = _NUMERAL.fullmatch(key)
+    if match:
+        sign, whole, fraction, percent = match.groups()
+        return sign, float(whole.replace(",", "") + (fraction or "")), percent
+    value = _word_number(key)
+    return None if value is None else ("", float(value), "")
+
+
+def numbers_in(keys: list[str]) -> list[tuple[str, float, str]]:
+    """The numbers a run of word keys states, number words combined.
+
+    "three million" and "3 million" and "3,000,000" all give [("", 3000000.0, "")], so
+    a number written another way is not mistaken for a changed number.
+    """
+    found: list[tuple[str, float, str]] = []
+    previous_was_number = False
+    for key in keys:
+        number = number_of(key)
+        if number is None:
+            previous_was_number = False
+            continue
+        if previous_was_number and key in _SCALES:
+            sign, value, percent = found[-1]
+            found[-1] = (sign, value * number[1], percent)
+        elif previous_was_number and key in _UNITS and found[-1][1] in _TENS.values():
+            sign, value, percent = found[-1]  # "twenty five"
+            found[-1] = (sign, value + number[1], percent)
+        else:
+            found.append(number)
+        previous_was_number = True
+    return found

@@ -1,0 +1,282 @@
+"""Find the quotations in a text by pairing its quotation marks.
+
+`find_quotations(text)` returns one `QuoteSpan` per quotation, in text order. It knows
+nothing of speakers (see attribution.py); it decides only which marks belong together
+and what the words between them are.
+
+How marks are read:
+
+* Curly (“ ” ‘ ’), straight (" '), low-high („ “ and „ ”, ‚ ‘), guillemets (« » and the
+  German » «, ‹ ›). Whether a mark opens or closes comes from its glyph where the glyph
+  says so, and otherwise from what is around it: a mark before a word opens, a mark
+  after a word closes.
+* A single mark between two letters is an apostrophe (we've, Kyiv’s), as is one
+  before a digit or a dropped letter (’90s, ’em). After an "s" it may be a plural
+  possessive (students’) or a closing mark: it closes only when no clearer closing mark
+  for the same quotation follows in the paragraph.
+* Marks pair like brackets: a closing mark ends the innermost open quotation it fits,
+  dropping any unclosed marks opened inside it. Only the outermost quotation is
+  reported; a quotation nested inside it is part of its text.
+* A quotation never crosses a paragraph break. A paragraph is a line, or, when the
+  text separates paragraphs with blank lines, a run of lines (hard-wrapped text).
+* A quotation that runs over several paragraphs, with an opening mark on each and a
+  closing mark only on the last (the newspaper convention), is reported as one
+  QuoteSpan per paragraph sharing one `chain` number, because offsets must cover the
+  words inside the marks and the text between paragraphs is not part of the quote.
+* Unbalanced marks are tolerated: an unclosed curly mark or guillemet quotes to the end
+  of its paragraph (the writer dropped the closing mark); an unclosed straight mark is
+  ignored (more often an inch sign or a stray than a quotation); a closing mark with
+  no opening mark is ignored.
+
+Each quotation is also classed: the title of a work or a name in marks ("the book
+“Quiet Water”", "a group called “Mothers for Peace”", Dwayne “The Rock” Johnson) is
+`kind="title"`, not a quote; a few words quoted inside the writer's own sentence
+(scare and partial quotes: called the plan “a disaster”) are `partial=True`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicons import fields, words
+
+
+@dataclass(slots=True)
+class QuoteSpan:
+    """One quotation: `text[start:end]` is the words inside its marks."""
+
+    start: int  # first character inside the marks, white space skipped
+    end: int  # one past the last character inside the marks, white space skipped
+    open: int  # offset of the opening mark
+    close: int  # one past the closing mark; the paragraph end when the quote runs on
+    chain: int  # quotations continued across paragraphs share this number
+    partial: bool = False
+    kind: str = "quote"  # "quote", or "title" for a work's title or a name in marks
+    closed: bool = True  # False when no closing mark ends it in this paragraph
+
+
+# Which marks can close a quotation opened by each mark.
+_CLOSERS = {
+    "“": "”", "„": "“”", "‟": "”", "”": "”", "«": "»", "»": "«", '"': '"',
+    "‘": "’", "‚": "‘’", "‹": "›", "›": "‹", "'": "'",
+}
+_ALL_MARKS = "\"'“”„‟«»‘’‚‹›"
+_MARK = re.compile(f"[{_ALL_MARKS}]")
+_DOUBLE = frozenset('"“”„‟«»')
+_STRAIGHT = frozenset("\"'")
+# Characters that may stand before an opening mark / after a closing mark in place of a space.
+_BEFORE_OPENING = "([{—–-/" + _ALL_MARKS
+_AFTER_CLOSING = ".,;:!?)]}—–-/…" + _ALL_MARKS
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LINE_BREAK = re.compile(r"\n")
+# Hard-wrapped text keeps its lines shorter than this; a longer line is a paragraph.
+_WRAP_WIDTH = 120
+_SENTENCE_END = re.compile(r"[.!?…]\W*$")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_LAST_WORDS = re.compile(r"([^\W\d_]+)(?:\s+([^\W\d_]+))?[\s,]*$")
+_NAME_BEFORE = re.compile(r"[A-Z][\w.’'-]*[ \t]+$")
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z]")
+_SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to up with".split())
+_WORK_WORDS = words("work_words")
+_ELISIONS = tuple(f"{w} " for w in words("elisions"))  # ’em, 'til: as text.startswith() takes them
+_NAMING_WORDS = fields("naming_words")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """`(start, end)` of each paragraph of `text`, blank paragraphs left out.
+
+    Every line is a paragraph, except in hard-wrapped text (blank lines between
+    paragraphs, and no line longer than a wrapped line would be), where the lines
+    between blank lines form one.
+    """
+    wrapped = _BLANK_LINE.search(text) and max(map(len, text.split("\n"))) <= _WRAP_WIDTH
+    splitter = _BLANK_LINE if wrapped else _LINE_BREAK
+    spans, start = [], 0
+    for m in splitter.finditer(text):
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def find_quotations(text: str) -> list[QuoteSpan]:
+    """Every quotation in `text` (titles and names in marks included, see `kind`), in order."""
+    out: list[QuoteSpan] = []
+    chain = -1
+    run_on: bool | None = None  # family (double?) of a quote left open at the last paragraph end
+    paras = paragraphs(text)
+    for n, (pstart, pend) in enumerate(paras):
+        pairs, leftover = _pair_marks(text, pstart, pend)
+        items = [(op, cl + 1, True) for op, cl in pairs]
+        next_opens = n + 1 < len(paras) and _opens_with_mark(text, *paras[n + 1])
+        # An unclosed outermost mark quotes to the paragraph end when the next paragraph
+        # opens with a mark (a quote running on) or when it is a curly mark or guillemet.
+        if leftover is not None and (next_opens or text[leftover] not in _STRAIGHT):
+            items.append((leftover, pend, False))
+        continues = (run_on is not None and items and items[0][0] == _first_char(text, pstart, pend)
+                     and (text[items[0][0]] in _DOUBLE) == run_on)
+        for k, (op, close, closed) in enumerate(items):
+            if not (continues and k == 0):
+                chain += 1
+            _add(out, text, op, close, chain, pstart, closed=closed)
+        run_on = text[items[-1][0]] in _DOUBLE if items and not items[-1][2] else None
+    return out
+
+
+def _opens_with_mark(text: str, start: int, end: int) -> bool:
+    """True when the paragraph `text[start:end]` starts with an opening quotation mark."""
+    i = _first_char(text, start, end)
+    return i + 1 < end and text[i] in "\"“„«»‘‚'" and not text[i + 1].isspace()
+
+
+def _first_char(text: str, start: int, end: int) -> int:
+    """Offset of the first non-space character of `text[start:end]`."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _add(out: list[QuoteSpan], text: str, op: int, close: int, chain: int, pstart: int, *, closed: bool) -> None:
+    """Append the quotation between the mark at `op` and `close`, if it has any words."""
+    inner_end = close - 1 if closed else close
+    start, end = op + 1, inner_end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if not any(c.isalnum() for c in text[start:end]):
+        return
+    span = QuoteSpan(start, end, op, close, chain, closed=closed)
+    before = text[pstart:op]
+    after = text[close:close + 40]
+    if _is_title(before, text[start:end], after):
+        span.kind = "title"
+    else:
+        span.partial = _is_partial(before, text[start:end])
+    out.append(span)
+
+
+def _pair_marks(text: str, pstart: int, pend: int) -> tuple[list[tuple[int, int]], int | None]:
+    """Pair the quotation marks of one paragraph.
+
+    Returns the outermost pairs as (opening offset, closing offset), in order, and the
+    offset of an outermost opening mark left unclosed at the paragraph end, or None.
+    """
+    marks = []
+    for m in _MARK.finditer(text, pstart, pend):
+        roles = _roles(text, m.start(), pstart, pend)
+        if roles:
+            marks.append((m.start(), m.group(), *roles))
+    pairs: list[tuple[int, int]] = []
+    stack: list[tuple[int, str]] = []  # open marks: (offset, glyph)
+    for j, (i, ch, can_open, can_close, weak) in enumerate(marks):
+        if can_close:
+            k = _innermost_fitting(stack, ch)
+            if k is not None and weak and _clearer_closer_follows(marks, j, stack[k][1]):
+                continue  # a possessive apostrophe (students’), not a closing mark
+            if k is not None:
+                op = stack[k][0]
+                del stack[k:]
+                if k == 0:
+                    pairs.append((op, i))
+                continue
+        if can_open:
+            if ch in _STRAIGHT:
+                # Straight marks do not nest in their own kind: a second opening one
+                # means the first was a stray, so it is dropped.
+                k = next((k for k, (_, c) in enumerate(stack) if c == ch), None)
+                if k is not None:
+                    del stack[k:]
+            stack.append((i, ch))
+    return pairs, (stack[0][0] if stack else None)
+
+
+def _innermost_fitting(stack: list[tuple[int, str]], closer: str) -> int | None:
+    """Index in `stack` of the innermost open mark that `closer` can close."""
+    for k in range(len(stack) - 1, -1, -1):
+        if closer in _CLOSERS[stack[k][1]]:
+            return k
+    return None
+
+
+def _clearer_closer_follows(marks: list[tuple], j: int, opener: str) -> bool:
+    """True when a later mark in the paragraph can close `opener` and is not itself weak."""
+    fitting = _CLOSERS[opener]
+    return any(ch in fitting and can_close and not weak for _, ch, _, can_close, weak in marks[j + 1:])
+
+
+def _roles(text: str, i: int, pstart: int, pend: int) -> tuple[bool, bool, bool] | None:
+    """(can open, can close, weak close) for the mark at `i`; None for an apostrophe or prime."""
+    ch = text[i]
+    prev = text[i - 1] if i > pstart else " "
+    nxt = text[i + 1] if i + 1 < pend else " "
+    # Flanking, as in Markdown: a mark before a word opens, a mark after a word closes.
+    left = not nxt.isspace() and (prev.isspace() or prev in _BEFORE_OPENING)
+    right = not prev.isspace() and (nxt.isspace() or nxt in _AFTER_CLOSING)
+    if ch in "‘’'" and prev.isalnum() and nxt.isalnum():
+        return None  # we've, don’t, Kyiv’s, O'Brien
+    if ch == "’" and left and not right:
+        return None  # ’90s, ’em: a dropped start, not an opening mark
+    if ch in "‘'" and left and (nxt.isdigit() or text.startswith(_ELISIONS, i + 1)):
+        return None
+    if ch in _STRAIGHT and prev.isdigit() and not nxt.isalpha():
+        return (False, True, False) if ch == '"' else None  # 5'10" is feet and inches
+    if ch == "“" or ch == "‟":
+        return True, right and not left, False
+    if ch in "„‚":
+        return True, False, False
+    if ch in "‘":
+        return True, right and not left, False
+    if ch in "«‹":
+        return True, right and not left, False
+    if ch in "”»›":
+        opens = left and not right and nxt.isalnum()  # »Wir«, or a ” typed for “
+        return opens, not opens, False
+    if ch == "’":
+        return (False, True, prev in "sS") if right else None
+    if ch == "'":
+        if left == right:
+            return None
+        return left, right, right and prev in "sS"
+    # A straight double mark: by flanking, and either way when it flanks both or neither.
+    return left or not right, right or not left, False
+
+
+def _is_title(before: str, inner: str, after: str) -> bool:
+    """True when the marks hold a work's title or a name rather than quoted words."""
+    m = _LAST_WORDS.search(before[-60:])
+    if m:
+        last = (m.group(2) or m.group(1)).lower()
+        pair = f"{m.group(1)} {m.group(2)}".lower() if m.group(2) else ""
+        if last in _WORK_WORDS:
+            return True
+        rule = _NAMING_WORDS.get(pair, _NAMING_WORDS.get(last))
+        if rule == "always" or (rule is not None and _looks_like_title(inner)):
+            return True
+    # A nickname between a first name and a surname: Dwayne “The Rock” Johnson.
+    return bool(_NAME_BEFORE.search(before) and _NAME_AFTER.match(after)
+                and len(inner.split()) <= 3 and _looks_like_title(inner))
+
+
+def _looks_like_title(inner: str) -> bool:
+    """Short, capitalised like a title, and not a sentence."""
+    ws = _WORD.findall(inner)
+    if not ws or len(ws) > 8 or not ws[0][0].isupper() or _SENTENCE_END.search(inner):
+        return False
+    return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in ws)
+
+
+def _is_partial(before: str, inner: str) -> bool:
+    """True when the quoted words are part of the writer's own sentence.
+
+    That is when a word stands right before the opening mark (called the plan “a
+    disaster”, her aim was “twofold: ...”), or when the quote starts in lower case
+    other than after a comma or colon (the second half of a quote split by its
+    attribution, “...,” she said, “and then ...”, is not partial).
+    """
+    prev = before.rstrip()[-1:]
+    if prev.isalnum():
+        return True
+    return inner[:1].islower() and prev not in (",", ":")

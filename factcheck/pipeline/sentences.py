@@ -1,0 +1,89 @@
+"""Split article text into sentences, keeping exact offsets.
+
+`split_sentences(text)` returns `(start, end)` pairs such that `text[start:end]` is one
+sentence without the white space around it. The rules, in the order they apply:
+
+* A newline always ends a sentence, so a heading line without final punctuation is a
+  sentence of its own, and so is every paragraph's last sentence.
+* A numeric date glued to a capital letter ("Paul Riverbank, 12/5/2025First Lady ...", a
+  byline run into the text by a scraper) ends a sentence after the date.
+* Otherwise a sentence ends at `.`, `!`, `?` or an ellipsis, together with any closing
+  quotation marks or brackets after it, when white space follows and the next word does
+  not start with a lower-case letter ("Why now?” she asked" stays one sentence).
+* A period directly followed by a character (3.5, U.S., e.g.) never ends a sentence.
+* After a title or month abbreviation (Mrs., Dr., St., Jan.) the sentence never ends.
+  After other abbreviations, initialisms (U.S., a.m.) and initials (John F. Kennedy) it
+  ends only when the next word usually opens a sentence ("The", "He", "But", ...).
+
+The abbreviation and opener lists are data files in `lexicons/`.
+"""
+from __future__ import annotations
+
+import re
+
+from factcheck.pipeline.lexicons import entries
+
+_TITLE_ABBREVIATIONS = frozenset(entries("sentences_abbreviations_title"))
+_ABBREVIATIONS = frozenset(entries("sentences_abbreviations"))
+_OPENERS = frozenset(entries("sentences_openers"))
+
+# Sentence-final punctuation with the closing quotation marks and brackets that follow it.
+_END = re.compile(r"[.!?…]+[\"”’'»)\]]*")
+# A scraped byline runs its date into the first sentence: "12/5/2025First Lady".
+_GLUED_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}(?=[A-Z])")
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
+_OPENING_MARKS = "\"“‘'«([¿¡"
+# White space after the punctuation, then the next word.
+_NEXT_WORD = re.compile(r"\s+(\S+)")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of `text`, in order, each stripped of surrounding white space."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        cuts = sorted(set(_line_breaks(line.group())))
+        start = 0
+        for cut in cuts + [len(line.group())]:
+            span = _strip(text, line.start() + start, line.start() + cut)
+            if span:
+                spans.append(span)
+            start = cut
+    return spans
+
+
+def _line_breaks(line: str) -> list[int]:
+    """Offsets inside one line where a sentence ends."""
+    cuts = [m.end() for m in _GLUED_DATE.finditer(line)]
+    for m in _END.finditer(line):
+        following = _NEXT_WORD.match(line, m.end())
+        if not following:
+            continue  # end of line (a break anyway), or a decimal, initialism, URL
+        next_word = following.group(1).lstrip(_OPENING_MARKS)
+        if next_word[:1].islower():
+            continue  # "... now?” she asked", "etc. and", "... and then"
+        if m.group()[0] == "." and not m.group().startswith("..") and _abbreviation_holds(line, m.start(), next_word):
+            continue
+        cuts.append(m.end())
+    return cuts
+
+
+def _abbreviation_holds(line: str, period: int, next_word: str) -> bool:
+    """True when the period at `period` closes an abbreviation that keeps the sentence going."""
+    before = line[max(0, period - 20):period].split()  # abbreviations are short words
+    word = before[-1].lstrip(_OPENING_MARKS) if before else ""
+    if not word:
+        return False
+    if word.lower() in _TITLE_ABBREVIATIONS:
+        return True
+    if word.lower() in _ABBREVIATIONS or _INITIALISM.fullmatch(word):
+        return next_word not in _OPENERS
+    return False
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """`(start, end)` narrowed to exclude white space at both ends; None if nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

@@ -1,0 +1,253 @@
+"""Who said it: every quotation in a text, with its speaker's canonical name.
+
+`quotes_with_speakers(text)` is the pipeline's quote stage: quotes.py pairs the
+quotation marks, attribution.py finds each quote's cue and speaker mention, and this
+module decides whom each mention means, reading the article's mentions in order:
+
+* A name joins the person it repeats: "Mrs. Trump", "First Lady Trump" and "Melania
+  Trump" are one person, named by the fullest form the article gives ("Melania
+  Trump"), titles dropped. A surname or first name alone means the last person of
+  that name; when two people share a surname, a first name or a title that tells the
+  sex (Mrs., Mr.) decides.
+* A pronoun (he, she, her) means the most recent person of its sex. The sex of a
+  person comes from a title, a first-name list, or a pronoun already resolved to them.
+  "they" and "it" mean the most recent organisation (or, for "they", group of sources).
+* A definite description ("the minister", "the union's president") means the person
+  introduced with that role, by a title ("Minister Jane Roe") or an apposition ("Jane
+  Roe, the union's president,"). An indefinite or plural one ("a spokesperson", "one
+  Kyiv resident", "officials") is an anonymous source: speaker None, kind "anonymous".
+* Names and descriptions of organisations ("Acme Corp.", "the ministry", "Russia")
+  are speakers of kind "organization".
+
+Run as a script (`python -m factcheck.pipeline.speakers FILE`) it prints the article and
+its quotes as JSON, in the shape of `factcheck extract --json`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .attribution import Mention, attribute
+from .lexicons import fields, words
+from .quotes import find_quotations
+from .records import Quote
+
+# How sure a speaker is, by how the mention was resolved (times the attribution's own).
+_RESOLUTION_CONFIDENCE = {"name": 1.0, "description": 0.9, "pronoun": 0.9}
+# How far back "they" and "it" look for an organisation or group.
+_PLURAL_REACH = 8
+
+
+def quotes_with_speakers(text: str) -> list[Quote]:
+    """Every quotation in `text` with its speaker, sorted by start offset.
+
+    Titles of works and names in quotation marks are left out. Each Quote's `text` is
+    `text[start:end]`, the words inside the marks.
+    """
+    attributions, mentions = attribute(text, find_quotations(text))
+    speaking = {a.mention for a in attributions if a.mention is not None}
+    people = People()
+    resolved = {m: people.read(m, speaker=m in speaking) for m in mentions}
+    quotes = []
+    for a in attributions:
+        q = a.quote
+        quote = Quote(text[q.start:q.end], q.start, q.end, partial=q.partial, confidence=a.confidence)
+        if a.mention is not None:
+            quote.speaker_mention = a.mention.span()
+            quote.cue = a.cue.text if a.cue else None
+            who = resolved.get(a.mention)
+            if who is None:
+                quote.confidence *= 0.5
+            else:
+                quote.speaker_kind = who.kind
+                quote.speaker = who.canonical
+                quote.confidence *= _RESOLUTION_CONFIDENCE[a.mention.kind]
+        quotes.append(quote)
+    quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+@dataclass(eq=False)
+class Entity:
+    """A person, organisation or anonymous source the article mentions."""
+
+    kind: str  # "person", "organization" or "anonymous"
+    names: list[tuple[str, ...]] = field(default_factory=list)  # every form of the name seen
+    first: str | None = None  # for people, lower-case
+    last: str | None = None  # for people, lower-case
+    gender: str | None = None  # "male" or "female"
+    roles: set[str] = field(default_factory=set)
+    plural: bool = False  # a group: "officials", "diplomatic sources"
+    titled: bool = False  # named with a title at least once (Mrs., Minister)
+
+    @property
+    def unsure(self) -> bool:
+        """A "person" only because a capitalised name stood as a subject: nothing (title,
+        known first name, pronoun) says so. "Keller Rail said" may be a company."""
+        return self.kind == "person" and self.gender is None and not self.titled
+
+    @property
+    def canonical(self) -> str | None:
+        """The fullest name the article gives (None for an anonymous source)."""
+        if self.kind == "anonymous" or not self.names:
+            return None
+        return " ".join(max(self.names, key=len))
+
+
+class People:
+    """The people and organisations of one article, learned mention by mention in order."""
+
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+        self.recent: list[Entity] = []  # the entity of each mention outside quotes, oldest first
+        self.seen: dict[Mention, Entity | None] = {}
+
+    def read(self, m: Mention, *, speaker: bool = False) -> Entity | None:
+        """Take in the next mention; return whom it refers to, or None if no one is known.
+
+        `speaker` says the mention names a quote's speaker: a lone capitalised word
+        ("Putin said") then counts as a person even if nothing introduced it.
+        """
+        if m in self.seen:
+            return self.seen[m]
+        if m.kind == "name":
+            who = self._name(m, speaker)
+        elif m.kind == "pronoun":
+            who = self._pronoun(m)
+        else:
+            who = self._description(m)
+        self.seen[m] = who
+        if who is not None and not m.in_quote:
+            self.recent.append(who)
+        return who
+
+    def _name(self, m: Mention, speaker: bool) -> Entity | None:
+        if m.organization:
+            return self._organisation(m.name)
+        name = [w for w in m.name if w.lower() not in _NAME_SUFFIXES] or list(m.name)
+        gender = _TITLE_GENDERS.get(" ".join(m.titles)) or None
+        people = [e for e in self.entities if e.kind == "person" and _compatible(e.gender, gender)]
+        if len(name) >= 2:
+            first, last = name[0].lower(), name[-1].lower()
+            gender = gender or _FIRST_NAMES.get(first) or None
+            same = [e for e in people if e.last == last and e.first == first]
+            same = same or [e for e in people if e.last == last and e.first is None]
+            who = self._latest(same)
+            if who is None:
+                who = self._new("person", first=first, last=last)
+            who.first = first
+        else:
+            token = name[0].lower()
+            same = [e for e in people if token in (e.last, e.first)]
+            titled = [e for e in same if set(m.titles) <= e.roles] if m.titles else []
+            who = self._latest(titled or same)
+            if who is None:
+                if not (m.titles or speaker):
+                    return None  # a lone capitalised word: a place, a brand, a sentence's first word
+                who = self._new("person", last=token)
+        who.names.append(tuple(name))
+        who.roles |= m.roles | set(m.titles)
+        who.gender = who.gender or gender
+        who.titled = who.titled or bool(m.titles)
+        return who
+
+    def _organisation(self, name: tuple[str, ...]) -> Entity:
+        """The organisation of this name: one named before with these words, or a new one."""
+        low = tuple(w.lower() for w in name)
+        for e in reversed(self.entities):
+            if e.kind == "organization" and any(
+                    tuple(w.lower() for w in n) == low or (len(low) == 1 and low[0] in (w.lower() for w in n))
+                    for n in e.names):
+                e.names.append(name)
+                return e
+        who = self._new("organization")
+        who.names.append(name)
+        return who
+
+    def _pronoun(self, m: Mention) -> Entity | None:
+        gender = _PRONOUN_GENDERS.get(m.head)
+        if gender in ("male", "female"):
+            unknown = None  # the latest person of unknown sex, if no one of this sex is found
+            for e in reversed(self.recent):
+                if e.kind == "person":
+                    if e.gender == gender:
+                        return e
+                    if e.gender is None and unknown is None:
+                        unknown = e
+            if unknown is not None:
+                unknown.gender = gender  # what the pronoun tells us, for later pronouns
+            return unknown
+        if gender in ("plural", "neuter"):
+            for e in reversed(self.recent[-_PLURAL_REACH:]):
+                if e.kind == "organization" or (gender == "plural" and e.plural):
+                    return e
+                if gender == "neuter" and e.unsure:
+                    e.kind = "organization"  # "Keller Rail said ... it added": a company after all
+                    return e
+        return None
+
+    def _description(self, m: Mention) -> Entity | None:
+        if m.ref is not None:
+            return self.read(m.ref)
+        if m.organization:
+            if not m.definite:
+                return Entity("anonymous", plural=m.plural)
+            generic = m.head in _GENERIC_ORGANISATIONS
+            for e in reversed(self.recent):
+                if e.kind == "organization" and (generic or any(m.head in (w.lower() for w in n) for n in e.names)):
+                    return e
+                if generic and e.unsure:
+                    e.kind = "organization"  # "Keller Rail said ... the company added"
+                    return e
+            return self._organisation(tuple(m.text.split()))
+        if m.definite:
+            # The latest person with this role, preferring one with all its words
+            # ("the union's president" over another president).
+            loose = None
+            for e in reversed(self.recent):
+                if e.kind == "person" and m.head in e.roles:
+                    if m.roles <= e.roles:
+                        return e
+                    loose = loose or e
+            if loose is not None:
+                return loose
+        return Entity("anonymous", plural=m.plural)
+
+    def _latest(self, candidates: list[Entity]) -> Entity | None:
+        """The candidate mentioned most recently (or, failing that, introduced last)."""
+        if not candidates:
+            return None
+        for e in reversed(self.recent):
+            if e in candidates:
+                return e
+        return candidates[-1]
+
+    def _new(self, kind: str, **kw) -> Entity:
+        e = Entity(kind, **kw)
+        self.entities.append(e)
+        return e
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+_TITLE_GENDERS = {t: g for t, g in fields("titles").items() if g}
+_NAME_SUFFIXES = words("name_suffixes")
+_GENERIC_ORGANISATIONS = words("generic_organisations")
+_FIRST_NAMES = fields("first_names")
+_PRONOUN_GENDERS = {p: v.split()[0] for p, v in fields("pronouns").items()}
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    from ..errors import InputError
+    from .reading import read_source
+
+    try:
+        article = read_source(sys.argv[1])
+    except InputError as exc:
+        sys.exit(str(exc))
+    out = {"article": article.to_json(), "quotes": [q.to_json() for q in quotes_with_speakers(article.text)]}
+    print(json.dumps(out, ensure_ascii=False, indent=1))

@@ -1,0 +1,125 @@
+"""Attribution: the cue and the speaker mention next to each quote.
+
+Every text here is a made-up sample about fictional people and organisations.
+"""
+import pytest
+
+from factcheck.pipeline.attribution import attribute
+from factcheck.pipeline.quotes import find_quotations
+
+
+def attributed(text):
+    """(quote words, speaker mention, cue) for each quote, checking mention offsets."""
+    found, _ = attribute(text, find_quotations(text))
+    out = []
+    for a in found:
+        m = a.mention
+        if m is not None:
+            assert text[m.start:m.end] == m.text
+        if a.cue is not None:
+            assert text[a.cue.start:a.cue.end] == a.cue.text
+        out.append((text[a.quote.start:a.quote.end], m.text if m else None, a.cue.text if a.cue else None))
+    return out
+
+
+@pytest.mark.parametrize("text, mention, cue", [
+    ("“We will rebuild,” Ana Lind said.", "Ana Lind", "said"),
+    ("“We will rebuild,” said Ana Lind.", "Ana Lind", "said"),
+    ("“We will rebuild,” she said on Tuesday.", "she", "said"),
+    ("“We will rebuild,” Ana Lind later told reporters.", "Ana Lind", "told"),
+    ("“We will rebuild,” Jane Roe, the union's president, said.", "Jane Roe", "said"),
+    ("“We will rebuild,” the ministry said in a statement.", "the ministry", "said"),
+    ("“We stand by our product,” Acme Corp. said in a statement.", "Acme Corp.", "said"),
+    ("“We will rebuild,” according to Ana Lind.", "Ana Lind", "according to"),
+    ("Ana Lind said: “We will rebuild.”", "Ana Lind", "said"),
+    ("Ana Lind said, “We will rebuild.”", "Ana Lind", "said"),
+    ("Tom Berg wrote in a letter to the council: “The numbers do not add up.”", "Tom Berg", "wrote"),
+    ("Tom Berg posted on social media: “The vote is rigged.”", "Tom Berg", "posted"),
+    ("Asked about the cost, Tom Berg replied: “Too much.”", "Tom Berg", "replied"),
+    ("Ana Lind described the plan: “It is a disaster.”", "Ana Lind", "described"),
+    ("She had written directly to Tom Berg, appealing to his pride: “Help us.”", "She", "written"),
+    ("According to Tom Berg, “the numbers do not add up.”", "Tom Berg", "According to"),
+    ("In the words of one harbor resident I spoke with, “We are tired.”", "one harbor resident", "In the words of"),
+    ("In the words of a local fisherman, “The sea is empty.”", "a local fisherman", "In the words of"),
+    ("In her own words, her aim was “to finish the pier.”", "her", "In her own words"),
+    ("The work, as Ana Lind stated, is not done: “We need a year.”", "Ana Lind", "stated"),
+    ("As Tom Berg put it, “nobody trusts the count.”", "Tom Berg", "put it"),
+    ("Ana Lind called the plan “a disaster” on Tuesday.", "Ana Lind", "called"),
+    ("Officials at the scene said it was “chaos.”", "Officials", "said"),
+    ("A source familiar with the talks said: “It is over.”", "A source", "said"),
+    ("A man who lives near the pier told the Gazette: “I ran.”", "A man", "told"),
+    ("A spokesperson for the ministry said: “No comment.”", "A spokesperson", "said"),
+    ("Jane Roe, who chairs the union, said: “We will strike.”", "Jane Roe", "said"),
+    ("The plan, announced by Mayor Ana Lind, is “a beginning.”", "Mayor Ana Lind", "announced"),
+    ("“We will win,” Jane Roe, 54, said on Friday.", "Jane Roe", "said"),
+    ("“The deal is dead,” Jane Roe, a member of the council from Skerra, told reporters.", "Jane Roe", "told"),
+    ("“We are ready,” a person familiar with the matter, who asked not to be named, said.", "a person", "said"),
+    ("The Harbor Workers Union said in a statement: “We will strike.”", "The Harbor Workers Union", "said"),
+    ("“We will fight,” vowed Roe.", "Roe", "vowed"),
+    ("“Enough is enough.” — Jane Roe", "Jane Roe", None),
+    ("Ana Lind said that “we will finish.” The ministry has not said when.", "Ana Lind", "said"),
+    ("“We will finish.” Ana Lind said.", "Ana Lind", "said"),
+])
+def test_a_cue_and_its_speaker_are_found(text, mention, cue):
+    ((_, got_mention, got_cue),) = attributed(text)
+    assert (got_mention, got_cue) == (mention, cue)
+
+
+def test_both_halves_of_a_split_quote_get_the_speaker():
+    for text in ("“This is the first part,” Roe said, “and this is the second.”",
+                 "“This is the first part,” said Roe, “and this is the second.”"):
+        assert [m for _, m, _ in attributed(text)] == ["Roe", "Roe"]
+
+
+def test_a_quote_with_no_cue_takes_the_speaker_of_the_sentence_before():
+    text = "The work, as Ana Lind stated, must go on. “We will not stop. Not now.”"
+    assert attributed(text) == [("We will not stop. Not now.", "Ana Lind", "stated")]
+
+
+def test_a_quote_after_an_attributed_quote_continues_its_speaker():
+    text = "“We met eleven times,” Tom Berg said. The talks ran late. “Eleven.”"
+    assert attributed(text)[1] == ("Eleven.", "Tom Berg", "said")
+
+
+def test_a_quoted_paragraph_with_no_cue_continues_the_previous_speaker():
+    text = "Ana Lind spoke for an hour.\n“We built this town on fishing.”\n“We will not let it die.”"
+    assert [m for _, m, _ in attributed(text)] == ["Ana Lind", "Ana Lind"]
+
+
+def test_a_quote_running_over_paragraphs_shares_its_attribution():
+    text = "“We built this town on fishing.\n“We will not let it die,” Ana Lind said."
+    assert [m for _, m, _ in attributed(text)] == ["Ana Lind", "Ana Lind"]
+
+
+def test_a_colon_after_the_subject_attributes_without_a_cue():
+    assert attributed("Tom Berg was blunt: “No.”") == [("No.", "Tom Berg", None)]
+
+
+def test_a_name_inside_the_quote_is_never_its_speaker():
+    text = "She wrote to Tom Berg: “A simple idea, Mr. Berg, is that children come first.”"
+    assert attributed(text)[0][1] == "She"
+
+
+def test_the_writer_is_not_a_speaker():
+    text = "I spoke with Ana Lind on the quay. “We are tired,” she said."
+    assert attributed(text)[0][1] == "she"
+    assert attributed("We asked about the cost. “Ask the mayor.”") == [("Ask the mayor.", None, None)]
+
+
+def test_the_nearest_cue_wins_when_a_sentence_has_two_speakers():
+    text = "Ana Lind said “yes,” but Tom Berg said “no.”"
+    assert [m for _, m, _ in attributed(text)] == ["Ana Lind", "Tom Berg"]
+
+
+def test_a_quote_with_no_speaker_anywhere_is_left_unattributed():
+    assert attributed("“Nobody knows,” the sign read.\n\nThe ferry left at noon.") == [("Nobody knows,", None, None)]
+
+
+def test_mentions_are_returned_in_text_order_with_titles_and_roles():
+    text = "Foreign Minister Jane Roe met Tom Berg, the union's president, and the Ministry of Harbors in Norway."
+    _, mentions = attribute(text, find_quotations(text))
+    names = [m for m in mentions if m.kind == "name"]
+    assert [m.text for m in names] == ["Foreign Minister Jane Roe", "Tom Berg", "the Ministry of Harbors", "Norway"]
+    assert names[0].name == ("Jane", "Roe") and names[0].titles == ("foreign", "minister")
+    assert {"union", "president"} <= names[1].roles
+    assert [m.organization for m in names] == [False, False, True, True]  # a country speaks as an institution

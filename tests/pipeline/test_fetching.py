@@ -1,0 +1,221 @@
+"""Fetching pages and feeds: limits, refusals and one-line errors.
+
+A local http.server on 127.0.0.1 serves the sample fixtures (a fictional outlet); no
+test touches the network beyond loopback. Resolution is faked where a test needs a
+name that would resolve elsewhere.
+"""
+import gzip
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from factcheck.errors import InputError
+from factcheck.pipeline import fetching
+from factcheck.pipeline.feeds import feed_entry_urls, is_feed
+from factcheck.pipeline.fetching import fetch_url
+from factcheck.pipeline.reading import read_source
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PAGE = (FIXTURES / "sample-harbor-gazette.html").read_bytes()
+RSS = (FIXTURES / "sample-feed.rss").read_bytes()
+ATOM = (FIXTURES / "sample-feed.atom").read_bytes()
+
+
+class Handler(BaseHTTPRequestHandler):
+    routes = {
+        "/article.html": (200, "text/html; charset=utf-8", PAGE),
+        "/notes.txt": (200, "text/plain", b"Pier Plan Wins\nBy Ana Lind\nThe council met."),
+        "/feed.xml": (200, "application/rss+xml", RSS),
+        "/report.pdf": (200, "application/pdf", b"%PDF-1.4"),
+        "/big.html": (200, "text/html", b"<p>" + b"x" * 50_000 + b"</p>"),
+    }
+
+    def do_GET(self):
+        path = self.path
+        if path == "/host":
+            return self._send(200, "text/plain", self.headers["Host"].encode())
+        if path.startswith("/hop/"):  # /hop/N redirects N more times, then to the article
+            n = int(path.rsplit("/", 1)[1])
+            return self._redirect(f"/hop/{n - 1}" if n > 1 else "/article.html")
+        if path == "/to-internal":
+            return self._redirect(f"http://internal.example:{self.server.server_port}/article.html")
+        if path == "/slow":
+            time.sleep(2)
+            return self._send(200, "text/html", PAGE)
+        if path == "/gzip":
+            body = gzip.compress(b"<p>" + b"y" * 50_000 + b"</p>")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        if path in self.routes:
+            return self._send(*self.routes[path])
+        self._send(404, "text/plain", b"not here")
+
+    def _send(self, status, content_type, body):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, location):
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_page_is_fetched_with_its_type_and_final_url(server):
+    page = fetch_url(f"{server}/article.html", allow_private=True)
+    assert (page.url, page.content_type, page.body) == (f"{server}/article.html", "text/html; charset=utf-8", PAGE)
+
+
+def test_the_host_header_names_the_host_not_the_address(server, monkeypatch):
+    monkeypatch.setattr(fetching, "_resolve", lambda host, port: ["127.0.0.1"])
+    port = server.rsplit(":", 1)[1]
+    page = fetch_url(f"http://news.example:{port}/host", allow_private=True)
+    assert page.body == f"news.example:{port}".encode()
+
+
+def test_redirects_are_followed_up_to_the_limit(server):
+    assert fetch_url(f"{server}/hop/5", allow_private=True).url == f"{server}/article.html"
+    with pytest.raises(InputError, match="more than 5 redirects"):
+        fetch_url(f"{server}/hop/6", allow_private=True)
+    with pytest.raises(InputError, match="more than 1 redirects"):
+        fetch_url(f"{server}/hop/2", allow_private=True, max_redirects=1)
+
+
+def test_loopback_and_private_addresses_are_refused(server):
+    with pytest.raises(InputError) as err:
+        fetch_url(f"{server}/article.html")
+    assert str(err.value).startswith(f"{server}/article.html: refusing") and "loopback" in str(err.value)
+
+
+@pytest.mark.parametrize("address, problem", [
+    ("10.0.0.5", "private"), ("192.168.1.1", "private"), ("169.254.169.254", "link-local"),
+    ("224.0.0.1", "multicast"), ("0.0.0.0", "unspecified"), ("::1", "loopback"),
+    ("fe80::1", "link-local"), ("::ffff:127.0.0.1", "loopback"), ("100.64.0.1", "non-public"),
+    ("240.0.0.1", "reserved"), ("93.184.216.34", None), ("2606:4700::1111", None),
+])
+def test_each_kind_of_non_public_address_is_named(address, problem):
+    assert fetching._address_problem(address) == problem
+
+
+def test_every_address_of_a_host_is_checked(monkeypatch):
+    monkeypatch.setattr(fetching, "_resolve", lambda host, port: ["93.184.216.34", "10.0.0.5"])
+    with pytest.raises(InputError, match="10.0.0.5 is a private address"):
+        fetch_url("http://mixed.example/")
+
+
+def test_a_redirect_to_a_private_address_is_refused(server, monkeypatch):
+    # Let the test server count as public, and make internal.example resolve privately.
+    real_problem = fetching._address_problem
+    monkeypatch.setattr(fetching, "_address_problem", lambda a: None if a == "127.0.0.1" else real_problem(a))
+    real_resolve = fetching._resolve
+    monkeypatch.setattr(fetching, "_resolve",
+                        lambda host, port: ["10.1.2.3"] if host == "internal.example" else real_resolve(host, port))
+    with pytest.raises(InputError, match="internal.example .10.1.2.3 is a private address"):
+        fetch_url(f"{server}/to-internal")
+
+
+def test_the_size_cap_stops_the_read(server):
+    with pytest.raises(InputError, match="over the 10,000-byte limit"):
+        fetch_url(f"{server}/big.html", allow_private=True, max_bytes=10_000)
+    with pytest.raises(InputError, match="over the 10,000-byte limit"):
+        fetch_url(f"{server}/gzip", allow_private=True, max_bytes=10_000)  # counted after decompression
+    assert len(fetch_url(f"{server}/gzip", allow_private=True).body) == 50_007
+
+
+def test_a_slow_server_times_out(server):
+    started = time.monotonic()
+    with pytest.raises(InputError, match="timed out"):
+        fetch_url(f"{server}/slow", allow_private=True, timeout=0.5)
+    assert time.monotonic() - started < 1.9
+
+
+@pytest.mark.parametrize("path, needle", [
+    ("/report.pdf", "unsupported content type 'application/pdf'"),
+    ("/missing", "HTTP 404"),
+])
+def test_unusable_responses_fail_with_one_line_naming_the_url(server, path, needle):
+    with pytest.raises(InputError) as err:
+        fetch_url(f"{server}{path}", allow_private=True)
+    assert str(err.value).startswith(f"{server}{path}: ") and needle in str(err.value)
+
+
+@pytest.mark.parametrize("url, needle", [
+    ("ftp://gazette.example/x", "only http and https"),
+    ("file:///etc/passwd", "only http and https"),
+    ("http:///nohost", "no host"),
+    ("http://no-such-host.invalid/", "cannot resolve"),
+])
+def test_bad_urls_fail_before_any_connection(url, needle):
+    with pytest.raises(InputError, match=needle):
+        fetch_url(url)
+
+
+def test_nothing_listens_gives_a_connection_error(monkeypatch):
+    with pytest.raises(InputError, match="cannot connect"):
+        fetch_url("http://127.0.0.1:9/", allow_private=True, timeout=2)
+
+
+def test_read_source_reads_pages_and_text_by_url(server):
+    article = read_source(f"{server}/article.html", allow_private=True)
+    assert article.outlet == "Sample Harbor Gazette" and "heart of this town" in article.text
+    article = read_source(f"{server}/hop/1", allow_private=True)
+    assert article.title == "Council votes to rebuild the old pier"
+    article = read_source(f"{server}/notes.txt", allow_private=True)
+    assert (article.title, article.authors, article.url) == ("Pier Plan Wins", ["Ana Lind"], f"{server}/notes.txt")
+    with pytest.raises(InputError, match="refusing"):
+        read_source(f"{server}/article.html")
+    with pytest.raises(InputError, match="is a news feed"):
+        read_source(f"{server}/feed.xml", allow_private=True)
+
+
+def test_feeds_are_told_from_pages():
+    assert is_feed(RSS, "application/rss+xml") and is_feed(RSS, None) and is_feed(RSS, "text/xml")
+    assert is_feed(ATOM, "application/xml")
+    assert is_feed(b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="x"></rdf:RDF>', None)
+    assert not is_feed(PAGE, "text/html")
+    assert not is_feed(b"<?xml version='1.0'?><svg/>", "application/xml")
+
+
+def test_feed_entries_give_their_article_urls_in_order():
+    assert feed_entry_urls(RSS, base_url="https://gazette.example/") == [
+        "https://gazette.example/2025/12/05/council-pier",
+        "https://gazette.example/2025/12/04/ferry-fares",
+        "https://gazette.example/2025/12/03/dredging",
+        "https://gazette.example/2025/12/02/tides",
+    ]
+    assert feed_entry_urls(ATOM) == [
+        "https://gazette.example/2025/12/05/council-pier",
+        "https://gazette.example/2025/12/04/ferry-fares",
+    ]
+
+
+def test_a_broken_or_hostile_feed_gives_what_it_can():
+    assert feed_entry_urls(b"not xml at all") == []
+    hostile = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+               b"<rss><channel><item><link>&x;</link></item>"
+               b"<item><link>https://gazette.example/ok</link></item></channel></rss>")
+    assert feed_entry_urls(hostile) == ["https://gazette.example/ok"]

@@ -1,0 +1,181 @@
+"""Speakers: each quote's mention resolved to a canonical person, organisation or source.
+
+The texts and tests/fixtures/sample-skerra-ferry-children.txt are made-up samples about
+fictional people; the last test reads the project's shared sample article when present.
+"""
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factcheck.pipeline.speakers import quotes_with_speakers
+
+from ..conftest import SAMPLE_ARTICLE, SAMPLE_GOLD, needs_shared
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def speakers(text):
+    """(speaker, kind) of each quote, checking every offset on the way."""
+    out = []
+    for q in quotes_with_speakers(text):
+        assert text[q.start:q.end] == q.text
+        if q.speaker_mention:
+            m = q.speaker_mention
+            assert text[m.start:m.end] == m.text
+        assert 0.0 <= q.confidence <= 1.0
+        out.append((q.speaker, q.speaker_kind))
+    return out
+
+
+def test_titles_and_short_forms_resolve_to_the_full_name():
+    text = ("Mrs. Velden arrived first. First Lady Mara Velden thanked the crew.\n"
+            "“We are home,” Mrs. Velden said. “At last,” First Lady Velden added. “Thank you,” said Mara.")
+    assert speakers(text) == [("Mara Velden", "person")] * 3
+
+
+def test_pronouns_follow_the_sex_titles_and_first_names_give():
+    text = ("Ana Lind and Tom Berg met on Friday. “We agreed on nothing,” she said. “Nothing at all,” he added.\n"
+            "Mr. Ostrow and Dr. Kell spoke next. “It went well,” he said.")
+    assert speakers(text) == [("Ana Lind", "person"), ("Tom Berg", "person"), ("Ostrow", "person")]
+
+
+def test_a_pronoun_teaches_the_sex_of_a_name_the_lists_do_not_know():
+    text = ("Sol Ferrand met Lio Vance. Vance said he was tired.\n"
+            "“We are done,” she said. “We are not,” he replied.")
+    assert speakers(text) == [("Sol Ferrand", "person"), ("Lio Vance", "person")]
+
+
+def test_a_title_inside_a_quote_tells_the_sex_of_the_person_addressed():
+    text = "Lio Vance met Sol Ferrand. Ferrand wrote: “Mr. Vance, we must talk.” “We must,” he replied."
+    assert speakers(text)[1] == ("Lio Vance", "person")
+
+
+def test_two_people_with_one_surname_are_told_apart():
+    text = ("Jane Roe and John Roe run the bakery.\n"
+            "“We opened in 1990,” Ms. Roe said. “It was hard,” Mr. Roe said.\n"
+            "“Very hard,” John said. “But worth it,” Jane said.")
+    assert [s for s, _ in speakers(text)] == ["Jane Roe", "John Roe", "John Roe", "Jane Roe"]
+
+
+def test_a_surname_alone_means_the_person_introduced_earlier():
+    text = "Councillor Tom Berg voted no. “We are borrowing against our children,” Berg said."
+    assert speakers(text) == [("Tom Berg", "person")]
+
+
+def test_a_description_finds_the_person_introduced_with_it():
+    text = ("Jane Roe, the union's president, opened the meeting. Foreign Minister Ada Quist listened.\n"
+            "“We will strike,” the union's president said. “Then we will talk,” the minister replied.")
+    assert speakers(text) == [("Jane Roe", "person"), ("Ada Quist", "person")]
+
+
+def test_a_description_given_with_is_counts_too():
+    text = "Ana Lind is the town's mayor. In the words of the mayor, “the pier is our heart.”"
+    assert speakers(text) == [("Ana Lind", "person")]
+
+
+def test_organisations_speak_as_organisations():
+    text = ("“No comment,” the Ministry of Harbors said in a statement. “We are reviewing it,” the ministry added.\n"
+            "“We stand by our product,” Acme Corp. said. “Safety first,” it added.\n"
+            "Russia said: “We were not consulted.”")
+    assert speakers(text) == [("Ministry of Harbors", "organization")] * 2 + [
+        ("Acme Corp.", "organization")] * 2 + [("Russia", "organization")]
+
+
+def test_a_name_later_called_the_company_or_it_is_an_organisation():
+    text = ("“We are sorry,” Keller Rail said, after water at the Northfield portal forced the company to stop.\n"
+            "“We will be done by spring,” Dorn Haulage said. “No later,” it added.")
+    assert speakers(text) == [("Keller Rail", "organization")] + [("Dorn Haulage", "organization")] * 2
+
+
+def test_an_unnamed_organisation_is_named_by_its_description():
+    assert speakers("“We have no money,” the harbour board said.") == [("the harbour board", "organization")]
+
+
+@pytest.mark.parametrize("text, description", [
+    ("“I saw the smoke,” one resident said.", "one resident"),
+    ("“It is over,” a spokesperson said.", "a spokesperson"),
+    ("Officials said the plan was “unworkable.”", "Officials"),
+    ("A source familiar with the talks said: “It is over.”", "A source"),
+    ("“We were not told,” said diplomatic sources.", "diplomatic sources"),
+    ("“Never again,” the minister said.", "the minister"),  # no minister was named
+])
+def test_anonymous_sources_have_no_speaker_but_keep_their_description(text, description):
+    (q,) = quotes_with_speakers(text)
+    assert (q.speaker, q.speaker_kind, q.speaker_mention.text) == (None, "anonymous", description)
+
+
+def test_they_can_mean_a_group_of_sources():
+    text = "Officials met on Monday. “We need more time,” they said."
+    (q,) = quotes_with_speakers(text)
+    assert (q.speaker_kind, q.speaker_mention.text) == ("anonymous", "they")
+
+
+def test_an_unresolvable_pronoun_leaves_the_speaker_unknown():
+    (q,) = quotes_with_speakers("“We will see,” he said.")
+    assert (q.speaker, q.speaker_kind, q.speaker_mention.text) == (None, "unknown", "he")
+
+
+def test_a_quote_without_any_attribution_is_unknown():
+    (q,) = quotes_with_speakers("“Nobody knows.”")
+    assert (q.speaker, q.speaker_kind, q.speaker_mention, q.cue) == (None, "unknown", None, None)
+
+
+def test_titles_in_marks_are_left_out_and_partial_quotes_kept():
+    text = "Ana Lind, author of the book “Quiet Water”, called the plan “a disaster.”"
+    (q,) = quotes_with_speakers(text)
+    assert (q.text, q.speaker, q.partial) == ("a disaster.", "Ana Lind", True)
+
+
+FIXTURE_SPEAKERS = [
+    ("Every one of these children", "Mara Velden", "person", "she"),
+    ("A child, Governor Brask,", "Mara Velden", "person", "she"),
+    ("simple: to bring every child", "Mara Velden", "person", "her"),
+    ("We met eleven times,", "Tomas Reyl", "person", "Reyl"),
+    ("Eleven.", "Tomas Reyl", "person", "Reyl"),
+    ("Three more families are waiting.", "Mara Velden", "person", "First Lady Velden"),
+    ("When the ferry came in", None, "anonymous", "one Skerra fisherman"),
+    ("We are proud to help,", "Skerra Ferry Co.", "organization", "the company"),
+]
+
+
+def test_a_whole_sample_article():
+    text = (FIXTURES / "sample-skerra-ferry-children.txt").read_text(encoding="utf-8")
+    quotes = quotes_with_speakers(text)
+    assert len(quotes) == len(FIXTURE_SPEAKERS)
+    for q, (opening, speaker, kind, mention) in zip(quotes, FIXTURE_SPEAKERS):
+        assert q.text.startswith(opening)
+        assert (q.speaker, q.speaker_kind, q.speaker_mention.text) == (speaker, kind, mention)
+    assert quotes[5].text.endswith("forget them…")  # the ellipsis as written
+
+
+@needs_shared
+def test_the_shared_sample_article_matches_its_gold():
+    text = SAMPLE_ARTICLE.read_text(encoding="utf-8")
+    gold = json.loads(SAMPLE_GOLD.read_text(encoding="utf-8"))["quotes"]
+    got = quotes_with_speakers(text)
+    assert [(q.start, q.end, q.speaker, q.speaker_kind) for q in got] == [
+        (g["start"], g["end"], g["speaker"], g["speaker_kind"]) for g in gold]
+    assert got[-1].speaker_mention.text == "one Kyiv resident"
+
+
+def test_running_the_module_prints_the_extract_json():
+    path = FIXTURES / "sample-skerra-ferry-children.txt"
+    out = subprocess.run([sys.executable, "-m", "factcheck.pipeline.speakers", str(path)],
+                         capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout)
+    assert data["article"]["authors"] == ["Ines Calloway"]
+    assert data["article"]["published"] == "2025-03-14"
+    assert [q["speaker"] for q in data["quotes"]] == [s for _, s, _, _ in FIXTURE_SPEAKERS]
+
+
+def test_random_word_salad_never_breaks_the_stage():
+    rng = random.Random(1)
+    vocab = ("said told Mrs. Mr. Ana Lind Tom Berg the a one resident officials ministry Acme Corp. , . : ; — ? ! "
+             "according to in words of her his she he they it own “ ” ‘ ’ \" ' « » „ I we spokesperson for who "
+             "that, 54 Jr. \n \n\n as stated put").split(" ")
+    for _ in range(300):
+        speakers(" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 40))))

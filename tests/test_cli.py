@@ -1,0 +1,166 @@
+"""The command line keeps the contract: its JSON, its offsets and its one-line errors."""
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session, func, select
+
+from factcheck.cli import main
+from factcheck.store.db import get_engine
+from factcheck.store.models import Article, User
+
+from .conftest import SAMPLE_ARTICLE, needs_shared
+
+QUOTE_KEYS = {"text", "start", "end", "speaker", "speaker_kind", "speaker_mention", "cue", "confidence", "partial"}
+SAMPLE_TEXT = """The Kessler Bridge Will Reopen in March, Governor Says
+By Nadia Holm (SAMPLE — fictional), December 3, 2025
+Governor Teodor Brandt said on Tuesday that the Kessler bridge would reopen in March.
+“We will finish the repairs before the spring floods,” Brandt said. “Nobody will pay a higher toll.”
+The repairs cost 14 million crowns, the ministry said.
+"""
+
+
+def run(args, database, input=None):
+    result = CliRunner().invoke(main, args, env={"FACTCHECK_DATABASE_URL": database}, input=input)
+    return result
+
+
+def one_line_error(result, *needles):
+    assert result.exit_code != 0, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("factcheck: ")
+    for needle in needles:
+        assert needle in lines[0]
+    return lines[0]
+
+
+@needs_shared
+def test_extract_json_on_the_sample_article_keeps_the_contract(database):
+    result = run(["extract", "--json", str(SAMPLE_ARTICLE)], database)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"article", "quotes", "claims"}
+    article = data["article"]
+    assert set(article) == {"title", "authors", "published", "url", "outlet", "text"}
+    assert article["text"] == SAMPLE_ARTICLE.read_text(encoding="utf-8").replace("\r\n", "\n")
+    text = article["text"]
+    assert data["quotes"]
+    for q in data["quotes"]:
+        assert set(q) == QUOTE_KEYS
+        assert text[q["start"]:q["end"]] == q["text"]
+        if q["speaker_mention"]:
+            m = q["speaker_mention"]
+            assert text[m["start"]:m["end"]] == m["text"]
+    for c in data["claims"]:
+        assert set(c) == {"text", "start", "end", "score", "kinds"}
+        assert text[c["start"]:c["end"]] == c["text"]
+
+
+def test_extract_reads_stdin(database):
+    result = run(["extract", "--json", "-"], database, input=SAMPLE_TEXT)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["article"]["text"] == SAMPLE_TEXT
+    said = {q["text"]: q["speaker"] for q in data["quotes"]}
+    assert said["We will finish the repairs before the spring floods,"] == "Teodor Brandt"
+
+
+@pytest.mark.parametrize("name, content, needle", [
+    ("empty.txt", b"", "empty"),
+    ("blob.txt", b"\x00\x01\x02\x03" * 100, "binary"),
+    ("latin.txt", "Caf\xe9 owners said \u201cno\u201d.".encode("cp1252") + b"\x81\x8d", ""),
+    ("broken.html", b"<html><head><<<</head><body><div></div>", ""),
+    ("notes.pdf", b"%PDF-1.4 something", ""),
+])
+def test_extract_bad_files_fail_with_one_line_naming_the_file(database, tmp_path, name, content, needle):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run(["extract", "--json", str(path)], database)
+    if name == "latin.txt" and result.exit_code == 0:
+        pytest.fail("undecodable bytes must not be read silently")
+    one_line_error(result, name, needle)
+
+
+def test_extract_refuses_an_oversized_file(database, tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"word " * 2_000_000)
+    one_line_error(run(["extract", "--json", str(path)], database), "huge.txt")
+
+
+def test_extract_a_missing_file(database, tmp_path):
+    one_line_error(run(["extract", str(tmp_path / "nope.txt")], database), "nope.txt")
+
+
+def test_extract_refuses_loopback_urls_and_reports_unreachable_ones(database):
+    one_line_error(run(["extract", "--json", "http://127.0.0.1:9/story"], database), "127.0.0.1")
+    one_line_error(run(["extract", "--json", "--allow-private", "http://127.0.0.1:9/story"], database), "127.0.0.1")
+
+
+def test_statements_import_reports_rejects_by_line(database, tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": "S1", "text": "We will not raise fares.", "speaker": "Amara Osei"}\n{"speaker": "X"}\n', encoding="utf-8")
+    result = run(["statements", "import", str(path)], database)
+    assert result.exit_code == 0, result.stderr
+    assert f"{path}:2: rejected: no 'text'" in result.stdout
+    assert result.stdout.strip().endswith("added 1, updated 0, unchanged 0, rejected 1")
+
+
+def test_match_json_and_batch(database, tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps({"id": "S3", "text": "We are being asked to sign a blank check for a project that may never be finished.",
+                                "speaker": "Teodor Brandt", "date": "2025-11-02"}) + "\n", encoding="utf-8")
+    assert run(["statements", "import", str(path)], database).exit_code == 0
+    result = run(["match", "--json", "--speaker", "Teodor Brandt", "--date", "2025-11-20",
+                  "a blank check for a project that will never be finished"], database)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"label", "matches"} and data["label"] == "altered"
+    best = data["matches"][0]
+    assert set(best) == {"ref", "statement_id", "speaker", "date", "score", "label", "flags", "diff"}
+    assert best["ref"] == "S3" and best["date"] == "2025-11-02" and best["flags"] == []
+    assert ["replace", "may", "will"] in best["diff"]
+
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"id": "Q1", "text": "sign a blank check", "speaker": "Lena Varga", "date": "2025-11-03"}) + "\n"
+                     + json.dumps({"id": "Q2", "text": "Completely unrelated words about turnips", "speaker": None}) + "\n",
+                     encoding="utf-8")
+    lines = [json.loads(line) for line in run(["match", "--json", "--batch", str(batch)], database).stdout.splitlines()]
+    assert [(r["id"], r["label"]) for r in lines] == [("Q1", "exact"), ("Q2", "none")]
+    assert lines[0]["matches"][0]["flags"] == ["misattributed"]
+
+
+def test_match_needs_text(database):
+    one_line_error(run(["match", "--json", "   "], database), "empty")
+
+
+def test_ingest_twice_stores_once(database, tmp_path):
+    path = tmp_path / "bridge.txt"
+    path.write_text(SAMPLE_TEXT, encoding="utf-8")
+    first = run(["ingest", str(path)], database)
+    assert first.exit_code == 0, first.stderr
+    assert "1 new" in first.stdout
+    second = run(["ingest", str(tmp_path)], database)
+    assert "0 new, 1 already stored" in second.stdout
+    with Session(get_engine(database)) as session:
+        assert session.exec(select(func.count()).select_from(Article)).one() == 1
+
+
+def test_ingest_reports_bad_sources_and_keeps_going(database, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE_TEXT, encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    result = run(["ingest", str(bad), str(good)], database)
+    assert result.exit_code == 0
+    assert "bad.txt" in result.stderr and "1 new" in result.stdout and "1 failed" in result.stdout
+    all_bad = run(["ingest", str(bad)], database)
+    assert all_bad.exit_code == 1
+
+
+def test_users_create_reads_the_password_from_stdin(database):
+    result = run(["users", "create", "casey", "--role", "checker"], database, input="a long password\n")
+    assert result.exit_code == 0, result.stderr
+    with Session(get_engine(database)) as session:
+        assert session.exec(select(User.role).where(User.username == "casey")).one() == "checker"
+    one_line_error(run(["users", "create", "casey", "--role", "checker"], database, input="a long password\n"), "exists")
