@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import sys
 from pathlib import Path
 
@@ -24,9 +25,16 @@ def templates_path() -> Path:
     return packed if packed.is_dir() else CHECKOUT_DIR / "templates"
 
 
+def instance_setting(name: str):
+    """A setting from `instance/config.py` (the file the web app also reads), or None."""
+    path = instance_path() / "config.py"
+    return runpy.run_path(str(path)).get(name) if path.is_file() else None
+
+
 def database_url(explicit: str | None = None) -> str:
-    """The SQLAlchemy URL: an explicit one, `FACTCHECK_DATABASE_URL`, or SQLite in instance/."""
-    url = explicit or os.environ.get("FACTCHECK_DATABASE_URL")
+    """The SQLAlchemy URL: an explicit one, `FACTCHECK_DATABASE_URL`, `DATABASE_URL` in
+    instance/config.py, or SQLite in instance/."""
+    url = explicit or os.environ.get("FACTCHECK_DATABASE_URL") or instance_setting("DATABASE_URL")
     if not url:
         folder = instance_path()
         folder.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,8 @@ MIN_PASSWORD = 8
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
 
 
-def create_user(session: Session, username: str, password: str, role: str) -> User:
+def create_user(session: Session, username: str, password: str, role: str, actor: User | None = None) -> User:
+    """A new account; `actor` is the admin who made it (None from the command line)."""
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     if not USERNAME.match(username):
@@ -27,7 +28,7 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
     user = User(username=username, password_hash=generate_password_hash(password), role=role)
     session.add(user)
     session.flush()
-    record(session, None, "user.create", user, {"username": username, "role": role})
+    record(session, actor, "user.create", user, {"username": username, "role": role})
     return user
 
 

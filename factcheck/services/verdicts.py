@@ -12,17 +12,41 @@ from .audit import record
 from .ratings import scale_for
 
 STATUSES = ("draft", "published", "unpublished")
+# Publishing is an editor's decision; checkers save drafts.
+PUBLISHERS = ("editor", "admin")
 
 
 class VersionConflict(InputError):
-    """Someone else saved the verdict since this editor loaded it."""
+    """Someone else saved the verdict since this reviewer loaded it."""
 
-    def __init__(self, current: VerdictVersion):
+    def __init__(self, current: VerdictVersion | None):
         super().__init__(
-            f"this verdict was changed by someone else (now version {current.version}); "
+            f"this verdict was changed by someone else (now version {current.version if current else 0}); "
             "your changes were not saved: review theirs and save again"
         )
         self.current = current
+
+
+class NotAllowed(InputError):
+    """The reviewer's role does not allow this save."""
+
+
+def status_refusal(reviewer: User, status: str, verdict: Verdict | None) -> str | None:
+    """Why `reviewer` may not save a version with `status`, or None if they may.
+
+    A verdict's status is its latest version's, so a draft saved over a published verdict
+    would silently take it off the public site: corrections are published with a note.
+    """
+    publisher = reviewer.role in PUBLISHERS
+    if verdict is not None and verdict.status == "published" and status == "draft":
+        if not publisher:
+            return "This verdict is published: only an editor or admin can correct or unpublish it."
+        return ("This verdict is published: saving a draft would take it off the public site. To correct it, "
+                "keep the status 'published' and write a correction note; to take it down, choose 'unpublished'.")
+    if not publisher and status != "draft":
+        return ("Only editors and admins can publish or unpublish a verdict. "
+                "Save it as a draft and an editor will publish it.")
+    return None
 
 
 @dataclass
@@ -71,7 +95,8 @@ def record_verdict(
     """Append a version to the target's verdict (creating the verdict on first save).
 
     `base_version` is the version the reviewer started from; if someone saved a newer
-    one meanwhile, VersionConflict is raised and nothing is written.
+    one meanwhile, VersionConflict is raised and nothing is written. NotAllowed is raised
+    when the reviewer's role may not save this status (see `status_refusal`).
     """
     kind = target_kind(target)
     if scale_for(kind).get(rating) is None:
@@ -85,12 +110,15 @@ def record_verdict(
             raise InputError(f"evidence link {item.url!r} is not an http(s) URL")
 
     verdict = verdict_for(session, target)
+    if base_version is not None and base_version != (verdict.current_version if verdict else 0):
+        raise VersionConflict(current_version(session, verdict) if verdict else None)
+    refusal = status_refusal(reviewer, status, verdict)
+    if refusal:
+        raise NotAllowed(refusal)
     if verdict is None:
         verdict = Verdict(quote_id=target.id if kind == "quote" else None, claim_id=target.id if kind == "claim" else None)
         session.add(verdict)
         session.flush()
-    if base_version is not None and base_version != verdict.current_version:
-        raise VersionConflict(current_version(session, verdict))
     if verdict.first_published_at is not None and status == "published" and verdict.status == "published" and not (note or "").strip():
         raise InputError("a change to a published verdict is a correction: say what changed in the correction note")
 

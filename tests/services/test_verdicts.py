@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 
 from factcheck.errors import InputError
 from factcheck.services.users import authenticate, create_user
-from factcheck.services.verdicts import (Evidence, VersionConflict, corrections, current_version,
+from factcheck.services.verdicts import (Evidence, NotAllowed, VersionConflict, corrections, current_version,
                                          record_verdict, verdict_for, versions)
 from factcheck.store.models import Article, AuditEntry, Quote
 
@@ -94,3 +94,24 @@ def test_users_have_hashed_passwords_and_valid_roles(setup):
         create_user(session, "casey", "long enough pw", "checker")
     with pytest.raises(InputError, match="too short"):
         create_user(session, "newbie", "short", "checker")
+
+
+def test_checkers_save_drafts_and_only_editors_publish(setup):
+    session, quote, checker, editor = setup
+    with pytest.raises(NotAllowed, match="Only editors and admins"):
+        record_verdict(session, quote, rating="Accurate", explanation="Fine.", evidence=[], status="published", reviewer=checker)
+    assert verdict_for(session, quote) is None
+    record_verdict(session, quote, rating="Accurate", explanation="Fine.", evidence=[], status="published", reviewer=editor)
+    with pytest.raises(NotAllowed, match="only an editor or admin"):
+        record_verdict(session, quote, rating="Accurate", explanation="Draft.", evidence=[], status="draft", reviewer=checker)
+    with pytest.raises(NotAllowed, match="take it off the public site"):
+        record_verdict(session, quote, rating="Accurate", explanation="Draft.", evidence=[], status="draft", reviewer=editor)
+    assert verdict_for(session, quote).status == "published"
+
+
+def test_a_base_version_for_a_verdict_that_does_not_exist_is_a_conflict(setup):
+    session, quote, checker, _ = setup
+    with pytest.raises(VersionConflict, match="now version 0") as err:
+        record_verdict(session, quote, rating="Accurate", explanation="x", evidence=[], status="draft",
+                       reviewer=checker, base_version=3)
+    assert err.value.current is None and verdict_for(session, quote) is None

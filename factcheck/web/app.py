@@ -1,0 +1,111 @@
+"""The Flask application factory: configuration, security, database and blueprints."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from .. import config as paths
+from ..store.db import get_engine
+from . import admin, api, auth, db, desk, public, review
+from .display import register_template_helpers
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: SQLite in the instance folder
+    "PUBLISHER_NAME": "factcheck",  # the organisation named as author in ClaimReview markup
+    "PAGE_SIZE": 25,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+# Every script, style and image comes from this site; there is no inline script or style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+ENV_SETTINGS = {"FACTCHECK_DATABASE_URL": "DATABASE_URL", "FACTCHECK_SECRET_KEY": "SECRET_KEY"}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. Settings, later ones winning: defaults, instance/config.py,
+    the environment (FACTCHECK_DATABASE_URL, FACTCHECK_SECRET_KEY), then `config`."""
+    app = Flask(
+        __name__,
+        instance_path=str(paths.instance_path()),
+        instance_relative_config=True,  # from_pyfile("config.py") reads instance/config.py
+        template_folder=str(paths.templates_path()),
+        static_folder=str(paths.PACKAGE_DIR / "static"),
+    )
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for variable, key in ENV_SETTINGS.items():
+        if os.environ.get(variable):
+            app.config[key] = os.environ[variable]
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+    app.extensions["factcheck.engine"] = get_engine(app.config["DATABASE_URL"] or None)
+    db.init_app(app)
+    CSRFProtect(app)
+    auth.login_manager.init_app(app)
+    register_template_helpers(app)
+    for blueprint in (public.bp, auth.bp, review.bp, desk.bp, admin.bp, api.bp):
+        app.register_blueprint(blueprint)
+    app.after_request(security_headers)
+    register_error_pages(app)
+    return app
+
+
+def instance_secret_key(folder: Path) -> str:
+    """The key in instance/secret_key, created (readable by its owner only) on first run."""
+    path = folder / "secret_key"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two workers starting at once cannot both write a key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="utf-8").strip()
+        if not key:
+            raise RuntimeError(f"{path} is empty: delete it and a new key is generated") from None
+        return key
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key)
+    return key
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response
+
+
+def register_error_pages(app: Flask) -> None:
+    """Plain pages for the errors a visitor can meet, in the site's layout."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("error.html", title="Form expired", message=(
+            "This form could not be accepted (its security token is missing or expired). "
+            "Go back, reload the page and try again."
+        )), 400
+
+    for code, title, message in (
+        (403, "Not allowed", "Your account does not have access to this page."),
+        (404, "Not found", "There is no page at this address."),
+    ):
+        app.register_error_handler(code, _error_page(code, title, message))
+
+
+def _error_page(code: int, title: str, message: str):
+    def handler(_error):
+        return render_template("error.html", title=title, message=message), code
+
+    return handler

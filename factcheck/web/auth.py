@@ -1,0 +1,103 @@
+"""Logging in and out, the logged-in account, and role checks for the other blueprints."""
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from ..services.users import authenticate
+from ..store.models import User
+from . import db
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Log in to see that page."
+login_manager.login_message_category = "info"
+
+STAFF = ("admin", "editor", "checker")
+EDITORS = ("admin", "editor")
+
+
+class Account(UserMixin):
+    """The logged-in user as Flask-Login sees it; `user` is the database row for services."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.active
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    def has_role(self, *roles: str) -> bool:
+        return self.user.role in roles
+
+
+@login_manager.user_loader
+def load_account(user_id: str) -> Account | None:
+    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
+    return Account(user) if user and user.active else None
+
+
+def role_required(*roles: str):
+    """Only logged-in users with one of `roles` may call the view; others log in or get 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session(), form.username.data, form.password.data)
+        if user is not None:
+            session.clear()  # nothing from before the login carries over into the new session
+            login_user(Account(user))
+            flash(f"Logged in as {user.username}.", "success")
+            return redirect(local_target(request.args.get("next")) or url_for("public.index"))
+        form.password.errors.append("Wrong username or password.")
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("Logged out.", "success")
+    return redirect(url_for("public.index"))
+
+
+def local_target(target: str | None) -> str | None:
+    """`target` if it is a path on this site, so that ?next= cannot send anyone elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target

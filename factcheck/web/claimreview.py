@@ -1,0 +1,66 @@
+"""schema.org ClaimReview markup for a published verdict (https://schema.org/ClaimReview)."""
+from __future__ import annotations
+
+from ..services.ratings import scale_for
+from .display import day, http_url
+from .queries import VerdictView
+
+
+def claim_review(view: VerdictView, url: str, publisher: str) -> dict:
+    """The ClaimReview of `view`, published at `url` by the organisation `publisher`.
+
+    Properties with no value are left out rather than given as null.
+    """
+    scale = scale_for(view.kind)
+    rating = view.rating
+    appearance = _appearance(view)
+    return _prune({
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": view.target.text,
+        "datePublished": day(view.verdict.first_published_at),
+        "author": {"@type": "Organization", "name": publisher},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": rating.value if rating else None,
+            "bestRating": scale.best,
+            "worstRating": scale.worst,
+            "alternateName": view.version.rating,
+        },
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": _claim_author(view),
+            "datePublished": day(view.article.published) if view.article else None,
+            "appearance": [appearance] if appearance else None,
+            # The article is the earliest appearance we know of.
+            "firstAppearance": appearance,
+        },
+    })
+
+
+def _claim_author(view: VerdictView) -> dict | None:
+    """Who made the claim: a quote's speaker; for a claim in the article's own words, the outlet."""
+    if view.speaker:
+        kind = "Organization" if view.speaker_kind == "organization" else "Person"
+        return {"@type": kind, "name": view.speaker}
+    if view.kind == "claim" and view.outlet:
+        return {"@type": "Organization", "name": view.outlet.name}
+    return None
+
+
+def _appearance(view: VerdictView) -> dict | None:
+    article = view.article
+    if article is None or not (article.url or article.title):
+        return None
+    return {"@type": "CreativeWork", "url": http_url(article.url), "headline": article.title}
+
+
+def _prune(value):
+    """`value` without None, empty strings or empty containers, at any depth."""
+    if isinstance(value, dict):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [v for v in (_prune(v) for v in value) if v not in (None, "", [], {})]
+    return value

@@ -1,0 +1,33 @@
+"""One database session per request.
+
+The session is committed when the response is a success or a redirect, and thrown away
+otherwise: a view that answers with an error status (a refused form, a 404) never writes.
+Views that catch a service error roll back themselves before re-rendering, so that the
+page shows the stored state, not what the failed call had flushed.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlmodel import Session
+
+
+def session() -> Session:
+    """This request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(current_app.extensions["factcheck.engine"], expire_on_commit=False)
+    return g.db_session
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def commit(response):
+        # after_request (not teardown) so that a failed commit becomes a 500, not a lie.
+        if "db_session" in g and response.status_code < 400:
+            g.db_session.commit()
+        return response
+
+    @app.teardown_request
+    def close(_error):
+        db_session = g.pop("db_session", None)
+        if db_session is not None:
+            db_session.close()  # rolls back anything not committed

@@ -1,0 +1,53 @@
+"""The web forms. Every FlaskForm carries a CSRF token; rules about content live in services.
+
+Templates render their own <button>s, so the forms have no submit fields.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..services.users import ROLES
+from ..services.verdicts import STATUSES
+
+EVIDENCE_ROWS = 3
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()], render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
+
+
+class EvidenceForm(Form):
+    """One evidence row; a plain Form because the verdict form's CSRF token covers it."""
+
+    # No Optional() here: it would skip validate_url below when the link is empty.
+    url = StringField("Link", validators=[Length(max=2000)], render_kw={"type": "url", "inputmode": "url"})
+    title = StringField("Title", validators=[Optional(), Length(max=300)])
+    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+
+    def validate_url(self, field):
+        if not field.data and (self.title.data or self.note.data):
+            raise ValidationError("An evidence row with a title or note needs a link.")
+
+
+class VerdictForm(FlaskForm):
+    rating = SelectField("Rating", validators=[DataRequired()])
+    explanation = TextAreaField("Explanation", validators=[DataRequired(), Length(max=20000)])
+    evidence = FieldList(FormField(EvidenceForm), min_entries=EVIDENCE_ROWS, max_entries=EVIDENCE_ROWS)
+    status = SelectField("Status", choices=list(STATUSES))
+    note = TextAreaField("Correction note", validators=[Optional(), Length(max=2000)],
+                         description="Say what changed and why; required when changing a published verdict.")
+    # The version this form was filled from: a save on top of a newer one is refused.
+    base_version = HiddenField(default="0")
+
+    def validate_base_version(self, field):
+        if not str(field.data).isdigit():
+            raise ValidationError("The form is damaged: reload the page.")
+
+
+class CreateUserForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=40)], render_kw={"autocomplete": "off"})
+    password = PasswordField("Password", validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
+    role = SelectField("Role", choices=list(ROLES))

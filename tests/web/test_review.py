@@ -1,0 +1,139 @@
+"""The review queue and the review page: context, sources, and recording verdicts."""
+import pytest
+from sqlmodel import Session, select
+
+from factcheck.store.models import Verdict, VerdictVersion
+
+from .conftest import QUOTE, hidden_inputs, publish, seed, submit, verdict_data
+
+# These pages lean on queries (unions, JSON functions) that must work on PostgreSQL too.
+pytestmark = pytest.mark.db
+
+
+def stored_versions(engine) -> list[VerdictVersion]:
+    with Session(engine) as session:
+        return list(session.exec(select(VerdictVersion).order_by(VerdictVersion.version)).all())
+
+
+def test_queue_lists_unpublished_quotes_and_claims_with_filters(engine, as_user):
+    seed(engine, quote="The bridge will reopen in March.", title="First", label="altered")
+    seed(engine, quote="Every ferry will run on time.", title="Second", label="exact")
+    client = as_user("checker")
+    page = client.get("/review/").text
+    assert "The bridge will reopen in March." in page and "Every ferry will run on time." in page
+    assert "Work began in 2023." in page  # the claims too
+    # Newest article first.
+    assert page.index("Every ferry") < page.index("The bridge will")
+    altered = client.get("/review/?label=altered").text
+    assert "The bridge will reopen" in altered and "Every ferry" not in altered
+    claims = client.get("/review/?kind=claim").text
+    assert "Work began in 2023." in claims and "Every ferry" not in claims
+    assert "The bridge" not in client.get("/review/?status=in_review").text
+
+
+def test_queue_is_paginated(engine, as_user, app):
+    app.config["PAGE_SIZE"] = 1
+    seed(engine, quote="One quote here.", title="A")
+    seed(engine, quote="Two quote here.", title="B")
+    client = as_user("checker")
+    first = client.get("/review/?kind=quote").text
+    assert "Page 1 of 2" in first and 'href="/review/?kind=quote&amp;page=2"' in first
+    second = client.get("/review/?kind=quote&page=2").text
+    assert "One quote here." in second and "Two quote here." not in second
+
+
+def test_review_page_highlights_the_quote_in_its_paragraph_and_shows_the_diff(engine, as_user):
+    seeded = seed(engine)
+    page = as_user("checker").get(f"/review/quote/{seeded.quote_id}").text
+    assert f'<mark class="target">{QUOTE}</mark>' in page
+    assert '<mark class="mention">She</mark>' in page
+    assert "The council met again" not in page  # only the quote's own paragraph
+    assert "Ana Reyes" in page and "said" in page
+    # The diff: the statement's side strikes "may", the quote's side marks "will".
+    assert "<del>may</del>" in page and "<ins>will</ins>" in page
+    assert "changed word: may → will" in page and "Council hearing" in page
+    assert '<option value="Accurate">' in page and '<option value="Pants on fire">' not in page
+
+
+def test_claim_review_page_uses_the_claim_scale(engine, as_user):
+    seeded = seed(engine)
+    page = as_user("checker").get(f"/review/claim/{seeded.claim_id}").text
+    assert '<mark class="target">Work began in 2023.</mark>' in page
+    assert '<option value="Pants on fire">' in page and "date/time" in page
+
+
+def test_unknown_item_is_404(as_user):
+    assert as_user("checker").get("/review/quote/999").status_code == 404
+
+
+def test_checker_saves_a_draft_but_may_not_publish(engine, as_user):
+    seeded = seed(engine)
+    client = as_user("checker")
+    url = f"/review/quote/{seeded.quote_id}"
+    response = submit(client, url, verdict_data("published"))
+    assert response.status_code == 403
+    assert "Only editors and admins can publish" in response.text
+    assert stored_versions(engine) == []
+    response = submit(client, url, verdict_data("draft"))
+    assert response.status_code == 302
+    page = client.get(url).text
+    assert "Saved version 1 of the verdict (draft)." in page
+    assert hidden_inputs(page)["base_version"] == "1"
+    assert "It matches the transcript." in page  # the form is filled from the saved version
+    assert [(v.version, v.status) for v in stored_versions(engine)] == [(1, "draft")]
+
+
+def test_editor_publishes_and_a_correction_needs_a_note(engine, as_user):
+    seeded = seed(engine)
+    client = as_user("editor")
+    url = f"/review/quote/{seeded.quote_id}"
+    assert submit(client, url, verdict_data("published")).status_code == 302
+    response = submit(client, url, verdict_data("published", explanation="Changed my mind."))
+    assert response.status_code == 422 and "correction note" in response.text
+    assert submit(client, url, verdict_data("published", note="Fixed a date.")).status_code == 302
+    assert [(v.version, v.note) for v in stored_versions(engine)] == [(1, None), (2, "Fixed a date.")]
+
+
+def test_a_draft_over_a_published_verdict_is_refused(engine, as_user):
+    seeded = seed(engine)
+    publish(engine, seeded.quote_id)
+    url = f"/review/quote/{seeded.quote_id}"
+    response = submit(as_user("editor"), url, verdict_data("draft"))
+    assert response.status_code == 403 and "would take it off the public site" in response.text
+    response = submit(as_user("checker"), url, verdict_data("draft"))
+    assert response.status_code == 403 and "only an editor or admin can correct" in response.text
+    assert len(stored_versions(engine)) == 1
+
+
+def test_a_stale_save_is_refused_and_nothing_is_overwritten(engine, as_user):
+    seeded = seed(engine)
+    url = f"/review/quote/{seeded.quote_id}"
+    checker, editor = as_user("checker"), as_user("editor")
+    stale_page = checker.get(url).text  # the checker opens the form at version 0 ...
+    assert submit(editor, url, verdict_data(explanation="The editor's explanation.")).status_code == 302
+    # ... and saves after the editor did.
+    response = checker.post(url, data={**hidden_inputs(stale_page), **verdict_data(explanation="The checker's text.")})
+    assert response.status_code == 409
+    assert "changed by someone else (now version 1)" in response.text
+    assert "The editor&#39;s explanation." in response.text  # their version is shown ...
+    assert "The checker&#39;s text." in response.text  # ... and the checker's input is kept
+    assert hidden_inputs(response.text)["base_version"] == "1"
+    versions = stored_versions(engine)
+    assert [(v.version, v.explanation) for v in versions] == [(1, "The editor's explanation.")]
+
+
+def test_bad_evidence_link_is_a_form_error(engine, as_user):
+    seeded = seed(engine)
+    response = submit(as_user("checker"), f"/review/quote/{seeded.quote_id}",
+                      verdict_data(**{"evidence-0-url": "javascript:alert(1)"}))
+    assert response.status_code == 422 and "is not an http(s) URL" in response.text
+    with Session(engine) as session:
+        assert session.exec(select(Verdict)).all() == []
+
+
+def test_evidence_note_without_a_link_is_a_field_error(engine, as_user):
+    seeded = seed(engine)
+    response = submit(as_user("checker"), f"/review/quote/{seeded.quote_id}",
+                      verdict_data(**{"evidence-1-title": "A title", "evidence-1-url": ""}))
+    assert response.status_code == 422 and "needs a link" in response.text
+    assert 'aria-invalid="true"' in response.text
