@@ -164,3 +164,20 @@ def test_users_create_reads_the_password_from_stdin(database):
     with Session(get_engine(database)) as session:
         assert session.exec(select(User.role).where(User.username == "casey")).one() == "checker"
     one_line_error(run(["users", "create", "casey", "--role", "checker"], database, input="a long password\n"), "exists")
+
+
+@needs_shared
+def test_the_sample_article_ingested_twice_is_stored_once(database):
+    first = run(["ingest", str(SAMPLE_ARTICLE)], database)
+    second = run(["ingest", str(SAMPLE_ARTICLE)], database)
+    assert "1 new" in first.stdout and "0 new, 1 already stored" in second.stdout
+    with Session(get_engine(database)) as session:
+        assert session.exec(select(func.count()).select_from(Article)).one() == 1
+
+
+def test_a_failed_ingest_writes_nothing(database, tmp_path):
+    bad = tmp_path / "broken.html"
+    bad.write_bytes(b"<html><head><title></title></head><body><div></div></body>")
+    assert run(["ingest", str(bad)], database).exit_code == 1
+    with Session(get_engine(database)) as session:
+        assert session.exec(select(func.count()).select_from(Article)).one() == 0
