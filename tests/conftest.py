@@ -5,6 +5,7 @@ throwaway PostgreSQL database when FACTCHECK_TEST_DATABASE_URL names a server
 (`.ci/run` runs the `db`-marked tests that way).
 """
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -29,11 +30,21 @@ def _isolated_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("FACTCHECK_DATABASE_URL", raising=False)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A SQLite file migrated once per run; each test gets a copy (migrating costs ~0.4 s)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    get_engine(f"sqlite:///{path}")
+    forget_engines()  # closes every connection, so the file holds the whole schema
+    return path
+
+
 @pytest.fixture
-def database(tmp_path):
+def database(tmp_path, migrated_sqlite):
     """The URL of a fresh empty database, dropped afterwards."""
     server = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
     if not server:
+        shutil.copyfile(migrated_sqlite, tmp_path / "test.db")
         yield f"sqlite:///{tmp_path / 'test.db'}"
         forget_engines()
         return
