@@ -17,15 +17,21 @@ How it reads a paragraph:
 3. Sentences, split at sentence-final punctuation, also when it ends a quotation.
 4. Rules, tried in order for each quotation; the first that finds a speaker wins:
    a. right after the quote: `“…,” Roe said`, `“…,” said Roe`, `“…,” Roe, the
-      union's president, said`, `“…,” according to Roe`;
+      union's president, said`, `“…,” Rep. Roe (D-Wis.) said`, `“…,” according to
+      Roe`, `“…” ― Jane Roe`;
    b. a cue in the quote's sentence, nearest first, left side before right side: the
       speaker is the cue verb's subject (`Roe told reporters: “…”`, `as Roe stated`,
-      `she had written ...: “…”`), or the name after a source phrase (`according to
-      Roe`, `in the words of one resident`, `in her own words`);
-   c. a quote after a colon with no cue: the sentence's subject (`Roe was blunt: “…”`);
+      `she had written ...: “…”`, `the announcer said`, `Roe, who in 2010 said`,
+      `Roe attacked the plan, saying, “…”`), or the name after a source phrase
+      (`according to Roe`, `in the words of one resident`, `in her own words`);
+   c. a quote after a colon with no cue: the name before the colon (`More from Roe:
+      “…”`) or the sentence's subject (`Roe was blunt: “…”`),
+      and so for a partial quote with no cue (`Roe dismissed it as “a fantasy”`);
    d. context, for a quote with no cue of its own: a cue in the sentence before,
       else an earlier attributed quote in the paragraph, else -- for a paragraph that
       opens with a quote and has no cue -- the last speaker of the paragraph before.
+   e. failing all of these, the nearest mention before the quote in its sentence, with
+      little confidence.
    The parts of a quote running over several paragraphs share the best attribution
    any part of it found.
 """
@@ -57,13 +63,15 @@ _DESCRIPTION = (
     rf"|a?[CONG]{{0,2}}M|[CONG]{{0,2}}[NMG])"  # officials, diplomatic sources, Kyiv resident
 )
 _OPEN_DESCRIPTION = re.compile(r"[ED][aC#]{0,2}a(?![aCNMG])")  # a local fisherman
+_OPEN_SUBJECT = re.compile(r"[EDP][aC#']{0,3}a")  # the announcer, the ad's narrator
 _MENTION = re.compile(rf"(?P<description>{_DESCRIPTION})|(?P<name>{_NAME})|(?P<pronoun>[SIP])")
 _SPLIT_NAME = re.compile(r"(C*)(T*)(.*)")
 _TITLED_NAME = re.compile(r"T+C(?:c*C)*")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]*\.?")
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 _PUNCT_TAGS = {",": ",", ":": ":", ".": ".", "!": ".", "?": ".", "…": ".", "...": ".",
-               "—": "-", "–": "-", "-": "-"}
+               "—": "-", "–": "-", "―": "-", "-": "-"}
 _TOKEN = re.compile(
     r"(?:[^\W\d_]\.){2,}"  # initialisms: U.S., a.m.
     r"|[^\W\d_]\w*(?:[’'](?![sS]\b)\w+|-\w+)*"  # words, with inner apostrophes and hyphens
@@ -71,6 +79,8 @@ _TOKEN = re.compile(
     r"|\d+(?:[.,:/-]\d+)*"
     r"|\.\.\.|[^\w\s]"
 )
+_CLAUSE_BREAK = re.compile(r"[VQ.:SI]")  # what a prepositional tail of an apposition cannot hold
+_ASKS = re.compile(r"[?!][\s\"'”’»›]*$")
 _QUOTE_END = re.compile(r"[.!?…][\s\"'”’»›]*$")
 
 
@@ -93,6 +103,8 @@ class Mention:
     organization: bool = False
     ref: Mention | None = None  # the name a description stands in apposition to
     in_quote: bool = False  # inside a quotation: used to learn names, never a speaker
+    sentence: int = 0  # offset where the mention's sentence starts: which mentions share one
+    opens: bool = False  # the first words of its sentence (or of the clause after "In July,"): its subject
 
     def span(self) -> Span:
         return Span(self.text, self.start, self.end)
@@ -126,7 +138,6 @@ class _Paragraph:
     by_start: dict[int, Mention]  # mentions by first token
     by_end: dict[int, Mention]  # mentions by last token
     attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution)
-    closing: tuple[Mention, Span | None] | None = None  # the last speaker named in the paragraph
 
 
 def attribute(text: str, spans: list[QuoteSpan]) -> tuple[list[Attribution], list[Mention]]:
@@ -149,7 +160,6 @@ def attribute(text: str, spans: list[QuoteSpan]) -> tuple[list[Attribution], lis
                 found.append(a)
                 if a.mention is not None:
                     para.attributed.append((q, a))
-        para.closing = _closing_speaker(para)
         previous = para
     _share_across_chains(found)
     known = set(mentions)  # a rule may have found a mention the scan did not (_any_description)
@@ -185,7 +195,7 @@ def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
     _tokenize(text, at, pend, toks)
     tags = _tag(toks)
     para = _Paragraph(text, toks, tags, _sentences(toks, tags), {}, {})
-    if _is_headline(text[pstart:pend]):
+    if is_headline(text[pstart:pend]):
         return para  # Title Case makes every word look like a name
     for lo, hi in para.sentences:
         for m in _find_mentions(text, toks, tags, lo, hi):
@@ -200,13 +210,15 @@ def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
 
 def _tokenize(text: str, start: int, end: int, out: list[_Token]) -> None:
     """Append the tokens of `text[start:end]`; a listed abbreviation keeps its full stop."""
+    taken = -1  # the offset of a full stop an abbreviation has taken
     for m in _TOKEN.finditer(text, start, end):
         s, e = m.span()
+        if s == taken:
+            continue
         if e < end and text[e] == "." and text[s].isalpha() and (
                 text[s:e].lower() in _ABBREVIATIONS or (e - s == 1 and text[s].isupper())):
-            e += 1  # Mrs. / Corp. / J.
-        elif out and out[-1].end > s:
-            continue  # the full stop already taken by the abbreviation before it
+            taken = e  # Mrs. / Corp. / J.
+            e += 1
         out.append(_Token(text[s:e], s, e, ""))
 
 
@@ -217,23 +229,39 @@ def _tag(toks: list[_Token]) -> str:
         if not t.tag:
             t.tag = _classify(t.text)
         tags.append(t.tag)
-    for n, tag in enumerate(tags):
-        # A capitalised person noun inside a run of capitals is part of a name: the
-        # Harbor Workers Union, Mother Superior Ana Lind.
-        if tag in "NM" and toks[n].text[0].isupper() and (
-                (n and tags[n - 1] in "CO") or (n + 1 < len(tags) and tags[n + 1] in "CO")):
-            tags[n] = "C"
-    lowers = None
-    for n, t in enumerate(toks):
-        first = t.text.lower()
+    lowers = [t.text.lower() for t in toks]
+    last = len(tags) - 1
+    for n in range(len(tags)):
+        tag = tags[n]
+        if tag == "'" and n and tags[n - 1] in "SI" and lowers[n][-1:] == "s":
+            tags[n] = "K"  # he's, it's: "is" or "has", not a possessive
+        elif tag in "NM" and toks[n].text[0].isupper() and (
+                (n and tags[n - 1] in "CO") or (n < last and tags[n + 1] in "CO")):
+            # A capitalised person noun inside a run of capitals is part of a name (the
+            # Harbor Workers Union, Mother Superior Ana Lind) -- unless it ends a run
+            # after "a" or "another": a New Hampshire Democrat.
+            run = n
+            while run and tags[run - 1] in "CO":
+                run -= 1
+            if not (run < n and run and tags[run - 1] == "D" and (n == last or tags[n + 1] not in "CO")):
+                tags[n] = "C"
+        elif tag == "p" and lowers[n] == "(" and n and tags[n - 1] in "CO":
+            # A short parenthesis after a name, "Rep. Gwen Moore (D-Wis.) said", is
+            # skipped like an adverb, so the name still stands next to its verb.
+            close = next((k for k in range(n + 1, min(n + 8, len(toks))) if lowers[k] == ")"), None)
+            if close is not None:
+                tags[n:close + 1] = "K" * (close + 1 - n)
+        elif tag == "V" and n and (_determines(lowers, tags, n - 1) or (
+                n > 1 and tags[n - 1] in "aC" and lowers[n] in _CUE_NOUNS and _determines(lowers, tags, n - 2))):
+            # A cue word right after "the", "a" or a possessive is a noun ("the comment",
+            # "his claims", "Trump's tweet"), and so is a word that may be one after a
+            # modifier too ("a phone call", "his home state").
+            tags[n] = "a"
+    for n, first in enumerate(lowers):
         for phrase, tag in _MULTIWORD.get(first, ()):
-            if n + len(phrase) > len(toks):
-                continue
-            if lowers is None:
-                lowers = [x.text.lower() for x in toks]
             if tuple(lowers[n:n + len(phrase)]) != phrase:
                 continue
-            if tag == "T" and not t.text[0].isupper():
+            if tag == "T" and not toks[n].text[0].isupper():
                 continue  # a lower-case "first lady" is a description, not a title
             tags[n:n + len(phrase)] = [tag] + [tag if tag == "T" else "v"] * (len(phrase) - 1)
             break
@@ -289,6 +317,11 @@ def _classify(w: str) -> str:
     return "a"
 
 
+def _determines(lowers: list[str], tags: list[str], k: int) -> bool:
+    """True when token `k` is "the", "a", "an" or a possessive (his, Roe's)."""
+    return tags[k] in "EP'" or lowers[k] in ("a", "an")
+
+
 def _sentences(toks: list[_Token], tags: str) -> list[tuple[int, int]]:
     """Token index ranges of the sentences of one paragraph.
 
@@ -317,7 +350,7 @@ def _sentences(toks: list[_Token], tags: str) -> list[tuple[int, int]]:
     return out
 
 
-def _is_headline(par: str) -> bool:
+def is_headline(par: str) -> bool:
     """True for a Title Case line: a headline, where capitals mark no names."""
     par = par.strip()
     if len(par) > 300 or par[-1:] in ".”\"":
@@ -329,9 +362,15 @@ def _is_headline(par: str) -> bool:
 def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -> list[Mention]:
     """The mentions of one sentence, with titles and appositions noted on the names."""
     found = []
+    first = lo
+    if tags[lo:lo + 1] == "R" and "," in tags[lo:hi]:  # "In July, Roe said"
+        first = tags.index(",", lo, hi) + 1
+    while first < hi and tags[first] == "K":
+        first += 1
     for m in _MENTION.finditer(tags, lo, hi):
         i, j = m.start(), m.end() - 1
-        mention = Mention(m.lastgroup, toks[i].start, toks[j].end, text[toks[i].start:toks[j].end], i, j)
+        mention = Mention(m.lastgroup, toks[i].start, toks[j].end, text[toks[i].start:toks[j].end], i, j,
+                          sentence=toks[lo].start)
         if mention.kind == "name":
             after_the = i > lo and tags[i - 1] == "E"
             if after_the and j + 1 < hi and tags[j + 1] in "aNMG":
@@ -345,6 +384,7 @@ def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -
             _read_description(mention, toks, tags)
         else:
             mention.head = toks[i].text.lower()
+        mention.opens = mention.i == first
         found.append(mention)
     _link_appositions(found, toks, tags, hi)
     return found
@@ -387,7 +427,7 @@ def _link_appositions(found: list[Mention], toks: list[_Token], tags: str, hi: i
             continue
         adjacent = b.i == a.j + 1 and a is desc
         comma = b.i == a.j + 2 and tags[a.j + 1] == ","
-        closes = b.j + 1 >= hi or tags[b.j + 1] in ",.V)-"
+        closes = b.j + 1 >= hi or tags[b.j + 1] in ",.V)-Ro"  # Ro: "a spokesperson for the company"
         copula = b is desc and b.i == a.j + 2 and toks[a.j + 1].text in ("is", "was")
         if adjacent or (comma and closes) or copula:
             desc.ref = name
@@ -396,6 +436,8 @@ def _link_appositions(found: list[Mention], toks: list[_Token], tags: str, hi: i
 
 def _names_inside(text: str, span: QuoteSpan) -> list[Mention]:
     """Names with a title inside a quotation ("Mr. Putin"): they tell a person's sex."""
+    if not any(w.lower() in _TITLES for w in _CAPITALISED.findall(text, span.start, span.end)):
+        return []  # no title word: nothing to find (and most quotes have none, so skip the tagging)
     toks: list[_Token] = []
     _tokenize(text, span.start, span.end, toks)
     tags = _tag(toks)
@@ -415,7 +457,8 @@ def _attribute_one(p: _Paragraph, q: int, previous: _Paragraph | None) -> Attrib
     quote = p.toks[q].quote
     lo, hi = next((lo, hi) for lo, hi in p.sentences if lo <= q < hi)
     found = (_after_quote(p, q, q + 1 == hi) or _cue_in_sentence(p, q, lo, hi) or _after_colon(p, q, lo)
-             or _from_context(p, q, lo, previous))
+             or (quote.partial and _clause_subject(p, q, lo)) or _from_context(p, q, lo, previous)
+             or _nearest_mention(p, q, lo))
     if found is None:
         return Attribution(quote, confidence=0.2)
     mention, cue, confidence = found
@@ -426,7 +469,8 @@ def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
     """`“…,” Roe said`, `“…,” said Roe`, `“…,” Roe, the union's president, said`, `“…,” according to Roe`.
 
     After a quote that ends its sentence (“… done.” Roe said.) only a bare `Roe said.`
-    counts: "“… done.” The ministry has not said whether ..." is a new statement.
+    counts: "“… done.” The ministry has not said whether ..." is a new statement. A
+    question or exclamation is the exception: “… why?” He asked the board ...
     """
     tags, n = p.tags, len(p.toks)
     k = q + 1
@@ -436,9 +480,10 @@ def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
         return None
     m = p.by_start.get(k)
     if m is not None and _can_speak(m):
-        e = m.j + 1 if ends_sentence else _skip(p, _skip_apposition(p, m.j + 1))
+        e = m.j + 1 if ends_sentence else _skip(p, _skip_apposition(p, _skip(p, m.j + 1)))
         bare = e + 1 >= n or tags[e + 1] in ".,"
-        if e < n and tags[e] == "V" and (bare or not ends_sentence):
+        asks = _ASKS.search(p.toks[q].text) is not None
+        if e < n and tags[e] == "V" and (bare or asks or not ends_sentence):
             return m, _cue_span(p, e), 0.95
     if tags[k] == "V":
         m = p.by_start.get(_cue_end(p, k))
@@ -466,17 +511,57 @@ def _cue_in_sentence(p: _Paragraph, q: int, lo: int, hi: int):
         m = _subject(p, v, lo, hi)
         if m is not None:
             adjacent = v == q - 1 or (v < q and tags[v + 1:q] in (",", ":"))  # Roe said: “…”
+            if _is_writer(m) and not adjacent:
+                continue  # "In the words of one resident I spoke with, “…”"
             return m, _cue_span(p, v), 0.9 if adjacent else 0.85
     return None
 
 
 def _after_colon(p: _Paragraph, q: int, lo: int):
-    """`Roe was blunt: “…”` -- no cue, but a colon after the sentence's subject."""
+    """`Roe was blunt: “…”` -- no cue, but a colon after the sentence's subject -- or
+    `More from Jane Roe: “…”`, a name right before the colon."""
     if q == lo or p.tags[q - 1] != ":":
         return None
-    m = p.by_start.get(_skip(p, lo))
-    if m is not None and _can_speak(m) and m.kind != "description":
+    m = p.by_end.get(q - 2)
+    if m is not None and m.kind == "name" and not m.organization:
         return m, None, 0.6
+    m = _opening_subject(p, lo, q)
+    if m is not None and m.kind != "description":
+        return m, None, 0.6
+    return None
+
+
+def _clause_subject(p: _Paragraph, q: int, lo: int):
+    """A partial quote with no cue: the subject of its sentence, as the one who used the
+    words (`Roe dismissed the plan as “a fantasy”`, `In July, Roe branded it “a scam”`)."""
+    m = _opening_subject(p, lo, q)
+    return (m, None, 0.5) if m is not None else None
+
+
+def _nearest_mention(p: _Paragraph, q: int, lo: int):
+    """A last resort for a quote nothing else attributes: the nearest mention that can
+    speak before it in its sentence, with little confidence. A lone capitalised word
+    ("Partial", "Eliminating") is too often no name at all to be taken here."""
+    for k in range(q - 1, lo - 1, -1):
+        m = p.by_end.get(k)
+        lone = m is not None and m.kind == "name" and len(m.name) < 2 and not m.titles
+        if m is not None and _can_speak(m) and not _is_writer(m) and not lone:
+            return m, None, 0.3
+    return None
+
+
+def _opening_subject(p: _Paragraph, lo: int, limit: int) -> Mention | None:
+    """The subject of the sentence starting at token `lo`, looked for before `limit`: the
+    first mention that opens the sentence or a clause after a comma and is followed by
+    a lower-case word (its verb)."""
+    tags = p.tags
+    for k in [lo] + [k + 1 for k in range(lo, limit) if tags[k] == ","]:
+        m = p.by_start.get(_skip(p, k))
+        if m is None or not _can_speak(m) or m.j + 1 >= limit:
+            continue
+        verb = _skip(p, _skip_apposition(p, _skip(p, m.j + 1)))
+        if verb < limit and tags[verb] in "aV" and p.toks[verb].text[0].islower():
+            return m
     return None
 
 
@@ -484,16 +569,25 @@ def _from_context(p: _Paragraph, q: int, lo: int, previous: _Paragraph | None):
     """A quote with no cue of its own: the speaker of the sentence or quote before it."""
     n = next(k for k, s in enumerate(p.sentences) if s[0] == lo)
     if n > 0:
-        found = _sentence_speaker(p, *p.sentences[n - 1])
-        if found is not None:
+        # The sentence before: the speaker of its last quote, else of its last cue
+        # ("“…,” Obama said at the dinner, where Clinton also spoke. “…”" is Obama's).
+        before_lo, before_hi = p.sentences[n - 1]
+        quoted = [a for k, a in p.attributed if before_lo <= k < before_hi]
+        found = (quoted[-1].mention, quoted[-1].cue) if quoted else _sentence_speaker(p, before_lo, before_hi)
+        if found is not None and not _is_writer(found[0]):
             return found[0], found[1], 0.75
-    if p.attributed:
+    if p.attributed and not _is_writer(p.attributed[-1][1].mention):
         a = p.attributed[-1][1]
         return a.mention, a.cue, 0.7
     opens_paragraph = q == 0 or (q == 1 and p.tags[0] in "-p")
-    if opens_paragraph and previous is not None and previous.closing is not None \
-            and not any(_sentence_speaker(p, *s) for s in p.sentences):
-        return previous.closing[0], previous.closing[1], 0.65
+    if opens_paragraph and previous is not None and not any(_sentence_speaker(p, *s) for s in p.sentences):
+        if previous.tags.endswith(":"):  # "Roe made the following comment:" then the quote
+            m = _opening_subject(previous, previous.sentences[-1][0], len(previous.toks) - 1)
+            if m is not None:
+                return m, None, 0.6
+        closing = _closing_speaker(previous)
+        if closing is not None and not _is_writer(closing[0]):
+            return closing[0], closing[1], 0.65
     return None
 
 
@@ -536,16 +630,24 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
         m = p.by_start.get(end + 1)
         return m if m is not None and _can_speak(m) else None
     j = _skip_back(p, v - 1, lo)
+    if j > lo and toks[j].text == "by" and tags[j - 1] == "V":  # Roe continued by saying
+        return _subject(p, j - 1, lo, hi)
+    if j - 2 >= lo and toks[j].text == "and" and tags[j - 1] in "aV":  # Roe laughed and said
+        m = p.by_end.get(_skip_back(p, j - 2, lo))
+        if m is not None and m.kind != "description" and _can_speak(m):
+            return m
     if j >= lo and tags[j] == ",":
-        if toks[v].text.endswith("ing"):  # "..., adding": the subject of the cue before
+        if toks[v].text.endswith("ing"):  # "..., adding": the subject of the cue before, or of the sentence
             before = [u for u in range(j - 1, lo - 1, -1) if tags[u] == "V"]
-            return _subject(p, before[0], lo, hi) if before else None
+            return _subject(p, before[0], lo, hi) if before else _opening_subject(p, lo, j)
         k = tags.rfind(",", lo, j)  # "Roe, who chairs the union, said"
         if k > lo:
             m = p.by_end.get(k - 1) or _modified_subject(p, k, lo)
             if m is not None and _can_speak(m):
                 return m
-    m = (p.by_end.get(j) or _modified_subject(p, j, lo)) if j >= lo else None
+    if j > lo and toks[j].text.lower() in _RELATIVES:
+        return _relative(p, j, lo)
+    m = (p.by_end.get(j) or _modified_subject(p, j, lo) or _any_subject(p, j, lo)) if j >= lo else None
     if m is not None and _can_speak(m):
         # "officials in Moscow said", "a spokesperson for the ministry said"
         while m.i - 2 >= lo and tags[m.i - 1] in "Ro":
@@ -554,11 +656,26 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
                 break
             m = head
         return m
-    if j < lo or tags[j] in ",Q:":  # said Roe
-        m = p.by_start.get(end)
+    if j < lo or tags[j] in ",Q:":  # said Roe, said the ruling, said former governor Roe
+        k = end
+        while k < min(hi, end + 2) and tags[k] in "a#":  # said 9/11 widow Roe
+            k += 1
+        m = p.by_start.get(end) or p.by_start.get(k) or (_any_description(p, end) if end < hi else None)
         if m is not None and _can_speak(m):
             return m
     return None
+
+
+def _relative(p: _Paragraph, j: int, lo: int) -> Mention | None:
+    """The relative pronoun at `j` as a speaker's mention ("Roe, who in 2010 said ..."),
+    standing for the name or description right before it."""
+    k = j - 1 if p.tags[j - 1] != "," else j - 2
+    antecedent = p.by_end.get(k) if k >= lo else None
+    if antecedent is None or not _can_speak(antecedent):
+        return None
+    t = p.toks[j]
+    return Mention("pronoun", t.start, t.end, t.text, j, j, head=t.text.lower(), ref=antecedent,
+                   sentence=antecedent.sentence)
 
 
 def _modified_subject(p: _Paragraph, j: int, lo: int) -> Mention | None:
@@ -580,11 +697,24 @@ def _any_description(p: _Paragraph, e: int) -> Mention | None:
     """A description whose head is in no lexicon, where only a speaker can stand
     ("according to a local fisherman"): determiner, up to three words, head."""
     m = _OPEN_DESCRIPTION.match(p.tags, e)
-    if m is None:
-        return None
-    i, j = m.start(), m.end() - 1
+    return _description_at(p, m.start(), m.end() - 1) if m else None
+
+
+def _any_subject(p: _Paragraph, j: int, lo: int) -> Mention | None:
+    """A description whose head is in no lexicon, ending at token `j` before a cue verb
+    ("the announcer said", "the ad's narrator says", "the letter reads")."""
+    for i in range(j - 1, max(lo, j - 4) - 1, -1):
+        if _OPEN_SUBJECT.fullmatch(p.tags, i, j + 1):
+            return _description_at(p, i, j)
+    return None
+
+
+def _description_at(p: _Paragraph, i: int, j: int) -> Mention:
+    """A new description mention over tokens `i` to `j`."""
     toks = p.toks
-    mention = Mention("description", toks[i].start, toks[j].end, p.text[toks[i].start:toks[j].end], i, j)
+    lo = next(lo for lo, hi in p.sentences if lo <= i < hi)
+    mention = Mention("description", toks[i].start, toks[j].end, p.text[toks[i].start:toks[j].end], i, j,
+                      sentence=toks[lo].start)
     _read_description(mention, toks, p.tags)
     return mention
 
@@ -610,8 +740,15 @@ def _source_phrase(p: _Paragraph, k: int) -> tuple[Mention, Span] | None:
 
 
 def _can_speak(m: Mention) -> bool:
-    """A name, a description, or he/she/they/it -- not I, we or you (the writer or reader)."""
-    return m.kind != "pronoun" or m.head in _SUBJECT_PRONOUNS
+    """A name, a description, he/she/they/it, a relative pronoun standing for one, or
+    I or we (the writer: `I said, “…”`) -- not you (the reader)."""
+    return m.kind != "pronoun" or m.head in _SUBJECT_PRONOUNS or m.head in _WRITER or m.ref is not None
+
+
+def _is_writer(m: Mention) -> bool:
+    """I or we: a speaker only when its cue stands right before or after the quote
+    (`I said, “…”`, `“…,” we were told`), never by context."""
+    return m.kind == "pronoun" and m.head in _WRITER
 
 
 def _skip(p: _Paragraph, e: int) -> int:
@@ -623,22 +760,26 @@ def _skip(p: _Paragraph, e: int) -> int:
 
 
 def _skip_back(p: _Paragraph, j: int, lo: int) -> int:
-    """The last token up to `j` that is not a skip word, -ly adverb or "on <weekday>"."""
+    """The last token up to `j` that is not a skip word, -ly adverb, "on <weekday>" or "in <year>"."""
     while j >= lo and (p.tags[j] == "K" or (p.tags[j] == "a" and p.toks[j].text.endswith("ly"))
-                       or (p.tags[j] == "R" and j + 1 < len(p.tags) and p.tags[j + 1] == "K")):
+                       or (p.tags[j] == "R" and j + 1 < len(p.tags) and p.tags[j + 1] in "K#")
+                       or (p.tags[j] == "#" and j > lo and p.tags[j - 1] == "R")):
         j -= 1
     return j
 
 
 def _skip_apposition(p: _Paragraph, e: int) -> int:
-    """Past ", the union's president,", ", Per Holm," or ", 54," after a mention; else `e`."""
+    """Past ", the union's president,", ", a member of the panel,", ", Per Holm," or
+    ", 54," after a mention; else `e`."""
     tags, n = p.tags, len(p.toks)
     if e + 2 < n and tags[e] == ",":
         if tags[e + 1] == "#" and tags[e + 2] == ",":
             return e + 3
         d = p.by_start.get(e + 1)
-        if d is not None and d.kind != "pronoun" and d.j + 1 < n and tags[d.j + 1] == ",":
-            return d.j + 2
+        if d is not None and d.kind != "pronoun":
+            comma = tags.find(",", d.j + 1, min(n, d.j + 10))
+            if comma == d.j + 1 or (comma > 0 and tags[d.j + 1] in "Ro" and not _CLAUSE_BREAK.search(tags, d.j + 1, comma)):
+                return comma + 1
     return e
 
 
@@ -693,6 +834,8 @@ def _plurals(name: str) -> frozenset[str]:
 
 _PRONOUNS = {w: _pronoun_tag(v) for w, v in fields("pronouns").items()}
 _SUBJECT_PRONOUNS = frozenset(w for w, tag in _PRONOUNS.items() if tag == "S")
+_RELATIVES = frozenset(("who", "which"))
+_WRITER = frozenset(("i", "we"))
 _DETERMINERS = fields("determiners")
 _TITLES = frozenset(fields("titles"))
 _MULTIWORD = _multiword()
@@ -703,6 +846,7 @@ _ORGANISATIONS = words("organisations")
 _ORG_PLURAL = _plurals("organisations")
 _PLACES = frozenset(entries("places"))
 _CUE_VERBS = words("cue_verbs")
+_CUE_NOUNS = words("cue_nouns")
 _SKIP = words("skip_words")
 _PREPOSITIONS = words("prepositions")
 _PARTICLES = words("particles")

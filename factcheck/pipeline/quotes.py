@@ -7,9 +7,11 @@ and what the words between them are.
 How marks are read:
 
 * Curly (“ ” ‘ ’), straight (" '), low-high („ “ and „ ”, ‚ ‘), guillemets (« » and the
-  German » «, ‹ ›). Whether a mark opens or closes comes from its glyph where the glyph
+  German » «, ‹ ›), and two apostrophes for a double mark (''Not now,'' as some news
+  archives write it). A straight double mark and a curly one may pair up, as scraped
+  text mixes them. Whether a mark opens or closes comes from its glyph where the glyph
   says so, and otherwise from what is around it: a mark before a word opens, a mark
-  after a word closes.
+  after a word closes. A mark right after "=" is markup (<tweet id="…">), not a quote.
 * A single mark between two letters is an apostrophe (we've, Kyiv’s), as is one
   before a digit or a dropped letter (’90s, ’em). After an "s" it may be a plural
   possessive (students’) or a closing mark: it closes only when no clearer closing mark
@@ -29,8 +31,9 @@ How marks are read:
   no opening mark is ignored.
 
 Each quotation is also classed: the title of a work or a name in marks ("the book
-“Quiet Water”", "a group called “Mothers for Peace”", Dwayne “The Rock” Johnson) is
-`kind="title"`, not a quote; a few words quoted inside the writer's own sentence
+“Quiet Water”", "a group called “Mothers for Peace”", Dwayne “The Rock” Johnson, a
+Title Case name after "on", "of", "in", "with", "from" or a possessive: on “Fox and
+Friends,”, NBC's “Nightly News”) is `kind="title"`, not a quote; a few words quoted inside the writer's own sentence
 (scare and partial quotes: called the plan “a disaster”) are `partial=True`.
 """
 from __future__ import annotations
@@ -56,14 +59,17 @@ class QuoteSpan:
 
 
 # Which marks can close a quotation opened by each mark.
+# A straight double mark and a curly one may pair up: scraped text often mixes them
+# ("work-related” emails, “Immunity deals ... FBI," Roe said).
 _CLOSERS = {
-    "“": "”", "„": "“”", "‟": "”", "”": "”", "«": "»", "»": "«", '"': '"',
-    "‘": "’", "‚": "‘’", "‹": "›", "›": "‹", "'": "'",
+    "“": "”\"", "„": "“”", "‟": "”", "”": "”", "«": "»", "»": "«", '"': '"”',
+    "‘": "’", "‚": "‘’", "‹": "›", "›": "‹", "'": "'", "''": "''",
 }
 _ALL_MARKS = "\"'“”„‟«»‘’‚‹›"
-_MARK = re.compile(f"[{_ALL_MARKS}]")
+# Two apostrophes stand for a double mark in some archives (''Not now,'' she said).
+_MARK = re.compile(f"''|[{_ALL_MARKS}]")
 _DOUBLE = frozenset('"“”„‟«»')
-_STRAIGHT = frozenset("\"'")
+_STRAIGHT = frozenset(("\"", "'", "''"))
 # Characters that may stand before an opening mark / after a closing mark in place of a space.
 _BEFORE_OPENING = "([{—–-/" + _ALL_MARKS
 _AFTER_CLOSING = ".,;:!?)]}—–-/…" + _ALL_MARKS
@@ -76,6 +82,8 @@ _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _LAST_WORDS = re.compile(r"([^\W\d_]+)(?:\s+([^\W\d_]+))?[\s,]*$")
 _NAME_BEFORE = re.compile(r"[A-Z][\w.’'-]*[ \t]+$")
 _NAME_AFTER = re.compile(r"[ \t]+[A-Z]")
+_POSSESSIVE_BEFORE = re.compile(r"\w[\w.]*[’']s?\s+$")
+_TITLE_PREPOSITIONS = frozenset(("of", "on", "in", "with", "from"))
 _SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to up with".split())
 _WORK_WORDS = words("work_words")
 _ELISIONS = tuple(f"{w} " for w in words("elisions"))  # ’em, 'til: as text.startswith() takes them
@@ -109,7 +117,7 @@ def find_quotations(text: str) -> list[QuoteSpan]:
     paras = paragraphs(text)
     for n, (pstart, pend) in enumerate(paras):
         pairs, leftover = _pair_marks(text, pstart, pend)
-        items = [(op, cl + 1, True) for op, cl in pairs]
+        items = [(op, cl + _width(text, cl), True) for op, cl in pairs]
         next_opens = n + 1 < len(paras) and _opens_with_mark(text, *paras[n + 1])
         # An unclosed outermost mark quotes to the paragraph end when the next paragraph
         # opens with a mark (a quote running on) or when it is a curly mark or guillemet.
@@ -123,6 +131,11 @@ def find_quotations(text: str) -> list[QuoteSpan]:
             _add(out, text, op, close, chain, pstart, closed=closed)
         run_on = text[items[-1][0]] in _DOUBLE if items and not items[-1][2] else None
     return out
+
+
+def _width(text: str, i: int) -> int:
+    """Length of the quotation mark at `i`: 2 for a doubled apostrophe, else 1."""
+    return 2 if text.startswith("''", i) else 1
 
 
 def _opens_with_mark(text: str, start: int, end: int) -> bool:
@@ -140,8 +153,8 @@ def _first_char(text: str, start: int, end: int) -> int:
 
 def _add(out: list[QuoteSpan], text: str, op: int, close: int, chain: int, pstart: int, *, closed: bool) -> None:
     """Append the quotation between the mark at `op` and `close`, if it has any words."""
-    inner_end = close - 1 if closed else close
-    start, end = op + 1, inner_end
+    inner_end = close - _width(text, close - 2) if closed else close
+    start, end = op + _width(text, op), inner_end
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -209,14 +222,16 @@ def _clearer_closer_follows(marks: list[tuple], j: int, opener: str) -> bool:
 
 def _roles(text: str, i: int, pstart: int, pend: int) -> tuple[bool, bool, bool] | None:
     """(can open, can close, weak close) for the mark at `i`; None for an apostrophe or prime."""
-    ch = text[i]
+    ch = text[i:i + _width(text, i)]
     prev = text[i - 1] if i > pstart else " "
-    nxt = text[i + 1] if i + 1 < pend else " "
+    nxt = text[i + len(ch)] if i + len(ch) < pend else " "
     # Flanking, as in Markdown: a mark before a word opens, a mark after a word closes.
     left = not nxt.isspace() and (prev.isspace() or prev in _BEFORE_OPENING)
     right = not prev.isspace() and (nxt.isspace() or nxt in _AFTER_CLOSING)
     if ch in "‘’'" and prev.isalnum() and nxt.isalnum():
         return None  # we've, don’t, Kyiv’s, O'Brien
+    if prev == "=":
+        return None  # markup left in the text: <tweet author="...">
     if ch == "’" and left and not right:
         return None  # ’90s, ’em: a dropped start, not an opening mark
     if ch in "‘'" and left and (nxt.isdigit() or text.startswith(_ELISIONS, i + 1)):
@@ -250,11 +265,16 @@ def _is_title(before: str, inner: str, after: str) -> bool:
     if m:
         last = (m.group(2) or m.group(1)).lower()
         pair = f"{m.group(1)} {m.group(2)}".lower() if m.group(2) else ""
-        if last in _WORK_WORDS:
-            return True
+        if last in _WORK_WORDS or (last in _TITLE_PREPOSITIONS and m.group(2) and m.group(1).lower() in _WORK_WORDS):
+            return True  # the film “…”, an episode of “…”
+        if last in _TITLE_PREPOSITIONS and _looks_like_title(inner.rstrip(".,")):
+            return True  # on “Fox and Friends,”, the star of “Scandal”
         rule = _NAMING_WORDS.get(pair, _NAMING_WORDS.get(last))
         if rule == "always" or (rule is not None and _looks_like_title(inner)):
             return True
+    # A show or paper after its owner's possessive: NBC's “Nightly News.”, television’s “Scandal”
+    if _POSSESSIVE_BEFORE.search(before) and _looks_like_title(inner.rstrip(".,")):
+        return True
     # A nickname between a first name and a surname: Dwayne “The Rock” Johnson.
     return bool(_NAME_BEFORE.search(before) and _NAME_AFTER.match(after)
                 and len(inner.split()) <= 3 and _looks_like_title(inner))

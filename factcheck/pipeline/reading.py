@@ -68,6 +68,7 @@ _PARENTHESIS = re.compile(r"^\s*\([^)]*\)")
 _NAME_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 _JOB_WORDS = words("person_nouns")
 _BYLINE_SEPARATOR = re.compile(r"\s*(?:[,|·•—–]|\s-)\s*")
+_BYLINE_PART = re.compile(r"[A-Z][\w’'&.-]*(?:\s+(?:[A-Z][\w’'&.-]*|of|the|and))*")  # an outlet or job title
 
 
 def read_source(source: str, *, allow_private: bool = False, max_bytes: int = MAX_BYTES) -> Article:
@@ -145,8 +146,8 @@ def read_text(text: str) -> Article:
     The text is kept as given except that "\\r\\n" becomes "\\n".
     """
     text = text.replace("\r\n", "\n")
-    title, authors, published = _read_head(text)
-    return Article(text=text, title=title, authors=authors, published=published)
+    title, authors, published, outlet = _read_head(text)
+    return Article(text=text, title=title, authors=authors, published=published, outlet=outlet)
 
 
 def read_html(html: str, url: str | None = None) -> Article:
@@ -206,23 +207,24 @@ def _decode(data: bytes, name: str, declared: str | None) -> str:
 
 # ---------------------------------------------------------------- the head of a plain-text article
 
-def _read_head(text: str) -> tuple[str | None, list[str], date | None]:
-    """Title, authors and date from the first non-blank lines of a plain-text article."""
+def _read_head(text: str) -> tuple[str | None, list[str], date | None, str | None]:
+    """Title, authors, date and outlet from the first non-blank lines of a plain-text article."""
     lines = [line.strip() for line in text.split("\n", 8)[:8]]
     lines = [line for line in lines if line][:4]
-    title, authors, published = None, [], None
+    title, authors, published, outlet = None, [], None, None
     for n, line in enumerate(lines):
-        found_authors, found_date, explicit = _byline(line)
+        found_authors, found_date, found_outlet, explicit = _byline(line)
         # A first line of capitalised words alone is a headline, not a list of names.
         if (found_authors or found_date) and (explicit or n > 0):
             authors = authors or found_authors
             published = published or found_date
+            outlet = outlet or found_outlet
             continue
         if n == 0 and _is_headline(line):
             title = line
             continue
         break  # the body has started
-    return title, authors, published
+    return title, authors, published, outlet
 
 
 def _is_headline(line: str) -> bool:
@@ -230,32 +232,42 @@ def _is_headline(line: str) -> bool:
     return len(line) <= 200 and len(line.split()) <= 30 and not line.endswith((".", ",", ";", ":"))
 
 
-def _byline(line: str) -> tuple[list[str], date | None, bool]:
-    """Authors and date a byline or date line gives, and whether it said so plainly.
+def _byline(line: str) -> tuple[list[str], date | None, str | None, bool]:
+    """Authors, date and outlet a byline or date line gives, and whether it said so plainly.
 
-    Accepts "By Jane Doe", "By Jane Doe and John Roe | Dec. 5, 2025", "Jane Doe,
-    12/5/2025" (the body may run on after the date), a bare date line, and a line of
-    names alone ("Jane Doe and John Roe"). The flag is False for the last kind, which
-    a headline can look like. Job titles ("Jane Doe, Staff Writer") are left out.
+    Accepts "By Jane Doe", "By Jane Doe and John Roe | Dec. 5, 2025", "By Jane Doe |
+    Sample Gazette | December 5, 2025" (the outlet is the capitalised part between the
+    names and the date), "Jane Doe, 12/5/2025" (the body may run on after the date), a
+    bare date line, and a line of names alone ("Jane Doe and John Roe"). The flag is
+    False for the last kind, which a headline can look like. Job titles ("Jane Doe,
+    Staff Writer") are neither authors nor outlets.
     """
     d = _date_at(line)
     if d is not None:
-        return [], d, True
+        return [], d, None, True
     by = _BY.match(line)
     rest = line[by.end():] if by else line
     m = _NAMES.match(rest)
     if m is None:
-        return [], None, False
+        return [], None, None, False
     after = _PARENTHESIS.sub("", rest[m.end():], count=1)  # "By Jane Doe (Reuters), ..."
-    sep = _BYLINE_SEPARATOR.match(after)
-    d = _date_at(after[sep.end():]) if sep else None
-    if after.strip() and d is None and not (by and sep):
-        return [], None, False  # a sentence that starts with a name, not a byline
+    d, outlet, separated = None, None, bool(_BYLINE_SEPARATOR.match(after))
+    while d is None and (sep := _BYLINE_SEPARATOR.match(after)):
+        after = after[sep.end():]
+        d = _date_at(after)
+        part = _BYLINE_PART.match(after)
+        if d is not None or part is None or outlet is not None:
+            break
+        after = after[part.end():]
+        if not any(w.lower() in _JOB_WORDS for w in part.group().split()):
+            outlet = part.group()  # "Sample Gazette", not "Staff Writer"
+    if after.strip() and d is None and not (by and separated):
+        return [], None, None, False  # a sentence that starts with a name, not a byline
     names = [n for n in _NAME_LIST_SEPARATOR.split(m.group("names"))
              if n and not any(w.lower() in _JOB_WORDS for w in n.split())]
     if not by and d is None and not all(2 <= len(n.split()) <= 3 for n in names):
-        return [], None, False
-    return names, d, bool(by or d)
+        return [], None, None, False
+    return names, d, outlet, bool(by or d)
 
 
 def _date_at(s: str) -> date | None:

@@ -9,28 +9,38 @@ module decides whom each mention means, reading the article's mentions in order:
   Trump"), titles dropped. A surname or first name alone means the last person of
   that name; when two people share a surname, a first name or a title that tells the
   sex (Mrs., Mr.) decides.
-* A pronoun (he, she, her) means the most recent person of its sex. The sex of a
-  person comes from a title, a first-name list, or a pronoun already resolved to them.
-  "they" and "it" mean the most recent organisation (or, for "they", group of sources).
+* A pronoun (he, she, her) means the subject of its own sentence when that may be of
+  its sex ("Roe says she ... what she calls"), else the most recent person of its sex --
+  or a person of unknown sex named in a later sentence than that one ("Lena Varga
+  said ... “…,” she said"). The sex of a person comes from a title, a first-name list,
+  or a pronoun already resolved to them. "they" and "it" mean the most recent
+  organisation (or, for "they", group of sources); "who" and "which" the name they follow.
 * A definite description ("the minister", "the union's president") means the person
   introduced with that role, by a title ("Minister Jane Roe") or an apposition ("Jane
   Roe, the union's president,"). An indefinite or plural one ("a spokesperson", "one
   Kyiv resident", "officials") is an anonymous source: speaker None, kind "anonymous".
 * Names and descriptions of organisations ("Acme Corp.", "the ministry", "Russia")
-  are speakers of kind "organization".
+  are speakers of kind "organization"; so is a name without a known first name that
+  speaks "in a statement", or that "the company" or "it" later refers to -- unless a
+  title, a role ("Irene Falk, a spokesperson") or a pronoun has shown it is a person.
+* The writer ("I said, “…”") is a speaker without a name: speaker None, kind "unknown",
+  the mention "I".
+* A quote in the headline that the body quotes again is reported once, from the body.
 
 Run as a script (`python -m factcheck.pipeline.speakers FILE`) it prints the article and
 its quotes as JSON, in the shape of `factcheck extract --json`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from .attribution import Mention, attribute
-from .lexicons import fields, words
-from .quotes import find_quotations
+from .attribution import Mention, attribute, is_headline
+from .lexicons import fields, phrases, words
+from .quotes import find_quotations, paragraphs
 from .records import Quote
 
+_WORDS = re.compile(r"\w+")
 # How sure a speaker is, by how the mention was resolved (times the attribution's own).
 _RESOLUTION_CONFIDENCE = {"name": 1.0, "description": 0.9, "pronoun": 0.9}
 # How far back "they" and "it" look for an organisation or group.
@@ -45,8 +55,9 @@ def quotes_with_speakers(text: str) -> list[Quote]:
     """
     attributions, mentions = attribute(text, find_quotations(text))
     speaking = {a.mention for a in attributions if a.mention is not None}
+    issuing = {a.mention for a in attributions if a.cue is not None and _issues_statement(text, a.cue.end)}
     people = People()
-    resolved = {m: people.read(m, speaker=m in speaking) for m in mentions}
+    resolved = {m: people.read(m, speaker=m in speaking, statement=m in issuing) for m in mentions}
     quotes = []
     for a in attributions:
         q = a.quote
@@ -63,7 +74,19 @@ def quotes_with_speakers(text: str) -> list[Quote]:
                 quote.confidence *= _RESOLUTION_CONFIDENCE[a.mention.kind]
         quotes.append(quote)
     quotes.sort(key=lambda q: q.start)
-    return quotes
+    return _without_headline_repeats(text, quotes)
+
+
+def _without_headline_repeats(text: str, quotes: list[Quote]) -> list[Quote]:
+    """`quotes` less those in a headline that the body quotes again: the body's copy
+    is the one whose speaker the article names, and one quote is reported once."""
+    paras = paragraphs(text)
+    if not paras or not is_headline(text[paras[0][0]:paras[0][1]]):
+        return quotes
+    head_end = paras[0][1]
+    body = [" ".join(_WORDS.findall(q.text.lower())) for q in quotes if q.start >= head_end]
+    return [q for q in quotes if q.start >= head_end
+            or not any(" ".join(_WORDS.findall(q.text.lower())) in b for b in body)]
 
 
 @dataclass(eq=False)
@@ -82,8 +105,9 @@ class Entity:
     @property
     def unsure(self) -> bool:
         """A "person" only because a capitalised name stood as a subject: nothing (title,
-        known first name, pronoun) says so. "Keller Rail said" may be a company."""
-        return self.kind == "person" and self.gender is None and not self.titled
+        role, known first name, pronoun) says so. "Keller Rail said" may be a company;
+        "Irene Falk, a spokesperson" is a person."""
+        return self.kind == "person" and self.gender is None and not self.titled and not self.roles
 
     @property
     def canonical(self) -> str | None:
@@ -99,18 +123,23 @@ class People:
     def __init__(self) -> None:
         self.entities: list[Entity] = []
         self.recent: list[Entity] = []  # the entity of each mention outside quotes, oldest first
+        self.sentences: list[int] = []  # the sentence of each of those mentions (see Mention.sentence)
+        self.subjects: dict[int, Entity] = {}  # the entity that opens each sentence, by sentence
         self.seen: dict[Mention, Entity | None] = {}
 
-    def read(self, m: Mention, *, speaker: bool = False) -> Entity | None:
+    def read(self, m: Mention, *, speaker: bool = False, statement: bool = False) -> Entity | None:
         """Take in the next mention; return whom it refers to, or None if no one is known.
 
         `speaker` says the mention names a quote's speaker: a lone capitalised word
         ("Putin said") then counts as a person even if nothing introduced it.
+        `statement` says it speaks through a statement ("Keller Rail said in a
+        statement"): a new name that does not start with a known first name is then
+        an organisation.
         """
         if m in self.seen:
             return self.seen[m]
         if m.kind == "name":
-            who = self._name(m, speaker)
+            who = self._name(m, speaker, statement)
         elif m.kind == "pronoun":
             who = self._pronoun(m)
         else:
@@ -118,9 +147,12 @@ class People:
         self.seen[m] = who
         if who is not None and not m.in_quote:
             self.recent.append(who)
+            self.sentences.append(m.sentence)
+            if m.opens:
+                self.subjects[m.sentence] = who
         return who
 
-    def _name(self, m: Mention, speaker: bool) -> Entity | None:
+    def _name(self, m: Mention, speaker: bool, statement: bool) -> Entity | None:
         if m.organization:
             return self._organisation(m.name)
         name = [w for w in m.name if w.lower() not in _NAME_SUFFIXES] or list(m.name)
@@ -148,6 +180,8 @@ class People:
         who.roles |= m.roles | set(m.titles)
         who.gender = who.gender or gender
         who.titled = who.titled or bool(m.titles)
+        if statement and who.gender is None and not who.titled and (who.first or who.last) not in _FIRST_NAMES:
+            who.kind = "organization"  # "Keller Rail said in a statement": no person's name
         return who
 
     def _organisation(self, name: tuple[str, ...]) -> Entity:
@@ -164,19 +198,37 @@ class People:
         return who
 
     def _pronoun(self, m: Mention) -> Entity | None:
+        if m.ref is not None:
+            return self.read(m.ref)  # "who" or "which": the name it follows
         gender = _PRONOUN_GENDERS.get(m.head)
         if gender in ("male", "female"):
-            unknown = None  # the latest person of unknown sex, if no one of this sex is found
-            for e in reversed(self.recent):
-                if e.kind == "person":
-                    if e.gender == gender:
+            # The subject of the pronoun's own sentence, if it may be of this sex ("Roe
+            # says she admired Lind's courage through what she calls ...").
+            subject = self.subjects.get(m.sentence)
+            if subject is not None and subject.kind == "person" and _compatible(subject.gender, gender):
+                subject.gender = gender
+                return subject
+            # Else the latest person of this sex, unless a person whose sex nothing has told
+            # yet was named in a later sentence ("Amara Osei ... Lena Varga said ...
+            # “…,” she said"); that one then learns it from the pronoun.
+            unknown = None
+            for e, sentence in zip(reversed(self.recent), reversed(self.sentences)):
+                if e.kind != "person":
+                    continue
+                if e.gender == gender:
+                    if unknown is None or unknown[1] <= sentence:
                         return e
-                    if e.gender is None and unknown is None:
-                        unknown = e
+                    break
+                if e.gender is None and unknown is None:
+                    unknown = e, sentence
             if unknown is not None:
-                unknown.gender = gender  # what the pronoun tells us, for later pronouns
-            return unknown
+                unknown[0].gender = gender
+                return unknown[0]
+            return None
         if gender in ("plural", "neuter"):
+            subject = self.subjects.get(m.sentence)  # "The council condemned what it called ..."
+            if subject is not None and (subject.kind == "organization" or (gender == "plural" and subject.plural)):
+                return subject
             for e in reversed(self.recent[-_PLURAL_REACH:]):
                 if e.kind == "organization" or (gender == "plural" and e.plural):
                     return e
@@ -227,6 +279,12 @@ class People:
         return e
 
 
+def _issues_statement(text: str, cue_end: int) -> bool:
+    """True when the words after a cue say it was a written statement ("said in a statement")."""
+    after = " ".join(text[cue_end:cue_end + 40].lower().split())
+    return after.startswith(_STATEMENT_PHRASES)
+
+
 def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
@@ -235,6 +293,7 @@ _TITLE_GENDERS = {t: g for t, g in fields("titles").items() if g}
 _NAME_SUFFIXES = words("name_suffixes")
 _GENERIC_ORGANISATIONS = words("generic_organisations")
 _FIRST_NAMES = fields("first_names")
+_STATEMENT_PHRASES = tuple(phrases("statement_phrases"))
 _PRONOUN_GENDERS = {p: v.split()[0] for p, v in fields("pronouns").items()}
 
 

@@ -123,3 +123,19 @@ def test_mentions_are_returned_in_text_order_with_titles_and_roles():
     assert names[0].name == ("Jane", "Roe") and names[0].titles == ("foreign", "minister")
     assert {"union", "president"} <= names[1].roles
     assert [m.organization for m in names] == [False, False, True, True]  # a country speaks as an institution
+
+
+@pytest.mark.parametrize("text, mention, cue", [
+    # A relative pronoun is the mention next to the cue; it stands for the name before it.
+    ("Edda Brann, who in 2019 said the quay was “a death trap,” now backs it.", "who", "said"),
+    # A party in parentheses and an apposition between the name and the verb.
+    ("“We will vote,” Rep. Ana Lind (Harbour Greens), a member of the panel, said.", "Rep. Ana Lind", "said"),
+    # The same cue words as nouns are no cue: the sentence's subject used the words.
+    ("Tomas Lund read out the comment that the plan was “a fantasy.”", "Tomas Lund", None),
+    # The writer speaking in the first person, with the cue right before the quote.
+    ("On the highway I laughed and said, “I do not believe in ghosts.”", "I", "said"),
+    # An adverb that does not end in -ly between the subject and the verb.
+    ("“The quay will hold,” the report further noted.", "the report", "noted"),
+])
+def test_relative_pronouns_parentheses_and_noun_cues(text, mention, cue):
+    assert attributed(text)[0][1:] == (mention, cue)

@@ -112,8 +112,25 @@ def test_random_text_never_breaks_the_pairing():
             assert text[q.start:q.end].strip() == text[q.start:q.end]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # Two apostrophes for a double mark, as some news archives write them.
+    ("''This is not reform,'' said Ana Lind. ''It is a patch.''", ["This is not reform,", "It is a patch."]),
+    ("The students'' fees rose.", []),
+    # A straight mark and a curly one paired, as scraped text mixes them.
+    ("She sorted the \"work-related” emails from the “personal” ones.", ["work-related", "personal"]),
+    ("“We will not wait,\" Ana Lind said.", ["We will not wait,"]),
+    # Markup left in the text: attribute values are not quotes.
+    ('<tweet author="skerraledger" id="1234">Ana Lind said “yes.”', ["yes."]),
+])
+def test_doubled_apostrophes_mixed_marks_and_markup(text, expected):
+    assert quoted(text) == expected
+
+
 @pytest.mark.parametrize("text", [
     "She read the book “Quiet Water” twice.",
+    "He spoke on Radio Skerra’s “Harbour Hour.”",
+    "On this week’s episode of “Quay Talk,” the mayor spoke.",
+    "She told the story on “Harbour Mornings,” the radio show.",
     "The newsletter, “Harbor Notes,” comes out weekly.",
     "A group called “Mothers for Peace” marched.",
     "His film, titled “Night tide on the quay”, opened.",

@@ -45,6 +45,20 @@ def test_the_head_of_a_plain_text_article(head, title, authors, published):
     assert article.text == head
 
 
+@pytest.mark.parametrize("head, authors, outlet, published", [
+    ("Pier Plan Wins\nBy Ana Lind | Sample Gazette | December 10, 2025\n\nThe council met.",
+     ["Ana Lind"], "Sample Gazette", date(2025, 12, 10)),
+    ("Pier Plan Wins\nBy Jane Doe and John Roe | The Harbor Times · Dec. 3, 2025\nThe council met.",
+     ["Jane Doe", "John Roe"], "The Harbor Times", date(2025, 12, 3)),
+    # A job title between the name and the date is not an outlet.
+    ("Pier Plan Wins\nBy Jane Doe, Staff Writer | 2025-12-05\nThe council met.", ["Jane Doe"], None, date(2025, 12, 5)),
+    ("Pier Plan Wins\nBy Jane Doe | Sample Gazette\nThe council met.", ["Jane Doe"], "Sample Gazette", None),
+])
+def test_a_pipe_separated_byline_gives_authors_outlet_and_date(head, authors, outlet, published):
+    article = read_text(head)
+    assert (article.authors, article.outlet, article.published) == (authors, outlet, published)
+
+
 def test_plain_text_keeps_every_character_but_crlf():
     raw = "Pier Plan Wins\r\nBy Ana Lind\r\n\r\n  “We won,”\tshe said.  \r\nLast line\r"
     assert read_text(raw).text == raw.replace("\r\n", "\n")

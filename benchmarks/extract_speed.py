@@ -1,0 +1,81 @@
+"""Extraction throughput: articles per second through quotes, speakers and claims.
+
+    .venv/bin/python benchmarks/extract_speed.py [--article FILE] [--seconds 3]
+
+Times `extract(read_text(text))` -- what `factcheck extract` runs after reading the
+file -- on one article, over and over on one core, and in the same run three
+comparisons on the same text:
+
+* quotes + speakers only (claims disabled), to show what the claims stage costs;
+* claims only (`find_claims`);
+* a naive baseline: one regular expression for double-quoted stretches, no speakers.
+
+The article is the project's shared sample when shared/ is present, else the bundled
+fictional fixture tests/fixtures/sample-quay-tunnel-hearing.txt. Peak memory is the
+largest Python allocation during one extraction (tracemalloc) and the process's
+maximum resident set size. Word lists and the per-word tag cache are warmed by one
+extraction first, as they are in a long-running ingest.
+"""
+import argparse
+import re
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+from factcheck.pipeline.claims import find_claims
+from factcheck.pipeline.extract import extract
+from factcheck.pipeline.reading import read_text
+from factcheck.pipeline.speakers import quotes_with_speakers
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_SAMPLE = ROOT.parent / "shared" / "corpus" / "articles" / "melania-reunites-ukrainian-children.txt"
+FIXTURE = ROOT / "tests" / "fixtures" / "sample-quay-tunnel-hearing.txt"
+NAIVE_QUOTE = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+
+
+def rate(run, text: str, seconds: float) -> float:
+    """Calls of `run(text)` per second, measured for about `seconds`."""
+    run(text)
+    n, started = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < seconds:
+        for _ in range(20):
+            run(text)
+        n += 20
+    return n / elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--article", type=Path, default=SHARED_SAMPLE if SHARED_SAMPLE.is_file() else FIXTURE)
+    ap.add_argument("--seconds", type=float, default=3.0, help="time spent on each measure")
+    args = ap.parse_args()
+    text = args.article.read_text(encoding="utf-8")
+
+    measures = {
+        "full extract (quotes+speakers+claims)": lambda t: extract(read_text(t)),
+        "quotes+speakers only (claims disabled)": lambda t: quotes_with_speakers(read_text(t).text),
+        "claims only": lambda t: find_claims(read_text(t).text),
+        "naive regex quote finder (baseline)": lambda t: [m.span(1) for m in NAIVE_QUOTE.finditer(t)],
+    }
+    print(f"article: {args.article.name} ({len(text):,} characters)")
+    rates = {}
+    for name, run in measures.items():
+        rates[name] = rate(run, text, args.seconds)
+        print(f"{name:42s} {rates[name]:10,.0f} articles/s  {1000 / rates[name]:8.3f} ms/article")
+
+    tracemalloc.start()
+    result = extract(read_text(text))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    full = 1 / rates["full extract (quotes+speakers+claims)"]
+    quotes = 1 / rates["quotes+speakers only (claims disabled)"]
+    claims = 1 / rates["claims only"]
+    print(f"quotes found: {len(result.quotes)}, claims found: {len(result.claims)}")
+    print(f"share of time: quotes+speakers {quotes / full:.0%}, claims {claims / full:.0%}")
+    print(f"peak Python memory during one extraction: {peak / 1024:,.0f} KiB; "
+          f"max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
