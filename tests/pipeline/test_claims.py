@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.pipeline.claims import DEFAULT_THRESHOLD, KINDS, find_claims, score_batch, score_sentence
+from factcheck.pipeline.claims import DEFAULT_THRESHOLD, KINDS, claim_score, find_claims, score_batch, score_sentence
 from factcheck.pipeline.sentences import split_sentences
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -34,7 +34,7 @@ def claimed(text, **kwargs):
 # -- one test per kind of claim --------------------------------------------------------
 
 def assert_claim_of_kind(sentence, kind):
-    score, kinds = score_sentence(sentence)
+    score, kinds = claim_score(sentence)
     assert score >= DEFAULT_THRESHOLD, (sentence, score)
     assert kind in kinds, (sentence, kinds)
 
@@ -81,7 +81,7 @@ def test_prediction():
 
 
 def test_kinds_are_listed_in_the_documented_order():
-    _, kinds = score_sentence("Since 2015 the Harwick mill has reportedly cut 1,200 jobs, more than any other employer.")
+    _, kinds = claim_score("Since 2015 the Harwick mill has reportedly cut 1,200 jobs, more than any other employer.")
     assert kinds == [k for k in KINDS if k in kinds]
     assert {"quantity", "date/time", "attribution", "comparison"} <= set(kinds)
 
@@ -89,7 +89,7 @@ def test_kinds_are_listed_in_the_documented_order():
 # -- one test per kind of non-claim ------------------------------------------------------
 
 def assert_not_a_claim(sentence):
-    score, kinds = score_sentence(sentence)
+    score, kinds = claim_score(sentence)
     assert score < DEFAULT_THRESHOLD, (sentence, score)
     assert kinds == []
 
@@ -196,7 +196,7 @@ def test_score_batch_keeps_input_order_and_fields():
     out = list(score_batch(rows))
     assert [o["id"] for o in out] == ["a", "b", 3]
     assert all(set(o) == {"id", "score", "kinds"} for o in out)
-    assert out[0]["score"] > DEFAULT_THRESHOLD > out[1]["score"]
+    assert out[0]["score"] > out[1]["score"]
     assert "quantity" in out[0]["kinds"] and out[1]["kinds"] == []
 
 
@@ -218,3 +218,39 @@ def test_sample_article_claims_match_the_gold():
     for item in gold["not_claims"]:
         overlapping = [c.text for c in claims if c.start < item["end"] and item["start"] < c.end]
         assert not overlapping, f"{item['text']!r} reported as {overlapping}"
+
+
+# -- the shipped model ------------------------------------------------------------------------------
+
+def test_score_batch_reads_neighbours_as_context():
+    rows = [{"id": i, "text": t} for i, t in enumerate([
+        "Thank you all for coming tonight.",
+        "The Harwick mill cut 1,200 jobs in 2024.",
+        "That is a fact.",
+    ])]
+    batch = [o["score"] for o in score_batch(rows)]
+    alone = [round(score_sentence(r["text"])[0], 6) for r in rows]
+    assert len(batch) == 3 and batch != alone  # the sentences around a row change its score
+    assert [o["score"] for o in score_batch(rows[:1])] == alone[:1]  # one row: no context
+
+
+def test_model_file_is_small_and_holds_weights_only():
+    from factcheck.pipeline.claims import MODEL_FILE, model
+    assert MODEL_FILE.stat().st_size <= 20_000_000
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert set(data) == {"about", "bits", "context", "bias", "center", "named", "hashed"}
+    assert all(int(k) < 2 ** data["bits"] for k in data["hashed"])  # hash buckets, no text
+    assert all(" " not in name for name in data["named"])  # feature names, no sentences
+    assert model().bits == data["bits"]
+
+
+def test_training_is_deterministic():
+    np = pytest.importorskip("numpy")
+    from factcheck.training.train_checkworthy import design, fit
+    feats = [(["kind:quantity", "digit"], [1, 5]), (["cue:opinion"], [2]), (["digit"], [5, 7]),
+             (["cue:question"], [2, 3]), (["kind:event"], [7])] * 3
+    names = ["cue:opinion", "cue:question", "digit", "kind:event", "kind:quantity"]
+    y = np.array([1, 0, 1, 0, 1] * 3, float)
+    first, second = fit(design(feats, names, bits=3), y), fit(design(feats, names, bits=3), y)
+    assert first.tobytes() == second.tobytes()
+    assert first[names.index("digit")] > 0 > first[names.index("cue:opinion")]

@@ -1,0 +1,1 @@
+"""Training scripts for the models that ship in the package (run from a source checkout)."""
