@@ -30,6 +30,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -67,6 +68,8 @@ __all__ = [
     "LABELS",
     "MATCHER_VERSION",
     "Comparison",
+    "ClaimEvidence",
+    "claim_features",
     "claim_score",
     "compare",
     "match_claim",
@@ -92,19 +95,15 @@ MIN_WORDS = 3
 # A run of this many statement words dropped between two matching parts is reported as
 # a gap left unmarked, not merely as dropped words.
 UNMARKED_GAP = 4
-# How many candidates, best pre-scored first, get the detailed comparison.
+# How many candidates, best pre-scored first, get the detailed comparison...
 SHORTLIST = 10
+# ...among those pre-scoring within this many points of the best (a quote found whole in
+# one statement need not be compared in detail with statements that hold a few of its words).
+SHORTLIST_MARGIN = 30.0
 # Candidates dated inside the window are also compared in detail from this pre-score on,
 # so that an `earlier` flag is not raised for want of looking at a closer statement.
 NEAR_PRESCORE = 50.0
 
-# Claim labels: `claim_score` at or above SAME is the same claim, at or above RELATED a
-# related one, below it none. Measured on the CheckThat! 2021 2B training queries (top
-# 50 lexical candidates each): 99.9% of the wrong candidates score under 70; RELATED is
-# low because a fact-check worded differently still shares only a third of its words,
-# and dropping candidates under 25 costs no MAP@5 while 30 starts to.
-SAME = 70.0
-RELATED = 25.0
 # Number agreement: a claim and a statement that state numbers and share one are more
 # likely the same claim; stating only different numbers, less likely.
 SAME_NUMBER_BONUS = 5.0
@@ -370,13 +369,14 @@ def _shortlist(
     """The candidates worth a detailed comparison.
 
     A character-level partial ratio (rapidfuzz, in C) pre-scores every candidate; the
-    SHORTLIST best go on, and, when the quote has a date, so does any candidate dated
+    SHORTLIST best go on (those within SHORTLIST_MARGIN of the best), and, when the quote has a date, so does any candidate dated
     near it that pre-scores NEAR_PRESCORE or more (it may clear an `earlier` flag).
     """
     folded = normalize(text)
     prescores = [fuzz.partial_ratio(folded, normalize(st.text)) for st in statements]
     ranked = sorted(range(len(statements)), key=lambda i: -prescores[i])
-    keep = set(ranked[:SHORTLIST])
+    floor = prescores[ranked[0]] - SHORTLIST_MARGIN if ranked else 0.0
+    keep = {i for i in ranked[:SHORTLIST] if prescores[i] >= floor}
     if date:
         keep.update(
             i
@@ -443,20 +443,181 @@ def same_person(a: str, b: str) -> bool:
 # --- matching a claim -------------------------------------------------------------
 
 
-def match_claim(text: str, candidates: Iterable[Statement], *, limit: int = 5) -> MatchResult:
+@dataclass
+class ClaimEvidence:
+    """What the claim ranker knows about one candidate besides its text.
+
+    `title` is the statement's source title (a fact-check's headline often restates the
+    claim); `similarity` is the cosine similarity of the claim's and the statement's
+    sentence embeddings, present only when the optional semantic extra is installed.
+    """
+
+    title: str | None = None
+    similarity: float | None = None
+
+
+# The claim ranker is a logistic model over the features of `claim_features`, fitted on
+# the CheckThat! 2021 2B training queries (benchmarks/claim_match.py --fit prints them).
+# Two weight sets: lexical features only, and lexical plus sentence embeddings.
+CLAIM_FEATURES = (
+    "bm25", "bm25_text", "bm25_title", "bm25_abs", "overlap", "same_speaker",
+    "days_before", "undated", "later", "similarity", "similarity_gap",
+)
+LEXICAL_WEIGHTS = (3.039, 2.882, 1.349, 0.805, 1.722, 1.193, -0.536, -2.562, -7.353, 0.0, 0.0)
+LEXICAL_BIAS = -8.052
+SEMANTIC_WEIGHTS = (1.772, 1.365, 0.335, 0.24, 1.525, 1.991, -0.365, -1.446, -9.124, 4.414, 8.755)
+SEMANTIC_BIAS = -6.275
+# Labels: the model's probability (x 100 = the score) at or above SAME is the same claim,
+# at or above RELATED a related one. The word-overlap score (`claim_score`) can also
+# decide, for callers with no date or speaker to give: at or above LEXICAL_SAME the same
+# claim, at or above LEXICAL_RELATED a related one (measured on the CheckThat! 2021 2B
+# training queries: 99.9% of the wrong candidates score under 70, and dropping
+# candidates under 25 costs no MAP@5).
+SAME = 50.0
+RELATED = 0.5
+LEXICAL_SAME = 70.0
+LEXICAL_RELATED = 25.0
+BM25_K1, BM25_B = 1.2, 0.75
+# A statement dated more than this many days after the claim cannot be an earlier verdict of it.
+LATER_SLACK_DAYS = 1
+
+
+def match_claim(
+    text: str,
+    candidates: Iterable[Statement],
+    *,
+    limit: int = 5,
+    speaker: str | None = None,
+    date: datetime.date | None = None,
+    evidence: dict[int, ClaimEvidence] | None = None,
+    document_counts: Callable[[list[str]], dict[str, float]] | None = None,
+    total: int | None = None,
+    same_speaker: Callable[[str, str], bool] | None = None,
+) -> MatchResult:
     """Rank candidate statements that state the same claim as `text` (a paraphrase).
 
-    Labels: `same` (claim_score >= SAME), `related` (>= RELATED); others are left out.
-    Best first, at most `limit`; the result's label is the best match's, or "none".
+    `evidence` maps a candidate's position in `candidates` to its `ClaimEvidence`;
+    `document_counts(terms)` gives how many stored statements hold each term and `total`
+    how many there are (BM25's idf); without them the candidates themselves are the
+    collection. Labels: `same` (score >= SAME), `related` (>= RELATED); others are left
+    out. Best first (by the ranker's score), at most `limit`; the result's label is the
+    best match's, or "none".
     """
+    statements = list(candidates)
+    if not statements or not _claim_words(text):
+        return MatchResult("none", [])
+    rows = claim_features(
+        text, statements, speaker=speaker, date=date, evidence=evidence or {},
+        document_counts=document_counts, total=total, same_speaker=same_speaker or same_person,
+    )
+    semantic = any(e.similarity is not None for e in (evidence or {}).values())
+    weights, bias = (SEMANTIC_WEIGHTS, SEMANTIC_BIAS) if semantic else (LEXICAL_WEIGHTS, LEXICAL_BIAS)
     matches = []
-    for statement in candidates:
-        score, reasons = claim_score(text, statement.text)
-        label = "same" if score >= SAME else "related" if score >= RELATED else "none"
+    for i, (statement, features) in enumerate(zip(statements, rows)):
+        z = bias + sum(w * f for w, f in zip(weights, features))
+        score = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        words = 100.0 * features[CLAIM_FEATURES.index("overlap")]
+        title = (evidence or {}).get(i, ClaimEvidence()).title
+        if words < LEXICAL_RELATED and title:
+            words = max(words, claim_score(text, title)[0])
+        label = (
+            "same" if score >= SAME or words >= LEXICAL_SAME
+            else "related" if score >= RELATED or words >= LEXICAL_RELATED
+            else "none"
+        )
         if label != "none":
-            matches.append(Match(statement, score, label, reasons=reasons))
+            matches.append(Match(statement, score, label, reasons=_claim_reasons(text, statement, features)))
     matches.sort(key=lambda m: -m.score)
     return MatchResult(matches[0].label if matches else "none", matches[:limit])
+
+
+def claim_features(
+    text: str,
+    statements: list[Statement],
+    *,
+    speaker: str | None = None,
+    date: datetime.date | None = None,
+    evidence: dict[int, ClaimEvidence] | None = None,
+    document_counts: Callable[[list[str]], dict[str, float]] | None = None,
+    total: int | None = None,
+    same_speaker: Callable[[str, str], bool] = None,
+) -> list[list[float]]:
+    """One row of CLAIM_FEATURES per statement (see match_claim for the arguments)."""
+    evidence = evidence or {}
+    same_speaker = same_speaker or same_person
+    query = _bm25_terms(text)
+    docs = [_bm25_terms(s.text) for s in statements]
+    titles = [_bm25_terms(evidence.get(i, ClaimEvidence()).title or "") for i in range(len(statements))]
+    surface = sorted({w for w in query.values()})
+    if document_counts is not None and total:
+        counts, n = document_counts(surface), total
+    else:
+        counts = Counter(w for d in docs for w in set(d.values()))
+        n = len(statements)
+    idf = {stem: math.log(1 + (n - counts.get(w, 0) + 0.5) / (counts.get(w, 0) + 0.5)) for stem, w in query.items()}
+    text_scores = _bm25(idf, [list(d) for d in docs])
+    title_scores = _bm25(idf, [list(t) for t in titles])
+    both_scores = _bm25(idf, [list(d) + list(t) for d, t in zip(docs, titles)])
+    top = max(both_scores) or 1.0
+    top_text = max(text_scores) or 1.0
+    top_title = max(title_scores) or 1.0
+    similarities = [e.similarity for e in evidence.values() if e.similarity is not None]
+    top_similarity = max(similarities) if similarities else 0.0
+    rows = []
+    for i, statement in enumerate(statements):
+        found = evidence.get(i, ClaimEvidence())
+        days = (date - statement.date).days if date and statement.date else None
+        overlap, _ = claim_score(text, statement.text)
+        rows.append([
+            both_scores[i] / top,
+            text_scores[i] / top_text,
+            title_scores[i] / top_title,
+            both_scores[i] / 10.0,
+            overlap / 100.0,
+            1.0 if speaker and statement.speaker and same_speaker(speaker, statement.speaker) else 0.0,
+            math.log1p(max(days, 0)) if days is not None else 0.0,
+            1.0 if days is None else 0.0,
+            1.0 if days is not None and days < -LATER_SLACK_DAYS else 0.0,
+            found.similarity or 0.0,
+            ((found.similarity or 0.0) - top_similarity) if similarities else 0.0,
+        ])
+    return rows
+
+
+def _bm25_terms(text: str) -> dict[str, str]:
+    """{stem: surface word} for the content words of `text`, in order (repeats kept by stem)."""
+    out: dict[str, str] = {}
+    for word in _CLAIM_WORD.findall(normalize(text)):
+        if word not in STOPWORDS:
+            out.setdefault(_stem(word), word)
+    return out
+
+
+_CLAIM_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _bm25(idf: dict[str, float], docs: list[list[str]]) -> list[float]:
+    lengths = [len(d) for d in docs]
+    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+    average = average or 1.0
+    scores = []
+    for doc, length in zip(docs, lengths):
+        tf = Counter(doc)
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+        scores.append(sum(idf[t] * tf[t] * (BM25_K1 + 1) / (tf[t] + norm) for t in idf if t in tf))
+    return scores
+
+
+def _claim_reasons(text: str, statement: Statement, features: list[float]) -> list[str]:
+    _, reasons = claim_score(text, statement.text)
+    named = dict(zip(CLAIM_FEATURES, features))
+    if named["same_speaker"]:
+        reasons.append(f"same speaker: {statement.speaker}")
+    if named["similarity"]:
+        reasons.append(f"meaning similarity {named['similarity']:.2f}")
+    if named["later"]:
+        reasons.append("dated after the claim")
+    return reasons
 
 
 def claim_score(claim: str, statement: str) -> tuple[float, list[str]]:

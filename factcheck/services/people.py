@@ -7,7 +7,9 @@ from typing import Callable
 
 from sqlmodel import Session, select
 
-from ..store.models import Person, PersonAlias
+from ..errors import InputError
+from ..store.models import Person, PersonAlias, Quote, Statement, User
+from .audit import record
 
 # Titles that do not change who a name refers to ("Mrs. Trump" is "Trump").
 TITLES = frozenset(
@@ -75,3 +77,49 @@ def same_person_test(session: Session) -> Callable[[str, str], bool]:
         return wa <= wb or wb <= wa
 
     return same_speaker
+
+
+# Fixing the people table by hand: merging two rows for one person, splitting a wrong alias off.
+
+def merge_people(session: Session, keep: Person, other: Person, actor: User) -> None:
+    """Make `other` part of `keep`: its aliases, quotes and statements move over, and the
+    `other` row is deleted. Moved quotes take `keep`'s name, so the pages agree."""
+    if keep.id == other.id:
+        raise InputError("choose two different people to merge")
+    moved = {}
+    for model in (PersonAlias, Quote, Statement):
+        rows = session.exec(select(model).where(model.person_id == other.id)).all()
+        for row in rows:
+            row.person_id = keep.id
+            if model is Quote:
+                row.speaker_name = keep.name
+            session.add(row)
+        moved[model.__name__.lower()] = len(rows)
+    session.flush()
+    record(session, actor, "person.merge", keep, {"merged": other.id, "merged_name": other.name, **moved})
+    session.delete(other)
+    session.flush()
+
+
+def split_alias(session: Session, alias: PersonAlias, actor: User, kind: str | None = None) -> Person:
+    """Make `alias` a person of its own, taking the quotes and statements given under that
+    name; returns the new person. A person's last alias cannot be split off."""
+    old = session.get(Person, alias.person_id)
+    if len(session.exec(select(PersonAlias).where(PersonAlias.person_id == old.id)).all()) < 2:
+        raise InputError(f"{alias.alias!r} is the only name of {old.name}: nothing to split it from")
+    new = Person(name=alias.alias, kind=kind if kind in ("person", "organization") else old.kind)
+    session.add(new)
+    session.flush()
+    alias.person_id = new.id
+    session.add(alias)
+    moved = {}
+    for model in (Quote, Statement):
+        rows = [r for r in session.exec(select(model).where(model.person_id == old.id)).all()
+                if name_key(r.speaker_name or "") == alias.key]
+        for row in rows:
+            row.person_id = new.id
+            session.add(row)
+        moved[model.__name__.lower()] = len(rows)
+    session.flush()
+    record(session, actor, "person.split", new, {"from": old.id, "alias": alias.alias, **moved})
+    return new

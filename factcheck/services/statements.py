@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy.engine import Engine
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
 from ..pipeline.matching import normalize
 from ..pipeline.sentences import split_sentences
 from ..store.db import session_scope
-from ..store.models import Statement
+from ..store.models import Quote, Statement
+from ..store.search import forget_statistics
 from .audit import record
+from .matching import embed_statements, rematch_quotes_for_statements, semantic_encoder
 from .people import name_key, person_for
 
 MAX_FILE_BYTES = 2_000_000_000
@@ -57,9 +60,12 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    # Stored quotes matched again because new statements could affect them.
+    rematched: int = 0
 
     def summary(self) -> str:
-        return f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, rejected {len(self.rejected)}"
+        text = f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, rejected {len(self.rejected)}"
+        return text + (f"; quotes re-matched {self.rematched}" if self.rematched else "")
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -184,10 +190,18 @@ def import_statements(
     source_url: str | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import a statement file in one transaction; see the module docstring."""
+    """Import a statement file in one transaction; see the module docstring.
+
+    New and changed statements get their sentence embedding when the semantic extra is
+    installed, and the stored quotes they could affect are matched again.
+    """
     report = ImportReport()
     items = read_statement_file(path, speaker_date=speaker_date, source_url=source_url)
     with session_scope(engine) as session:
+        if engine.dialect.name == "sqlite":
+            # A large import touches index pages all over the file: keep more of them in memory.
+            session.connection().exec_driver_sql("PRAGMA cache_size=-262144")
+        state = _ImportState()
         batch: list[StatementInput] = []
         for item in items:
             if isinstance(item, tuple):
@@ -195,17 +209,33 @@ def import_statements(
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                _store_batch(session, batch, report)
+                _store_batch(session, batch, report, state)
                 if on_progress:
                     on_progress(len(batch))
                 batch = []
-        _store_batch(session, batch, report)
+        _store_batch(session, batch, report, state)
         if on_progress and batch:
             on_progress(len(batch))
         if not (report.added or report.updated or report.unchanged):
             raise InputError(f"{path}: no statement could be imported ({len(report.rejected)} rejected)" + _first_reject(report))
+        forget_statistics()
+        if state.changed:
+            report.rematched = len(rematch_quotes_for_statements(session, state.changed))
         record(session, None, "statements.import", None, {"file": str(path), **report.__dict__})
+    if engine.dialect.name == "postgresql" and report.added > 10_000:
+        with engine.begin() as conn:  # fresh term statistics for the rarest-word search
+            conn.exec_driver_sql("ANALYZE statement")
+    forget_statistics()
     return report
+
+
+@dataclass
+class _ImportState:
+    """What one import carries from batch to batch."""
+
+    people: dict[str, int | None] = field(default_factory=dict)
+    changed: list[int] = field(default_factory=list)  # ids of statements added or changed
+    quotes: bool | None = None  # whether any quote is stored (looked up once)
 
 
 def _first_reject(report: ImportReport) -> str:
@@ -215,45 +245,83 @@ def _first_reject(report: ImportReport) -> str:
     return f"; line {line}: {reason}"
 
 
-def _store_batch(session: Session, batch: Iterable[StatementInput], report: ImportReport) -> None:
+def _store_batch(session: Session, batch: Iterable[StatementInput], report: ImportReport, state: _ImportState | None = None) -> None:
+    """Store one batch: updates through the ORM (they are few), new rows in one bulk insert."""
     batch = list(batch)
     if not batch:
         return
-    keys = {dedupe_key(s.text, s.speaker, s.date): s for s in batch}
+    state = state or _ImportState()
+    keys = [dedupe_key(s.text, s.speaker, s.date) for s in batch]
     refs = [s.ref for s in batch if s.ref]
     by_ref = {r.ref: r for r in session.exec(select(Statement).where(col(Statement.ref).in_(refs))).all()} if refs else {}
-    by_key = {r.dedupe_key: r for r in session.exec(select(Statement).where(col(Statement.dedupe_key).in_(list(keys)))).all()}
-    people: dict[str, int | None] = {}
-    for item in batch:
-        key = dedupe_key(item.text, item.speaker, item.date)
+    by_key: dict[str, object] = {
+        r.dedupe_key: r for r in session.exec(select(Statement).where(col(Statement.dedupe_key).in_(set(keys)))).all()
+    }
+    new: dict[str, dict] = {}  # dedupe key -> values of a row to insert
+    new_by_ref: dict[str, str] = {}  # ref -> dedupe key in `new`
+    updated: list[Statement] = []
+    now = dt.datetime.now(dt.timezone.utc)
+    for item, key in zip(batch, keys):
         row = by_ref.get(item.ref) if item.ref else None
-        if row is None and key in by_key:
+        pending = new_by_ref.get(item.ref) if item.ref and row is None else None
+        if row is None and pending is None and (key in by_key or key in new):
             report.unchanged += 1  # the same words, speaker and day are already known
             continue
-        if item.speaker not in people:
+        if item.speaker not in state.people:
             person = person_for(session, item.speaker)
-            people[item.speaker] = person.id if person else None
+            state.people[item.speaker] = person.id if person else None
         values = dict(
-            text=item.text, speaker_name=item.speaker, person_id=people[item.speaker], date=item.date,
+            text=item.text, speaker_name=item.speaker, person_id=state.people[item.speaker], date=item.date,
             source_url=item.source_url, source_title=item.source_title, context=item.context,
             rating=item.rating, dedupe_key=key, origin=item.origin,
         )
+        if pending is not None:
+            # The same ref earlier in this batch, not stored yet: the later record wins.
+            old = new.pop(pending)
+            if old["text"] != item.text:
+                record(session, None, "statement.update", None, {"ref": item.ref, "old_text": old["text"], "new_text": item.text})
+            old.update(values)
+            new[key] = old
+            new_by_ref[item.ref] = key
+            by_key[key] = old
+            report.updated += 1
+            continue
         if row is None:
-            row = Statement(ref=item.ref, **values)
-            session.add(row)
+            new[key] = dict(ref=item.ref, created_at=now, updated_at=now, **values)
+            if item.ref:
+                new_by_ref[item.ref] = key
+            by_key[key] = new[key]
             report.added += 1
-        elif row.dedupe_key == key and row.rating == item.rating:
+            continue
+        if row.dedupe_key == key and row.rating == item.rating:
             report.unchanged += 1
             continue
-        else:
-            if row.text != item.text:
-                record(session, None, "statement.update", row, {"ref": row.ref, "old_text": row.text, "new_text": item.text})
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = dt.datetime.now(dt.timezone.utc)
-            session.add(row)
-            report.updated += 1
+        if row.text != item.text:
+            record(session, None, "statement.update", row, {"ref": row.ref, "old_text": row.text, "new_text": item.text})
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at = now
+        session.add(row)
+        updated.append(row)
+        report.updated += 1
         by_key[key] = row
-        if item.ref:
-            by_ref[item.ref] = row
     session.flush()
+    if new:
+        session.execute(insert(Statement), list(new.values()))
+    changed = [(row.id, row.text) for row in updated]
+    if new and (semantic_encoder() is not None or _has_quotes(session, state)):
+        changed += [
+            (sid, text)
+            for sid, text in session.exec(
+                select(Statement.id, Statement.text).where(col(Statement.dedupe_key).in_(list(new)))
+            ).all()
+        ]
+    if changed:
+        embed_statements(session, changed)
+        state.changed.extend(sid for sid, _ in changed)
+
+
+def _has_quotes(session: Session, state: _ImportState) -> bool:
+    if state.quotes is None:
+        state.quotes = session.exec(select(Quote.id).limit(1)).first() is not None
+    return state.quotes

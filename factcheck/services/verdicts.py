@@ -11,9 +11,16 @@ from ..store.models import Claim, Quote, User, Verdict, VerdictVersion, utcnow
 from .audit import record
 from .ratings import scale_for
 
-STATUSES = ("draft", "published", "unpublished")
+# "second_review" means "done, awaiting a second reviewer": only used when the newsroom
+# switches second review on (the web app's SECOND_REVIEW setting).
+STATUSES = ("draft", "second_review", "published", "unpublished")
+# Working versions: not public, saved by anyone on staff.
+WORKING = ("draft", "second_review")
 # Publishing is an editor's decision; checkers save drafts.
 PUBLISHERS = ("editor", "admin")
+# What a verdict's status makes of its quote's or claim's place in the workflow.
+TARGET_STATUS = {"draft": "in_review", "second_review": "awaiting_second_review",
+                 "published": "published", "unpublished": "in_review"}
 
 
 class VersionConflict(InputError):
@@ -31,21 +38,32 @@ class NotAllowed(InputError):
     """The reviewer's role does not allow this save."""
 
 
-def status_refusal(reviewer: User, status: str, verdict: Verdict | None) -> str | None:
+def status_refusal(reviewer: User, status: str, verdict: Verdict | None, *, second_review: bool = False,
+                   submitted_by: int | None = None) -> str | None:
     """Why `reviewer` may not save a version with `status`, or None if they may.
 
     A verdict's status is its latest version's, so a draft saved over a published verdict
     would silently take it off the public site: corrections are published with a note.
+    With `second_review` on, a verdict is first published only from "second_review" and
+    by someone other than `submitted_by` (the user id who saved that version): four eyes.
     """
     publisher = reviewer.role in PUBLISHERS
-    if verdict is not None and verdict.status == "published" and status == "draft":
+    if status == "second_review" and not second_review:
+        return "Second review is not switched on here: save a draft, or publish."
+    if verdict is not None and verdict.status == "published" and status in WORKING:
         if not publisher:
             return "This verdict is published: only an editor or admin can correct or unpublish it."
         return ("This verdict is published: saving a draft would take it off the public site. To correct it, "
                 "keep the status 'published' and write a correction note; to take it down, choose 'unpublished'.")
-    if not publisher and status != "draft":
+    if not publisher and status not in WORKING:
         return ("Only editors and admins can publish or unpublish a verdict. "
                 "Save it as a draft and an editor will publish it.")
+    first_publication = status == "published" and (verdict is None or verdict.status != "published")
+    if second_review and first_publication:
+        if verdict is None or verdict.status != "second_review":
+            return "Second review is on: submit the verdict for second review before it is published."
+        if submitted_by == reviewer.id:
+            return "Second review is on: someone other than the person who submitted it must publish it."
     return None
 
 
@@ -91,12 +109,14 @@ def record_verdict(
     reviewer: User,
     note: str | None = None,
     base_version: int | None = None,
+    second_review: bool = False,
 ) -> VerdictVersion:
     """Append a version to the target's verdict (creating the verdict on first save).
 
     `base_version` is the version the reviewer started from; if someone saved a newer
     one meanwhile, VersionConflict is raised and nothing is written. NotAllowed is raised
-    when the reviewer's role may not save this status (see `status_refusal`).
+    when the reviewer's role may not save this status (see `status_refusal`, which also
+    explains `second_review`).
     """
     kind = target_kind(target)
     if scale_for(kind).get(rating) is None:
@@ -110,9 +130,11 @@ def record_verdict(
             raise InputError(f"evidence link {item.url!r} is not an http(s) URL")
 
     verdict = verdict_for(session, target)
+    latest = current_version(session, verdict) if verdict else None
     if base_version is not None and base_version != (verdict.current_version if verdict else 0):
-        raise VersionConflict(current_version(session, verdict) if verdict else None)
-    refusal = status_refusal(reviewer, status, verdict)
+        raise VersionConflict(latest)
+    refusal = status_refusal(reviewer, status, verdict, second_review=second_review,
+                             submitted_by=latest.reviewer_id if latest else None)
     if refusal:
         raise NotAllowed(refusal)
     if verdict is None:
@@ -132,7 +154,7 @@ def record_verdict(
     if status == "published" and verdict.first_published_at is None:
         verdict.first_published_at = utcnow()
     session.add(verdict)
-    target.status = {"draft": "in_review", "published": "published", "unpublished": "in_review"}[status]
+    target.status = TARGET_STATUS[status]
     session.add(target)
     session.flush()
     record(session, reviewer, f"verdict.{status}", verdict, {"version": version.version, "rating": rating})

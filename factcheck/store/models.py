@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 
@@ -100,6 +100,8 @@ class Claim(SQLModel, table=True):
     kinds: list[str] = _json_list()
     label: str = Field(default="none", index=True)
     status: str = Field(default="new", index=True)
+    # The fact-checker holding this claim (like Quote.assigned_to_id); None: anyone may take it.
+    assigned_to_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created_at: dt.datetime = _created()
 
 
@@ -182,3 +184,24 @@ class AuditEntry(SQLModel, table=True):
     object_type: str | None = None
     object_id: int | None = None
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class StatementVector(SQLModel, table=True):
+    """A statement's sentence embedding (float32 bytes), computed once at import."""
+
+    statement_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True)
+    )
+    model: str
+    # sha256 of the normalised text embedded: a statement whose text changes is re-embedded.
+    text_hash: str
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# The review queue's indexes (migration 0010): newest article first and each article in
+# reading order, most flags first, and "who holds what". Declared here so that autogenerate keeps them.
+Index("ix_quote_queue", Quote.article_id.desc(), Quote.start)
+Index("ix_claim_queue", Claim.article_id.desc(), Claim.start)
+Index("ix_quote_flagged", func.json_array_length(Quote.flags).desc(), Quote.article_id.desc(), Quote.start)
+Index("ix_quote_assigned_to_id", Quote.assigned_to_id)
+Index("ix_verdict_published", Verdict.status, Verdict.first_published_at)

@@ -8,7 +8,7 @@ from . import db
 from .claimreview import claim_review
 from .display import day, http_url
 from .paging import page_number
-from .queries import VerdictView, published_verdicts, verdict_view
+from .queries import VerdictFilters, VerdictView, published_verdicts, said_on, verdict_view
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -21,7 +21,7 @@ def not_found(_error):
 @bp.route("/verdicts")
 def verdicts():
     """?page=N of the published verdicts, newest first."""
-    page = published_verdicts(db.session(), "", page_number(), current_app.config["PAGE_SIZE"])
+    page = published_verdicts(db.session(), VerdictFilters(), page_number(), current_app.config["PAGE_SIZE"])
     return jsonify(
         verdicts=[summary(view) for view in page.items],
         page=page.number, pages=page.pages, total=page.total,
@@ -39,7 +39,7 @@ def verdict(verdict_id: int):
         explanation=view.version.explanation,
         evidence=view.version.evidence,
         corrections=[{"date": day(v.created_at), "note": v.note} for v in corrections(db.session(), view.verdict)],
-        claim_review=claim_review(view, data["url"], current_app.config["PUBLISHER_NAME"]),
+        claim_review=claim_review(view, data["url"], current_app.config["PUBLISHER_NAME"], said_on(db.session(), view)),
     )
     return jsonify(data)
 

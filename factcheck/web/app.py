@@ -10,13 +10,19 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .. import config as paths
 from ..store.db import get_engine
-from . import admin, api, auth, db, desk, public, review
+from . import admin, api, auth, db, desk, people, public, review
 from .display import register_template_helpers
+from .ratelimit import LoginThrottle
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
     "PUBLISHER_NAME": "factcheck",  # the organisation named as author in ClaimReview markup
     "PAGE_SIZE": 25,
+    # True: a verdict is submitted for second review and published by someone else.
+    "SECOND_REVIEW": False,
+    # Failed logins allowed per username and address within the window (seconds): ratelimit.py.
+    "LOGIN_FAILURES": 5,
+    "LOGIN_WINDOW": 15 * 60,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
@@ -51,10 +57,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["factcheck.engine"] = get_engine(app.config["DATABASE_URL"] or None)
     db.init_app(app)
+    app.extensions["factcheck.login_throttle"] = LoginThrottle(app.config["LOGIN_FAILURES"], app.config["LOGIN_WINDOW"])
     CSRFProtect(app)
     auth.login_manager.init_app(app)
     register_template_helpers(app)
-    for blueprint in (public.bp, auth.bp, review.bp, desk.bp, admin.bp, api.bp):
+    for blueprint in (public.bp, auth.bp, review.bp, desk.bp, people.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     app.after_request(security_headers)
     register_error_pages(app)

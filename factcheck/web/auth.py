@@ -4,13 +4,14 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from ..services.users import authenticate
 from ..store.models import User
 from . import db
 from .forms import LoginForm
+from .ratelimit import LoginThrottle
 
 bp = Blueprint("auth", __name__)
 
@@ -74,15 +75,29 @@ def role_required(*roles: str):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = authenticate(db.session(), form.username.data, form.password.data)
+        throttle: LoginThrottle = current_app.extensions["factcheck.login_throttle"]
+        who, where = form.username.data, request.remote_addr or ""
+        wait = throttle.retry_after(who, where)
+        if wait:
+            minutes = -(-wait // 60)
+            form.form_errors.append(f"Too many failed logins for this username: try again in {minutes} "
+                                    f"minute{'' if minutes == 1 else 's'}.")
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
+        user = authenticate(db.session(), who, form.password.data)
         if user is not None:
+            throttle.succeeded(who, where)
             session.clear()  # nothing from before the login carries over into the new session
             login_user(Account(user))
             flash(f"Logged in as {user.username}.", "success")
             return redirect(local_target(request.args.get("next")) or url_for("public.index"))
+        throttle.failed(who, where)
         form.password.errors.append("Wrong username or password.")
-    status = 422 if form.errors else 200
+    if form.errors:
+        status = 422
     return render_template("auth/login.html", form=form), status
 
 

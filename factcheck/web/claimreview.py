@@ -1,15 +1,19 @@
 """schema.org ClaimReview markup for a published verdict (https://schema.org/ClaimReview)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from ..services.ratings import scale_for
 from .display import day, http_url
 from .queries import VerdictView
 
 
-def claim_review(view: VerdictView, url: str, publisher: str) -> dict:
-    """The ClaimReview of `view`, published at `url` by the organisation `publisher`.
+def claim_review(view: VerdictView, url: str, publisher: str, said_on: dt.date | None) -> dict:
+    """The ClaimReview of `view`, published at `url` by the organisation `publisher`;
+    `said_on` is when the words were said (queries.said_on).
 
-    Properties with no value are left out rather than given as null.
+    One per verdict page, with Google's required properties (claimReviewed, reviewRating,
+    url, author) and recommended ones. Properties with no value are left out, not null.
     """
     scale = scale_for(view.kind)
     rating = view.rating
@@ -31,7 +35,7 @@ def claim_review(view: VerdictView, url: str, publisher: str) -> dict:
         "itemReviewed": {
             "@type": "Claim",
             "author": _claim_author(view),
-            "datePublished": day(view.article.published) if view.article else None,
+            "datePublished": day(said_on),
             "appearance": [appearance] if appearance else None,
             # The article is the earliest appearance we know of.
             "firstAppearance": appearance,

@@ -1,23 +1,54 @@
-"""The editors' desk: incoming articles and their flagged quotes."""
+"""The editors' desk: incoming articles, flagged quotes, repeated claims, counts, a chart
+of flags over time, each article with its quotes and claims, and CSV exports."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+import csv
+import datetime as dt
+import io
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from ..store.models import Article, Outlet
 from . import db
 from .auth import EDITORS, role_required
-from .display import Span, paragraphs
+from .display import Span, day, paragraphs
+from .newsroom import (
+    CATEGORIES,
+    article_claims,
+    article_quotes,
+    desk_articles,
+    flagged_quotes,
+    flags_by_week,
+    is_flagged,
+    outlet_counts,
+    repeat_claims,
+    speaker_counts,
+    verdict_rows,
+    window_start,
+)
 from .paging import page_number
-from .queries import article_claims, article_quotes, desk_articles, is_flagged
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+REPEATS_SHOWN = 20
 
 
 @bp.route("/")
 @role_required(*EDITORS)
 def index():
-    page = desk_articles(db.session(), page_number(), current_app.config["PAGE_SIZE"])
-    return render_template("desk/index.html", page=page)
+    """?flag= narrows the flagged quotes to one of CATEGORIES; ?page= pages the articles."""
+    session = db.session()
+    size = current_app.config["PAGE_SIZE"]
+    category = request.args.get("flag", "")
+    category = category if category in CATEGORIES else ""
+    today = dt.date.today()
+    since = window_start(today)
+    return render_template(
+        "desk/index.html", page=desk_articles(session, page_number(), size), categories=CATEGORIES,
+        category=category, flagged=flagged_quotes(session, category, request.args.get("fpage", 1, type=int), size),
+        repeats=repeat_claims(session, REPEATS_SHOWN), outlets=outlet_counts(session, since),
+        speakers=speaker_counts(session, since), weeks=flags_by_week(session, today), since=since,
+    )
 
 
 @bp.route("/article/<int:article_id>")
@@ -26,10 +57,60 @@ def article(article_id: int):
     session = db.session()
     row = session.get(Article, article_id) or abort(404)
     quotes = article_quotes(session, row)
-    # Each quote is marked in the text and numbered; the number links to its row below.
-    spans = [Span(q.start, q.end, "flagged" if is_flagged(q) else "quote", ref=(n, q))
+    claims = article_claims(session, row)
+    # Each quote and claim is marked in the text and numbered (Q1, C1); the number links to its row below.
+    spans = [Span(q.start, q.end, "flagged" if is_flagged(q) else "quote", ref=(f"Q{n}", f"quote-{q.id}"))
              for n, q in enumerate(quotes, start=1)]
+    spans += [Span(c.start, c.end, "claim", ref=(f"C{n}", f"claim-{c.id}")) for n, c in enumerate(claims, start=1)]
     return render_template(
         "desk/article.html", article=row, outlet=session.get(Outlet, row.outlet_id) if row.outlet_id else None,
-        text=paragraphs(row.text, spans), quotes=quotes, claims=article_claims(session, row), is_flagged=is_flagged,
+        text=paragraphs(row.text, spans), quotes=quotes, claims=claims, is_flagged=is_flagged,
     )
+
+
+@bp.route("/export/verdicts.csv")
+@role_required(*EDITORS)
+def export_verdicts():
+    """Every verdict (its current version), published or not."""
+    header = ["verdict_id", "kind", "status", "rating", "version", "reviewer", "text", "speaker", "article_title",
+              "article_url", "outlet", "first_published", "updated"]
+    rows = (
+        [verdict.id, "quote" if quote else "claim", verdict.status, version.rating, version.version, reviewer,
+         (quote or claim).text, quote.speaker_name if quote else "", article.title if article else "",
+         article.url if article else "", outlet.name if outlet else "", day(verdict.first_published_at),
+         day(version.created_at)]
+        for verdict, version, reviewer, quote, claim, article, outlet in verdict_rows(db.session())
+    )
+    return csv_response("verdicts.csv", header, rows)
+
+
+@bp.route("/export/flagged.csv")
+@role_required(*EDITORS)
+def export_flagged():
+    """The flagged quotes (?flag= as on the desk)."""
+    category = request.args.get("flag", "")
+    header = ["quote_id", "label", "flags", "status", "speaker", "text", "article_title", "article_url", "outlet",
+              "published"]
+    rows = (
+        [quote.id, quote.label, " ".join(quote.flags), quote.status, quote.speaker_name or "", quote.text,
+         article.title or "", article.url or "", outlet.name if outlet else "", day(article.published)]
+        for quote, article, outlet in flagged_quotes(db.session(), category if category in CATEGORIES else "", 1, None)
+    )
+    return csv_response("flagged-quotes.csv", header, rows)
+
+
+def csv_response(filename: str, header: list[str], rows) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def safe_cell(value):
+    """A cell a spreadsheet will not run: text starting with = + - @ (or a tab or CR) could
+    be taken for a formula, so it gets a leading apostrophe (OWASP's advice on CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

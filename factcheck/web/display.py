@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from markupsafe import Markup
 
+from ..pipeline.normalize import is_negation
 from .paging import page_url
 
 
@@ -64,25 +65,42 @@ def _cut(text: str, p0: int, p1: int, spans: list[Span]) -> list[Segment]:
     return segments
 
 
-def diff_sides(ops: list[list[str]]) -> tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]:
-    """The statement's side and the quote's side of a word diff, as (words, mark) pieces.
+def diff_sides(ops: list[list[str]]) -> tuple[list[tuple[str, str | None, str]], list[tuple[str, str | None, str]]]:
+    """The statement's side and the quote's side of a word diff, as (words, mark, weight) pieces.
 
     `ops` is the matcher's edit script from statement to quote; mark is None for shared
-    words, "del" for statement words the quote lacks, "ins" for quote words the statement lacks.
+    words, "del" for statement words the quote lacks, "ins" for quote words the statement
+    lacks. weight is "number" or "negation" when changed words hold a number or a negating
+    word (those change what was said, so the page makes them stand out), else "".
     """
     statement, quote = [], []
     for kind, *words in ops:
         if kind == "equal":
-            statement.append((words[0], None))
-            quote.append((words[0], None))
+            statement.append((words[0], None, ""))
+            quote.append((words[0], None, ""))
         elif kind == "replace":
-            statement.append((words[0], "del"))
-            quote.append((words[1], "ins"))
+            statement.append((words[0], "del", _weight(words[0])))
+            quote.append((words[1], "ins", _weight(words[1])))
         elif kind == "delete":
-            statement.append((words[0], "del"))
+            statement.append((words[0], "del", _weight(words[0])))
         elif kind == "insert":
-            quote.append((words[0], "ins"))
+            quote.append((words[0], "ins", _weight(words[0])))
     return statement, quote
+
+
+def _weight(words: str) -> str:
+    if any(ch.isdigit() for ch in words):
+        return "number"
+    if any(is_negation(w.strip(".,;:!?\"'“”‘’()").casefold().replace("’", "'")) for w in words.split()):
+        return "negation"
+    return ""
+
+
+def reason_kind(reason: str) -> str | None:
+    """"number" or "negation" for a match reason about one ("number changed: 20,000 → 2,000",
+    "negation dropped: 'not'"), else None."""
+    head = reason.split(":", 1)[0]
+    return next((kind for kind in ("number", "negation") if head.startswith(kind)), None)
 
 
 def json_ld(data: dict) -> Markup:
@@ -113,6 +131,14 @@ def moment(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def atom_time(value: dt.datetime | None) -> str:
+    """An RFC 3339 time in UTC for Atom; the epoch when there is none (an empty feed)."""
+    value = value or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def field_attrs(field) -> dict:
     """ARIA attributes tying a form input to its hint and error messages (ids made in macros.html)."""
     described = [f"{field.id}-hint"] if field.description else []
@@ -124,5 +150,5 @@ def field_attrs(field) -> dict:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(http_url=http_url, day=day, moment=moment)
-    app.jinja_env.globals.update(diff_sides=diff_sides, page_url=page_url, field_attrs=field_attrs)
+    app.jinja_env.filters.update(http_url=http_url, day=day, moment=moment, atom_time=atom_time)
+    app.jinja_env.globals.update(diff_sides=diff_sides, reason_kind=reason_kind, page_url=page_url, field_attrs=field_attrs)

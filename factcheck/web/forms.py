@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..services.users import ROLES
-from ..services.verdicts import STATUSES
+
+# How the verdict form names each status of services.verdicts.STATUSES.
+STATUS_LABELS = {"draft": "Draft", "second_review": "Submit for second review", "published": "Published",
+                 "unpublished": "Unpublished"}
 
 EVIDENCE_ROWS = 3
 
@@ -36,7 +40,7 @@ class VerdictForm(FlaskForm):
     rating = SelectField("Rating", validators=[DataRequired()])
     explanation = TextAreaField("Explanation", validators=[DataRequired(), Length(max=20000)])
     evidence = FieldList(FormField(EvidenceForm), min_entries=EVIDENCE_ROWS, max_entries=EVIDENCE_ROWS)
-    status = SelectField("Status", choices=list(STATUSES))
+    status = SelectField("Status", choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()])
     note = TextAreaField("Correction note", validators=[Optional(), Length(max=2000)],
                          description="Say what changed and why; required when changing a published verdict.")
     # The version this form was filled from: a save on top of a newer one is refused.

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import request, url_for
 from sqlalchemy import func
@@ -11,12 +11,18 @@ from sqlmodel import Session, select
 
 @dataclass
 class Page:
-    """One page of a longer list; `number` counts from 1."""
+    """One page of a longer list; `number` counts from 1.
+
+    `exact` is False when the list was only counted up to a cap (see `paginate`): then
+    `total` is a lower bound and `more` says whether a next page exists.
+    """
 
     items: list
     number: int
     size: int
     total: int
+    exact: bool = True
+    more: bool | None = None
 
     @property
     def pages(self) -> int:
@@ -28,14 +34,27 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages
+        return self.more if self.more is not None else self.number < self.pages
+
+    def map(self, make) -> "Page":
+        """This page with `make(rows)` as its items (one call, so lookups can be batched)."""
+        return replace(self, items=make(self.items))
 
 
-def paginate(session: Session, stmt, number: int, size: int) -> tuple[list, int]:
-    """The rows of page `number` of `stmt`, and how many rows there are in all."""
-    total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()
-    rows = session.exec(stmt.limit(size).offset((max(number, 1) - 1) * size)).all()
-    return list(rows), total
+# Lists are counted up to this many rows: a full COUNT(*) over 100,000 queue items on
+# every page view costs more than the page itself, and nobody pages that far anyway.
+COUNT_CAP = 1000
+
+
+def paginate(session: Session, stmt, number: int, size: int) -> Page:
+    """Page `number` of `stmt` (its rows, not yet turned into items), counted up to COUNT_CAP."""
+    number = max(number, 1)
+    counted = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = session.exec(select(func.count()).select_from(counted)).one()
+    # One row more than the page shows: whether there is a next page, even past the cap.
+    rows = list(session.exec(stmt.limit(size + 1).offset((number - 1) * size)).all())
+    exact = total <= COUNT_CAP
+    return Page(rows[:size], number, size, total if exact else COUNT_CAP, exact, None if exact else len(rows) > size)
 
 
 def page_number() -> int:
@@ -43,7 +62,8 @@ def page_number() -> int:
     return max(request.args.get("page", 1, type=int), 1)
 
 
-def page_url(number: int) -> str:
-    """This page's address with ?page=number, keeping its other query arguments (filters, search)."""
-    args = {**request.args.to_dict(), "page": number}
+def page_url(number: int, param: str = "page") -> str:
+    """This page's address with ?page=number (or another `param`, for a page with two
+    lists), keeping its other query arguments (filters, search)."""
+    args = {**request.args.to_dict(), param: number}
     return url_for(request.endpoint, **(request.view_args or {}), **args)

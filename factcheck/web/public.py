@@ -1,24 +1,40 @@
-"""Pages for everyone: the index of published verdicts and one page per verdict."""
+"""Pages for everyone: the index of published verdicts, one page per verdict and per
+speaker, and an Atom feed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
+from sqlmodel import select
 
+from ..services.ratings import scales
 from ..services.verdicts import corrections
+from ..store.models import Person, PersonAlias
 from . import db
 from .claimreview import claim_review
 from .display import json_ld
 from .paging import page_number
-from .queries import VerdictView, published_verdicts, verdict_view
+from .queries import VerdictFilters, VerdictView, published_verdicts, said_on, speaker_filter, verdict_view
 
 bp = Blueprint("public", __name__)
+
+FEED_ENTRIES = 50
 
 
 @bp.route("/")
 def index():
-    search = request.args.get("q", "").strip()
-    page = published_verdicts(db.session(), search, page_number(), current_app.config["PAGE_SIZE"])
-    return render_template("public/index.html", page=page, search=search)
+    """?q= searches; ?rating=, ?kind= (quote or claim) and ?speaker= (a name) filter."""
+    session = db.session()
+    speaker = request.args.get("speaker", "").strip()
+    kind = request.args.get("kind", "")
+    ratings = sorted({name for scale in scales().values() for name in scale.names()})
+    rating = request.args.get("rating", "")
+    filters = VerdictFilters(
+        search=request.args.get("q", "").strip(), rating=rating if rating in ratings else "",
+        kind=kind if kind in ("quote", "claim") else "", person_id=speaker_filter(session, speaker),
+    )
+    page = published_verdicts(session, filters, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template("public/index.html", page=page, f=filters, speaker=speaker, ratings=ratings,
+                           filtered=bool(filters.search or filters.rating or filters.kind or speaker))
 
 
 def visible_verdict(verdict_id: int) -> VerdictView:
@@ -38,7 +54,28 @@ def verdict(verdict_id: int):
     published = view.verdict.status == "published"
     markup = None
     if published:
-        url = url_for("public.verdict", verdict_id=verdict_id, _external=True)
-        markup = json_ld(claim_review(view, url, current_app.config["PUBLISHER_NAME"]))
+        markup = json_ld(claim_review(view, url_for("public.verdict", verdict_id=verdict_id, _external=True),
+                                      current_app.config["PUBLISHER_NAME"], said_on(db.session(), view)))
     return render_template("public/verdict.html", view=view, published=published, claim_review=markup,
                            corrections=corrections(db.session(), view.verdict))
+
+
+@bp.route("/speakers/<int:person_id>")
+def speaker(person_id: int):
+    """A person or organisation, with its other names and the published verdicts on its quotes."""
+    session = db.session()
+    person = session.get(Person, person_id) or abort(404)
+    aliases = session.exec(select(PersonAlias.alias).where(PersonAlias.person_id == person.id,
+                                                           PersonAlias.alias != person.name)).all()
+    page = published_verdicts(session, VerdictFilters(person_id=person.id), page_number(),
+                              current_app.config["PAGE_SIZE"])
+    return render_template("public/speaker.html", person=person, aliases=sorted(aliases), page=page)
+
+
+@bp.route("/verdicts.atom")
+def feed():
+    """The latest published verdicts as an Atom feed (RFC 4287)."""
+    page = published_verdicts(db.session(), VerdictFilters(), 1, FEED_ENTRIES)
+    response = make_response(render_template("public/feed.xml", entries=page.items))
+    response.mimetype = "application/atom+xml"
+    return response

@@ -4,27 +4,31 @@ Everything here only reads; writing goes through factcheck.services.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, literal, or_, union_all
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from ..services.people import find_person
 from ..services.ratings import Rating, scale_for
-from ..store.models import (Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict,
-                            VerdictVersion)
+from ..store.models import Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
 from .paging import Page, paginate
-
-# A quote is flagged for the desk when no source confirms it as said, or its best source
-# raises a flag; the same rule as services.articles counts as "flagged" on ingest.
-FLAGGED_LABELS = ("altered", "none")
-# The queue holds what is not published yet.
-QUEUE_STATUSES = ("new", "in_review")
 
 
 def like_pattern(text: str) -> str:
     """A LIKE pattern finding `text` anywhere, with LIKE's wildcards in it taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def speaker_filter(session: Session, name: str) -> int | None:
+    """The person id a ?speaker= name filters on: None (no filter) for an empty name, and
+    -1 (matches nothing, rather than everything) for a name nobody has."""
+    if not name.strip():
+        return None
+    person = find_person(session, name)
+    return person.id if person else -1
 
 
 # Verdicts, as the public pages and the API show them.
@@ -74,22 +78,66 @@ def _verdict_view(row) -> VerdictView:
     return VerdictView(verdict, version, quote or claim, article, outlet)
 
 
-def published_verdicts(session: Session, search: str, number: int, size: int) -> Page:
-    """Published verdicts, newest first; `search` finds words in the text or the speaker's name."""
-    stmt = _verdict_select().where(Verdict.status == "published")
-    if search:
-        pattern = like_pattern(search)
+@dataclass
+class VerdictFilters:
+    """What the public index shows; an empty value does not filter."""
+
+    search: str = ""  # words in the text or the speaker's name
+    rating: str = ""
+    kind: str = ""  # quote | claim
+    person_id: int | None = None  # the speaker
+
+
+def published_verdicts(session: Session, f: VerdictFilters, number: int, size: int) -> Page:
+    """Published verdicts, newest first.
+
+    The page's verdict ids are found first (and counted) along ix_verdict_published,
+    joining only the tables the filters need; then those few verdicts are loaded whole.
+    """
+    stmt = (
+        select(Verdict.id)
+        .join(VerdictVersion, and_(VerdictVersion.verdict_id == Verdict.id,
+                                   VerdictVersion.version == Verdict.current_version))
+        .outerjoin(Quote, Quote.id == Verdict.quote_id)
+        .outerjoin(Claim, Claim.id == Verdict.claim_id)
+        .where(Verdict.status == "published")
+    )
+    if f.search:
+        pattern = like_pattern(f.search)
         stmt = stmt.where(or_(col(Quote.text).ilike(pattern, escape="\\"), col(Claim.text).ilike(pattern, escape="\\"),
                               col(Quote.speaker_name).ilike(pattern, escape="\\")))
+    if f.rating:
+        stmt = stmt.where(VerdictVersion.rating == f.rating)
+    if f.kind:
+        stmt = stmt.where(col(Verdict.quote_id if f.kind == "quote" else Verdict.claim_id).is_not(None))
+    if f.person_id:
+        stmt = stmt.where(Quote.person_id == f.person_id)
     stmt = stmt.order_by(col(Verdict.first_published_at).desc(), col(Verdict.id).desc())
-    rows, total = paginate(session, stmt, number, size)
-    return Page([_verdict_view(r) for r in rows], number, size, total)
+    return paginate(session, stmt, number, size).map(lambda ids: verdict_views(session, ids))
+
+
+def verdict_views(session: Session, ids: list[int]) -> list[VerdictView]:
+    """The verdicts with these ids, in this order."""
+    views = {row[0].id: _verdict_view(row) for row in session.exec(_verdict_select().where(col(Verdict.id).in_(ids)))}
+    return [views[i] for i in ids]
 
 
 def verdict_view(session: Session, verdict_id: int) -> VerdictView | None:
     """Any verdict, published or not: the caller decides who may see it."""
     row = session.exec(_verdict_select().where(Verdict.id == verdict_id)).first()
     return _verdict_view(row) if row else None
+
+
+def said_on(session: Session, view: VerdictView) -> dt.date | None:
+    """When the reviewed words were said: the date of a source a fact-checker confirmed,
+    else the day the article carrying them was published."""
+    column = Match.quote_id if view.kind == "quote" else Match.claim_id
+    confirmed = session.exec(
+        select(Statement.date).join(Match, Match.statement_id == Statement.id)
+        .where(column == view.target.id, Match.confirmed == True, col(Statement.date).is_not(None))  # noqa: E712
+        .order_by(Match.rank)
+    ).first()
+    return confirmed or (view.article.published if view.article else None)
 
 
 def verdict_history(session: Session, verdict: Verdict) -> list[tuple[VerdictVersion, str | None]]:
@@ -102,57 +150,7 @@ def verdict_history(session: Session, verdict: Verdict) -> list[tuple[VerdictVer
     ).all())
 
 
-# The review queue and the review page.
-
-@dataclass
-class QueueItem:
-    kind: str  # quote | claim
-    target: Quote | Claim
-    article: Article
-
-
-def review_queue(session: Session, *, kind: str, status: str, label: str, number: int, size: int) -> Page:
-    """Unpublished quotes and claims, newest articles first, each article in reading order.
-
-    Empty filters match everything; `kind` is "quote", "claim" or "".
-    """
-    parts = []
-    for name, model in (("quote", Quote), ("claim", Claim)):
-        if kind and kind != name:
-            continue
-        part = (
-            select(literal(name).label("kind"), col(model.id).label("id"), col(Article.created_at).label("article_created"),
-                   col(Article.id).label("article_id"), col(model.start).label("start"))
-            .join(Article, Article.id == model.article_id)
-            .where(col(model.status).in_(QUEUE_STATUSES))
-        )
-        if status:
-            part = part.where(model.status == status)
-        if label:
-            part = part.where(model.label == label)
-        parts.append(part)
-    if not parts:
-        return Page([], number, size, 0)
-    queue = union_all(*parts).subquery()
-    # "quote" sorts after "claim": descending puts an article's quotes before its claims.
-    stmt = select(queue.c.kind, queue.c.id).order_by(
-        queue.c.article_created.desc(), queue.c.article_id.desc(), queue.c.kind.desc(), queue.c.start)
-    rows, total = paginate(session, stmt, number, size)
-    return Page([_queue_item(session, kind_, id_) for kind_, id_ in rows], number, size, total)
-
-
-def _queue_item(session: Session, kind: str, item_id: int) -> QueueItem:
-    target = session.get(Quote if kind == "quote" else Claim, item_id)
-    return QueueItem(kind, target, session.get(Article, target.article_id))
-
-
-def queue_labels(session: Session) -> list[str]:
-    """The match labels that occur in the queue, for its filter."""
-    labels = set()
-    for model in (Quote, Claim):
-        labels.update(session.exec(select(model.label).where(col(model.status).in_(QUEUE_STATUSES)).distinct()).all())
-    return sorted(labels)
-
+# The review page.
 
 def candidate_sources(session: Session, target: Quote | Claim) -> list[tuple[Match, Statement]]:
     """The stored matches of a quote or claim with their statements, best first."""
@@ -161,50 +159,6 @@ def candidate_sources(session: Session, target: Quote | Claim) -> list[tuple[Mat
         select(Match, Statement).join(Statement, Statement.id == Match.statement_id)
         .where(column == target.id).order_by(Match.rank)
     ).all())
-
-
-# The desk.
-
-def is_flagged(quote: Quote) -> bool:
-    return quote.label in FLAGGED_LABELS or bool(quote.flags)
-
-
-def _flagged_sql():
-    """is_flagged as SQL (json_array_length exists in SQLite and PostgreSQL alike)."""
-    return or_(col(Quote.label).in_(FLAGGED_LABELS), func.json_array_length(Quote.flags) > 0)
-
-
-@dataclass
-class ArticleRow:
-    article: Article
-    outlet: Outlet | None
-    quotes: int
-    flagged: int
-    claims: int
-
-
-def desk_articles(session: Session, number: int, size: int) -> Page:
-    """Articles, newest first, with how many quotes (flagged ones too) and claims each has."""
-
-    def count(model, *conditions):
-        return (select(func.count(model.id)).where(model.article_id == Article.id, *conditions)
-                .correlate(Article).scalar_subquery())
-
-    stmt = (
-        select(Article, Outlet, count(Quote), count(Quote, _flagged_sql()), count(Claim))
-        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
-        .order_by(col(Article.created_at).desc(), col(Article.id).desc())
-    )
-    rows, total = paginate(session, stmt, number, size)
-    return Page([ArticleRow(*row) for row in rows], number, size, total)
-
-
-def article_quotes(session: Session, article: Article) -> list[Quote]:
-    return list(session.exec(select(Quote).where(Quote.article_id == article.id).order_by(Quote.start)).all())
-
-
-def article_claims(session: Session, article: Article) -> list[Claim]:
-    return list(session.exec(select(Claim).where(Claim.article_id == article.id).order_by(Claim.start)).all())
 
 
 # Administration.

@@ -1,44 +1,103 @@
 """The fact-checkers' pages: the queue, and one page per quote or claim with its verdict form."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..errors import InputError
 from ..services.ratings import scale_for
+from ..services.review import assign, set_match_feedback
 from ..services.verdicts import Evidence, NotAllowed, VersionConflict, current_version, record_verdict, verdict_for
-from ..store.models import Article, Claim, Quote, VerdictVersion
+from ..store.models import Article, Claim, Match, Quote, User, VerdictVersion
 from . import db
-from .auth import STAFF, role_required
+from .auth import STAFF, local_target, role_required
 from .display import Span, paragraphs
-from .forms import VerdictForm
+from .forms import STATUS_LABELS, VerdictForm
 from .paging import page_number
-from .queries import QUEUE_STATUSES, candidate_sources, queue_labels, review_queue, verdict_history
+from .queries import candidate_sources, speaker_filter, verdict_history
+from .queue import FLAGS, LABELS, MODELS, QUEUE_STATUSES, SORTS, QueueFilters, holders, outlet_choices, review_queue
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-
-MODELS = {"quote": Quote, "claim": Claim}
 
 
 @bp.route("/")
 @role_required(*STAFF)
 def queue():
-    """Quotes and claims not published yet; ?kind=, ?status= and ?label= narrow the list."""
-    kind = _choice("kind", tuple(MODELS))
-    status = _choice("status", QUEUE_STATUSES)
+    """Quotes and claims not published yet, narrowed by the query string (see queue_filters)."""
     session = db.session()
-    labels = queue_labels(session)
-    label = _choice("label", tuple(labels))
-    page = review_queue(session, kind=kind, status=status, label=label, number=page_number(),
-                        size=current_app.config["PAGE_SIZE"])
-    return render_template("review/queue.html", page=page, kinds=tuple(MODELS), statuses=QUEUE_STATUSES, labels=labels,
-                           kind=kind, status=status, label=label)
+    filters = queue_filters(session)
+    page = review_queue(session, filters, page_number(), current_app.config["PAGE_SIZE"])
+    held = holders(session)
+    return render_template("review/queue.html", page=page, f=filters, labels=LABELS, statuses=QUEUE_STATUSES,
+                           kinds=tuple(MODELS), flags=FLAGS, sorts=SORTS, holders=held, outlets=outlet_choices(session),
+                           holder_options=[(user.id, user.username) for user, _count in held],
+                           speaker=request.args.get("speaker", "").strip())
+
+
+def queue_filters(session) -> QueueFilters:
+    """The queue's filters from ?kind= &status= &label= &flag= &outlet= &speaker= (a name)
+    &since= &until= (YYYY-MM-DD) &mine=1 &holder= (a user id) &sort=; nonsense is ignored."""
+    args = request.args
+    holder = current_user.user.id if args.get("mine") else args.get("holder", type=int)
+    return QueueFilters(
+        kind=_choice("kind", tuple(MODELS)), status=_choice("status", QUEUE_STATUSES),
+        label=_choice("label", LABELS), flag=_choice("flag", FLAGS), outlet_id=args.get("outlet", type=int),
+        person_id=speaker_filter(session, args.get("speaker", "")),
+        since=_date("since"), until=_date("until"), holder_id=holder, sort=_choice("sort", tuple(SORTS)) or "newest",
+    )
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str:
     """The query-string value `name` if it is one of `allowed`, else "" (no filter)."""
     value = request.args.get(name, "")
     return value if value in allowed else ""
+
+
+def _date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/<any(quote, claim):kind>/<int:item_id>/assign", methods=["POST"])
+@role_required(*STAFF)
+def assign_item(kind: str, item_id: int):
+    """Take an item (to=me), hand it to a colleague (to=<user id>) or give it back (to=)."""
+    session = db.session()
+    target = session.get(MODELS[kind], item_id) or abort(404)
+    to = request.form.get("to", "")
+    assignee = current_user.user if to == "me" else (session.get(User, int(to)) if to.isdigit() else None)
+    if to not in ("", "me") and assignee is None:
+        abort(404)
+    try:
+        assign(session, target, assignee, current_user.user)
+    except InputError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".item", kind=kind, item_id=item_id))
+    flash(f"{kind.capitalize()} {item_id} is now held by {assignee.username}." if assignee
+          else f"{kind.capitalize()} {item_id} is back in the pool.", "success")
+    return redirect(local_target(request.form.get("next")) or url_for(".item", kind=kind, item_id=item_id))
+
+
+@bp.route("/match/<int:match_id>/feedback", methods=["POST"])
+@role_required(*STAFF)
+def match_feedback(match_id: int):
+    """Confirm or reject a candidate source (or clear that), then back to the review page."""
+    session = db.session()
+    match = session.get(Match, match_id) or abort(404)
+    try:
+        set_match_feedback(session, match, request.form.get("feedback", ""), current_user.user)
+    except InputError:
+        abort(400)
+    kind, item_id = ("quote", match.quote_id) if match.quote_id else ("claim", match.claim_id)
+    flash({"confirm": "Source confirmed.", "reject": "Source rejected.", "clear": "Feedback cleared."}[
+        request.form["feedback"]], "success")
+    return redirect(url_for(".item", kind=kind, item_id=item_id) + f"#match-{match_id}")
 
 
 @bp.route("/<any(quote, claim):kind>/<int:item_id>", methods=["GET", "POST"])
@@ -62,6 +121,8 @@ def item(kind: str, item_id: int):
         "review/item.html", kind=kind, target=target, article=article,
         excerpt=excerpt(article, target), sources=candidate_sources(session, target),
         verdict=verdict, history=verdict_history(session, verdict) if verdict else [], conflict=conflict, form=form,
+        holder=session.get(User, target.assigned_to_id) if target.assigned_to_id else None,
+        colleagues=holders(session),
     ), status
 
 
@@ -97,6 +158,9 @@ def verdict_form(kind: str, current: VerdictVersion | None) -> VerdictForm:
     else:
         form = VerdictForm()
     form.rating.choices = scale_for(kind).names()
+    # "Submit for second review" is offered only where the newsroom switched it on.
+    form.status.choices = [SelectChoice(value, label) for value, label in STATUS_LABELS.items()
+                           if value != "second_review" or current_app.config["SECOND_REVIEW"]]
     return form
 
 
@@ -109,7 +173,7 @@ def save_verdict(form: VerdictForm, target: Quote | Claim) -> VerdictVersion:
     return record_verdict(
         db.session(), target, rating=form.rating.data, explanation=form.explanation.data, evidence=evidence,
         status=form.status.data, reviewer=current_user.user, note=form.note.data,
-        base_version=int(form.base_version.data),
+        base_version=int(form.base_version.data), second_review=current_app.config["SECOND_REVIEW"],
     )
 
 

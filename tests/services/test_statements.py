@@ -11,6 +11,12 @@ from factcheck.store.models import AuditEntry, Statement
 pytestmark = pytest.mark.db
 
 
+@pytest.fixture(autouse=True)
+def _lexical(monkeypatch):
+    """Importing is tested without the optional semantic extra (CI installs the base only)."""
+    monkeypatch.setenv("FACTCHECK_SEMANTIC", "0")
+
+
 def write_jsonl(path, rows):
     path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return str(path)
@@ -123,3 +129,71 @@ def test_text_without_turns_is_not_a_transcript(engine, tmp_path):
     f.write_text("just some prose\nwith no speakers\n", encoding="utf-8")
     with pytest.raises(InputError, match="no 'NAME: words' turns"):
         import_statements(engine, str(f))
+
+
+def test_progress_is_reported_for_every_record(engine, tmp_path):
+    import factcheck.services.statements as statements_module
+
+    rows = [{"text": f"Statement number {i}.", "speaker": "Lena Varga"} for i in range(5)]
+    seen = []
+    old = statements_module.BATCH
+    statements_module.BATCH = 2
+    try:
+        import_statements(engine, write_jsonl(tmp_path / "s.jsonl", rows), on_progress=seen.append)
+    finally:
+        statements_module.BATCH = old
+    assert seen == [2, 2, 1]
+
+
+def test_duplicate_refs_in_one_file_the_later_wins_and_the_change_is_logged(engine, tmp_path):
+    report = import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "S1", "text": "First words.", "speaker": "Lena Varga"},
+        {"id": "S1", "text": "Second words.", "speaker": "Lena Varga", "rating": "False"},
+    ]))
+    assert (report.added, report.updated) == (1, 1)
+    rows = statements(engine)
+    assert [(r.ref, r.text, r.rating) for r in rows] == [("S1", "Second words.", "False")]
+    with Session(engine) as session:
+        change = session.exec(select(AuditEntry).where(AuditEntry.action == "statement.update")).one()
+    assert (change.detail["old_text"], change.detail["new_text"]) == ("First words.", "Second words.")
+
+
+def test_a_new_rating_for_the_same_ref_is_an_update(engine, tmp_path):
+    row = {"id": "S1", "text": "Fares will not rise.", "speaker": "Amara Osei", "rating": "Mostly true"}
+    import_statements(engine, write_jsonl(tmp_path / "a.jsonl", [row]))
+    report = import_statements(engine, write_jsonl(tmp_path / "b.jsonl", [dict(row, rating="False")]))
+    assert report.updated == 1 and statements(engine)[0].rating == "False"
+
+
+def test_identical_statements_across_files_and_case_or_spacing_are_stored_once(engine, tmp_path):
+    import_statements(engine, write_jsonl(tmp_path / "a.jsonl", [{"text": "Same words.", "speaker": "Lena Varga"}]))
+    report = import_statements(engine, write_jsonl(tmp_path / "b.jsonl", [
+        {"text": "  same   WORDS. ", "speaker": "LENA VARGA"}, {"text": "Other words.", "speaker": "Lena Varga"}]))
+    assert (report.added, report.unchanged) == (1, 1)
+    assert len(statements(engine)) == 2
+
+
+def test_many_statements_go_in_through_the_bulk_path(engine, tmp_path):
+    rows = [{"id": f"S{i}", "text": f"Statement {i} about the ferry timetable.", "speaker": f"Speaker {i % 7}",
+             "date": "2025-01-01"} for i in range(4500)]
+    report = import_statements(engine, write_jsonl(tmp_path / "s.jsonl", rows))
+    assert report.added == 4500
+    with Session(engine) as session:
+        from factcheck.store.search import candidate_ids
+
+        row = session.exec(select(Statement).where(Statement.ref == "S4321")).one()
+        assert row.person_id is not None and row.created_at is not None
+        assert row.id in candidate_ids(session, "Statement 4321 about the ferry timetable")
+
+
+def test_odd_records_are_rejected_or_kept_as_written(engine, tmp_path):
+    report = import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"text": "Date with time.", "speaker": "Lena Varga", "date": "2025-11-02T10:00:00Z"},
+        {"text": "Impossible date.", "speaker": "Lena Varga", "date": "2025-02-30"},
+        {"text": "我们不会提高票价。", "speaker": "王芳"},
+        {"text": 42, "speaker": "Lena Varga"},
+        {"text": " ".join(["word"] * 5000), "speaker": "Lena Varga"},
+    ]))
+    assert report.added == 4 and [line for line, _ in report.rejected] == [2]
+    texts = [r.text for r in statements(engine)]
+    assert "我们不会提高票价。" in texts and "42" in texts

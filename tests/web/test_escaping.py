@@ -1,5 +1,11 @@
 """Text from articles, statements and reviewers is always printed escaped."""
+import datetime as dt
 import json
+import xml.etree.ElementTree as ET
+
+from factcheck.services.people import person_for
+from factcheck.store.db import session_scope
+from factcheck.store.models import Article, Outlet, Quote
 
 from .conftest import claim_reviews, publish, seed
 
@@ -37,3 +43,33 @@ def test_claim_review_json_cannot_close_its_script_block(engine, client, users):
     assert "<" not in block and "&" not in block
     assert json.loads(block)["claimReviewed"] == quote
     assert claim_reviews(page)[0]["claimReviewed"] == quote
+
+
+def test_the_newsroom_pages_escape_too(engine, client, as_user):
+    seeded = seed(engine, quote=f"We will {SCRIPT} reopen.", speaker="<b>Bold</b> Speaker", flags=["earlier"])
+    with session_scope(engine) as session:
+        person = person_for(session, "<b>Bold</b> Speaker")
+        session.get(Quote, seeded.quote_id).person_id = person.id
+        article = session.get(Article, seeded.article_id)
+        article.published = dt.date.today()
+        session.get(Outlet, article.outlet_id).name = "<i>Outlet</i>"
+        person_id = person.id
+    verdict_id = publish(engine, seeded.quote_id, explanation='<img src=x onerror="alert(2)">')
+    editor = as_user("editor")
+    pages = {
+        "speaker": client.get(f"/speakers/{person_id}").text,
+        "filtered index": client.get("/?speaker=%3Cb%3EBold%3C%2Fb%3E+Speaker&q=%3Cscript%3E").text,
+        "desk": editor.get("/desk/").text,
+        "people": editor.get("/people/?q=%3Cb%3E").text,
+        "person": editor.get(f"/people/{person_id}").text,
+        "queue": editor.get("/review/?speaker=%3Cb%3EBold%3C%2Fb%3E+Speaker").text,
+    }
+    for name, html in pages.items():
+        assert SCRIPT not in html and "<b>Bold</b>" not in html and "<i>Outlet</i>" not in html, name
+        assert "&lt;b&gt;Bold&lt;/b&gt; Speaker" in html, name
+    feed = client.get("/verdicts.atom").data
+    assert b"<script>" not in feed and b"<b>" not in feed and b"<img" not in feed
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    summary = ET.fromstring(feed).find("a:entry/a:summary", ns).text
+    assert summary.startswith(f"<b>Bold</b> Speaker: “We will {SCRIPT} reopen.”")
+    assert f"/verdicts/{verdict_id}" in feed.decode()

@@ -1,5 +1,11 @@
-"""The public pages, ClaimReview markup and the JSON API."""
+"""The public pages, ClaimReview markup, the Atom feed and the JSON API."""
+import xml.etree.ElementTree as ET
+
 import pytest
+
+from factcheck.services.people import add_alias, person_for
+from factcheck.store.db import session_scope
+from factcheck.store.models import Quote
 
 from .conftest import QUOTE, claim_reviews, publish, seed, submit, verdict_data
 
@@ -81,3 +87,63 @@ def test_api_lists_and_shows_published_verdicts(engine, client, users):
     assert detail["explanation"] == "Checked against the hearing transcript."
     assert detail["claim_review"]["claimReviewed"] == QUOTE
     assert client.get("/api/verdicts/999").json == {"error": "not found"}
+
+
+def test_index_filters_by_rating_kind_and_speaker(engine, client, users):
+    first = seed(engine, quote="Ferries run every hour.", title="Ferries")
+    second = seed(engine, quote="Trams run every minute.", title="Trams", speaker="Bo Lind")
+    with session_scope(engine) as session:
+        session.get(Quote, second.quote_id).person_id = person_for(session, "Bo Lind").id
+    publish(engine, first.quote_id)
+    publish(engine, second.quote_id)
+    assert "Trams run" in client.get("/?speaker=bo+lind").text
+    assert "Ferries run" not in client.get("/?speaker=bo+lind").text
+    assert "0 verdicts found" in client.get("/?speaker=nobody").text
+    assert "2 verdicts found" in client.get("/?rating=Misquoted&kind=quote").text
+    assert "0 verdicts found" in client.get("/?kind=claim").text
+    assert "0 verdicts found" in client.get("/?rating=Accurate").text
+
+
+def test_speaker_page(engine, client, users):
+    seeded = seed(engine)
+    with session_scope(engine) as session:
+        person = person_for(session, "Ana Reyes")
+        add_alias(session, person, "Mayor Reyes")
+        session.get(Quote, seeded.quote_id).person_id = person.id
+        person_id = person.id
+    verdict_id = publish(engine, seeded.quote_id)
+    page = client.get(f"/speakers/{person_id}").text
+    assert "<h1>Ana Reyes</h1>" in page and "also named Mayor Reyes" in page and QUOTE in page
+    assert f'href="/speakers/{person_id}"' in client.get(f"/verdicts/{verdict_id}").text
+    assert client.get("/speakers/999").status_code == 404
+
+
+def test_atom_feed_is_valid_and_escaped(engine, client, users):
+    verdict_id = publish(engine, seed(engine, quote="Fares & <fees> fall.").quote_id)
+    response = client.get("/verdicts.atom")
+    assert response.mimetype == "application/atom+xml"
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(response.data)
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    for name in ("title", "id", "updated", "author/a:name"):
+        assert feed.find(f"a:{name}", ns) is not None, name
+    [entry] = feed.findall("a:entry", ns)
+    assert entry.find("a:title", ns).text == "Misquoted: Fares & <fees> fall."
+    assert entry.find("a:id", ns).text == f"http://localhost/verdicts/{verdict_id}"
+    assert entry.find("a:link", ns).get("href") == f"http://localhost/verdicts/{verdict_id}"
+    assert entry.find("a:updated", ns).text.endswith("Z") and entry.find("a:published", ns) is not None
+    assert 'rel="alternate" type="application/atom+xml"' in client.get("/").text
+
+
+def test_claim_review_says_when_the_words_were_said(engine, client, as_user):
+    seeded = seed(engine)
+    verdict_id = publish(engine, seeded.quote_id)
+    page = client.get(f"/verdicts/{verdict_id}").text
+    assert claim_reviews(page)[0]["itemReviewed"]["datePublished"] == "2025-11-03"  # the article's day
+    # Once a checker confirms the source, its date is when the words were said.
+    checker = as_user("checker")
+    review = checker.get(f"/review/quote/{seeded.quote_id}").text
+    match_id = review.split('id="match-', 1)[1].split('"', 1)[0]
+    submit(checker, f"/review/match/{match_id}/feedback", {"feedback": "confirm"}, page=f"/review/quote/{seeded.quote_id}")
+    reviews = claim_reviews(client.get(f"/verdicts/{verdict_id}").text)
+    assert len(reviews) == 1 and reviews[0]["itemReviewed"]["datePublished"] == "2025-11-01"

@@ -1,0 +1,175 @@
+"""Claim retrieval on CheckThat! 2021 Task 2B: measure MAP@5, and fit the claim ranker.
+
+    .venv/bin/python benchmarks/claim_match.py [--data DIR] [--db URL] [--fit] [--lexical]
+
+Imports the verified claims into a fresh SQLite database (or reuses --db), then, for the
+train and dev queries, gathers each query's candidates and features exactly as
+`factcheck match --mode claim` does (services.matching.claim_candidates and
+pipeline.matching.claim_features). It prints MAP@5 with the ranker's built-in weights;
+with --fit it also fits a logistic model on the train split (L2, plain numpy) and prints
+the weights to paste into pipeline/matching.py with their dev MAP@5. Tune on train and
+dev only; the test split is held out. --lexical leaves sentence embeddings out.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data" / "checkthat-2021-2b"
+
+
+def load(data: Path, split: str):
+    queries = [json.loads(line) for line in open(data / f"queries-{split}.jsonl", encoding="utf-8")]
+    rel = collections.defaultdict(set)
+    for line in open(data / f"qrels-{split}.tsv", encoding="utf-8"):
+        p = line.split()
+        if len(p) >= 4 and p[3] != "0":
+            rel[p[0]].add(p[2])
+    return queries, rel
+
+
+def gather(session, queries, semantic: bool):
+    from factcheck.pipeline import matching
+    from factcheck.services.matching import claim_candidates
+    from factcheck.services.people import same_person_test
+    from factcheck.store.search import statement_total, term_counts
+
+    total = statement_total(session)
+    same = same_person_test(session)
+    out = []
+    for q in queries:
+        date = dt.date.fromisoformat(q["date"]) if q.get("date") else None
+        records, evidence = claim_candidates(session, q["text"], semantic=semantic)
+        rows = matching.claim_features(
+            q["text"], records, speaker=q.get("speaker"), date=date, evidence=evidence,
+            document_counts=lambda terms: term_counts(session, terms), total=total, same_speaker=same,
+        ) if records else []
+        out.append((q["id"], [r.ref for r in records], rows))
+    return out
+
+
+def average_precision(ranked, relevant) -> float:
+    hits, total = 0, 0.0
+    for i, ref in enumerate(ranked[:5], 1):
+        if ref in relevant:
+            hits += 1
+            total += hits / i
+    return total / min(len(relevant), 5)
+
+
+def evaluate(gathered, rel, weights, bias) -> float:
+    """MAP@5 of the ranking these weights give, leaving out what match_claim labels none."""
+    from factcheck.pipeline import matching
+
+    overlap = matching.CLAIM_FEATURES.index("overlap")
+    aps = []
+    for qid, refs, rows in gathered:
+        if qid not in rel:
+            continue
+        scores = [bias + sum(w * f for w, f in zip(weights, row)) for row in rows]
+        kept = [
+            i for i, row in enumerate(rows)
+            if 100 / (1 + math.exp(-max(-50, min(50, scores[i])))) >= matching.RELATED
+            or 100 * row[overlap] >= matching.LEXICAL_RELATED
+        ]
+        ranked = [refs[i] for i in sorted(kept, key=lambda i: -scores[i])]
+        aps.append(average_precision(ranked, rel[qid]))
+    return sum(aps) / max(len(aps), 1)
+
+
+def fit(gathered, rel, l2: float = 1.0, steps: int = 3000):
+    """A logistic model: scikit-learn's when it is installed (C = 1/l2), else gradient descent."""
+    import numpy as np
+
+    X, y = [], []
+    for qid, refs, rows in gathered:
+        for ref, row in zip(refs, rows):
+            X.append(row)
+            y.append(1.0 if ref in rel.get(qid, ()) else 0.0)
+    X, y = np.array(X), np.array(y)
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        pass
+    else:
+        model = LogisticRegression(C=1 / l2, max_iter=5000).fit(X, y)
+        return [round(float(v), 3) for v in model.coef_[0]], round(float(model.intercept_[0]), 3)
+    w, b = np.zeros(X.shape[1]), 0.0
+    pos = max(y.sum(), 1.0)
+    for _ in range(steps):  # Newton would be faster; this is small enough for gradient descent with momentum
+        z = X @ w + b
+        p = 1 / (1 + np.exp(-z))
+        gw = X.T @ (p - y) / pos + l2 * w / pos
+        gb = (p - y).sum() / pos
+        w -= 0.5 * gw
+        b -= 0.5 * gb
+    return [round(float(v), 3) for v in w], round(float(b), 3)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--db", help="an SQLAlchemy URL with the verified claims already imported")
+    ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--lexical", action="store_true", help="leave sentence embeddings out")
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--cache", help="keep the gathered features in this pickle (and reuse them)")
+    a = ap.parse_args()
+    if a.lexical:
+        os.environ["FACTCHECK_SEMANTIC"] = "0"
+
+    from factcheck.pipeline import matching
+    from factcheck.services.statements import import_statements
+    from factcheck.store.db import get_engine, session_scope
+
+    url = a.db or f"sqlite:///{tempfile.mkdtemp(prefix='claimmatch')}/c.db"
+    engine = get_engine(url)
+    if not a.db:
+        t0 = time.time()
+        report = import_statements(engine, str(a.data / "verified_claims.jsonl"))
+        print(f"import: {report.summary()} in {time.time() - t0:.1f} s", flush=True)
+    semantic = not a.lexical
+    results = {}
+    if a.cache and os.path.exists(a.cache):
+        import pickle
+
+        results = pickle.load(open(a.cache, "rb"))
+    with session_scope(engine) as session:
+        for split in ("train", "dev"):
+            if split in results:
+                continue
+            queries, rel = load(a.data, split)
+            t0 = time.time()
+            results[split] = (gather(session, queries, semantic), rel)
+            print(f"{split}: {len(queries)} queries gathered in {time.time() - t0:.1f} s", flush=True)
+    if a.cache:
+        import pickle
+
+        pickle.dump(results, open(a.cache, "wb"))
+    has_vectors = any(row[9] for _, _, rows in results["dev"][0] for row in rows)
+    weights, bias = (
+        (matching.SEMANTIC_WEIGHTS, matching.SEMANTIC_BIAS) if has_vectors else (matching.LEXICAL_WEIGHTS, matching.LEXICAL_BIAS)
+    )
+    for split in ("train", "dev"):
+        print(f"built-in weights ({'semantic' if has_vectors else 'lexical'}): {split} MAP@5={evaluate(*results[split], weights, bias):.3f}")
+    if a.fit:
+        w, b = fit(*results["train"], l2=a.l2)
+        print("fitted:", dict(zip(matching.CLAIM_FEATURES, w)), "bias", b)
+        print("WEIGHTS =", tuple(w), "\nBIAS =", b)
+        for split in ("train", "dev"):
+            print(f"fitted weights: {split} MAP@5={evaluate(*results[split], w, b):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Read-only queries for the editors' desk: flagged quotes, claims that repeat checked
+ones, counts per outlet and speaker, flags over time, and the rows of the CSV exports."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import String, case, cast, func, or_
+from sqlmodel import Session, col, select
+
+from ..store.models import Article, Claim, Match, Outlet, Person, Quote, Statement, User, Verdict, VerdictVersion
+from .paging import Page, paginate
+from .queue import FLAGGED_LABELS, FLAGS
+
+# What the desk calls a flag: the two flagged labels and the two flags a match can raise.
+CATEGORIES = ("altered", "misattributed", "earlier", "none")
+# Claim-matching labels meaning "this was fact-checked before".
+REPEAT_LABELS = ("same", "related")
+CHART_WEEKS = 12
+
+
+def flagged_sql(category: str = ""):
+    """A quote flagged in `category` (one of CATEGORIES), or in any way when empty."""
+    if category in FLAGS:
+        return cast(Quote.flags, String).like(f'%"{category}"%')
+    if category in FLAGGED_LABELS:
+        return Quote.label == category
+    return or_(col(Quote.label).in_(FLAGGED_LABELS), func.json_array_length(Quote.flags) > 0)
+
+
+def is_flagged(quote: Quote) -> bool:
+    return quote.label in FLAGGED_LABELS or bool(quote.flags)
+
+
+def flagged_quotes(session: Session, category: str, number: int, size: int | None) -> Page | list:
+    """Flagged quotes with their article and outlet, newest article first. With `size`
+    None, every row (for the CSV export) instead of a page."""
+    stmt = (select(Quote, Article, Outlet).join(Article, Article.id == Quote.article_id)
+            .outerjoin(Outlet, Outlet.id == Article.outlet_id).where(flagged_sql(category))
+            .order_by(col(Quote.article_id).desc(), Quote.start))
+    return list(session.exec(stmt).all()) if size is None else paginate(session, stmt, number, size)
+
+
+def repeat_claims(session: Session, limit: int) -> list[tuple[Claim, Article, Statement | None]]:
+    """Claims that repeat (or are related to) something already fact-checked, newest first,
+    with the best-matching statement."""
+    stmt = (select(Claim, Article, Statement).join(Article, Article.id == Claim.article_id)
+            .outerjoin(Match, (Match.claim_id == Claim.id) & (Match.rank == 1))
+            .outerjoin(Statement, Statement.id == Match.statement_id)
+            .where(col(Claim.label).in_(REPEAT_LABELS)).order_by(col(Claim.article_id).desc(), Claim.start)
+            .limit(limit))
+    return list(session.exec(stmt).all())
+
+
+@dataclass
+class ArticleRow:
+    article: Article
+    outlet: Outlet | None
+    quotes: int
+    flagged: int
+    claims: int
+
+
+def desk_articles(session: Session, number: int, size: int) -> Page:
+    """Articles, newest first, with how many quotes (flagged ones too) and claims each has."""
+
+    def count(model, *conditions):
+        return (select(func.count(model.id)).where(model.article_id == Article.id, *conditions)
+                .correlate(Article).scalar_subquery())
+
+    stmt = (
+        select(Article, Outlet, count(Quote), count(Quote, flagged_sql()), count(Claim))
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+        .order_by(col(Article.created_at).desc(), col(Article.id).desc())
+    )
+    return paginate(session, stmt, number, size).map(lambda rows: [ArticleRow(*row) for row in rows])
+
+
+def article_quotes(session: Session, article: Article) -> list[Quote]:
+    return list(session.exec(select(Quote).where(Quote.article_id == article.id).order_by(Quote.start)).all())
+
+
+def article_claims(session: Session, article: Article) -> list[Claim]:
+    return list(session.exec(select(Claim).where(Claim.article_id == article.id).order_by(Claim.start)).all())
+
+
+@dataclass
+class Tally:
+    id: int | None
+    name: str
+    quotes: int
+    flagged: int
+
+
+def outlet_counts(session: Session, since: dt.date) -> list[Tally]:
+    """Quotes and flagged quotes per outlet, in articles published since `since`."""
+    return _tally(session, Article.outlet_id, Outlet, since)
+
+
+def speaker_counts(session: Session, since: dt.date, limit: int = 10) -> list[Tally]:
+    """The speakers with the most flagged quotes in articles published since `since`."""
+    return _tally(session, Quote.person_id, Person, since, limit)
+
+
+def _tally(session: Session, key, model, since: dt.date, limit: int | None = None) -> list[Tally]:
+    """Quotes and flagged quotes grouped by `key` (an outlet or person id), most flagged
+    first, named from `model`'s rows. The counting starts from the articles in the window
+    (ix_article_published) and groups the quote rows alone: joining the names in the
+    same query lets the database walk every person or outlet and all their quotes instead."""
+    flagged = func.sum(case((flagged_sql(), 1), else_=0))
+    stmt = (select(key, func.count(Quote.id), flagged).select_from(Article).join(Quote, Quote.article_id == Article.id)
+            .where(Article.published >= since, col(key).is_not(None)).group_by(key).order_by(flagged.desc(), key)
+            .limit(limit))
+    rows = session.exec(stmt).all()
+    names = dict(session.exec(select(model.id, model.name).where(col(model.id).in_([r[0] for r in rows]))).all())
+    return [Tally(key_id, names.get(key_id, "?"), quotes, flagged_quotes) for key_id, quotes, flagged_quotes in rows]
+
+
+@dataclass
+class Week:
+    start: dt.date
+    count: int
+
+
+def window_start(today: dt.date, weeks: int = CHART_WEEKS) -> dt.date:
+    """The Monday `weeks` - 1 weeks before this week's: the desk's counts and chart cover from there."""
+    return today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
+
+
+def flags_by_week(session: Session, today: dt.date, weeks: int = CHART_WEEKS) -> list[Week]:
+    """Flagged quotes per week (by the article's publication day), the last `weeks` weeks."""
+    first = window_start(today, weeks)
+    stmt = (select(Article.published, func.count(Quote.id)).join(Quote, Quote.article_id == Article.id)
+            .where(flagged_sql(), Article.published >= first, Article.published <= today).group_by(Article.published))
+    per_week = Counter()
+    for day, count in session.exec(stmt):
+        per_week[(day - first).days // 7] += count
+    return [Week(first + dt.timedelta(weeks=n), per_week[n]) for n in range(weeks)]
+
+
+def verdict_rows(session: Session):
+    """Every verdict's current version with what it is about, for the CSV export."""
+    stmt = (
+        select(Verdict, VerdictVersion, User.username, Quote, Claim, Article, Outlet)
+        .join(VerdictVersion, (VerdictVersion.verdict_id == Verdict.id) & (VerdictVersion.version == Verdict.current_version))
+        .outerjoin(User, User.id == VerdictVersion.reviewer_id)
+        .outerjoin(Quote, Quote.id == Verdict.quote_id).outerjoin(Claim, Claim.id == Verdict.claim_id)
+        .outerjoin(Article, Article.id == func.coalesce(Quote.article_id, Claim.article_id))
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id).order_by(Verdict.id)
+    )
+    return session.exec(stmt)

@@ -1,0 +1,217 @@
+"""Matching services: claims, verified quotes that become statements, and quotes matched
+again when their source statements arrive after them."""
+import datetime as dt
+import json
+
+import pytest
+from sqlmodel import Session, select
+
+from factcheck.services import matching as service
+from factcheck.services.matching import match_text, promote_verified_quote, store_quote_matches
+from factcheck.services.statements import import_statements
+from factcheck.store.models import Article, Match, Quote, Statement
+
+pytestmark = pytest.mark.db
+
+SOURCE = "We are being asked to sign a blank check for a project that will never be finished."
+
+
+@pytest.fixture(autouse=True)
+def _lexical(monkeypatch):
+    """These tests are about the lexical path, which must work with no optional extra."""
+    monkeypatch.setenv("FACTCHECK_SEMANTIC", "0")
+
+
+def write_jsonl(path, rows):
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def stored_quote(session, text, speaker="Teodor Brandt", published=dt.date(2025, 11, 10), status="new"):
+    article = Article(text=f"Brandt said: “{text}”", content_hash=f"h-{text[:20]}-{status}", published=published,
+                      title="Council row over the tunnel", url="https://example.org/a")
+    session.add(article)
+    session.flush()
+    quote = Quote(article_id=article.id, start=14, end=14 + len(text), text=text, speaker_name=speaker, status=status)
+    session.add(quote)
+    session.flush()
+    store_quote_matches(session, quote, published)
+    return quote
+
+
+# --- quotes matched again when their statements arrive ------------------------------------
+
+
+def test_a_quote_stored_before_its_source_is_flagged_once_the_source_arrives(engine, tmp_path):
+    with Session(engine, expire_on_commit=False) as session:
+        quote = stored_quote(session, "a blank check for a project that may never be finished")
+        session.commit()
+        assert quote.label == "none"
+    report = import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "S1", "text": SOURCE, "speaker": "Teodor Brandt", "date": "2025-11-02"},
+        {"id": "S2", "text": "The harvest festival drew record crowds.", "speaker": "Amara Osei"},
+    ]))
+    assert report.rematched == 1 and "quotes re-matched 1" in report.summary()
+    with Session(engine) as session:
+        quote = session.get(Quote, quote.id)
+        assert quote.label == "altered"
+        matches = session.exec(select(Match).where(Match.quote_id == quote.id)).all()
+        assert [session.get(Statement, m.statement_id).ref for m in matches] == ["S1"]
+        assert any("may" in r for r in matches[0].reasons)
+
+
+def test_unrelated_statements_leave_quotes_alone_and_published_quotes_are_never_rematched(engine, tmp_path):
+    with Session(engine, expire_on_commit=False) as session:
+        open_quote = stored_quote(session, "the harbour tunnel will open next spring", status="new")
+        published = stored_quote(session, SOURCE, status="published")
+        session.commit()
+    report = import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "S1", "text": SOURCE, "speaker": "Teodor Brandt"},
+        {"id": "S2", "text": "Fares will rise by four percent next year.", "speaker": "Amara Osei"},
+    ]))
+    assert report.rematched <= 1  # the open quote may be looked at again; the published one never
+    with Session(engine) as session:
+        assert session.get(Quote, open_quote.id).label == "none"
+        assert session.get(Quote, published.id).label == "none"  # published verdicts are not reopened
+
+
+def test_rematch_works_from_either_side(engine):
+    """A large import checks each quote's candidates instead of searching quotes per statement."""
+    with Session(engine, expire_on_commit=False) as session:
+        quote = stored_quote(session, "sign a blank check for a project")
+        rows = [Statement(text=SOURCE, speaker_name="Teodor Brandt", dedupe_key="k0", ref="S0")]
+        rows += [Statement(text=f"Unrelated statement number {i} about ferries.", speaker_name="Amara Osei",
+                           dedupe_key=f"k{i}", ref=f"S{i}") for i in range(1, 4)]
+        session.add_all(rows)
+        session.flush()
+        ids = [r.id for r in rows]
+        assert service.rematch_quotes_for_statements(session, ids) == [quote.id]  # 4 statements > 1 quote
+        assert session.get(Quote, quote.id).label == "exact"
+        assert service.rematch_quotes_for_statements(session, ids[:1]) == [quote.id]  # 1 statement
+        assert service.rematch_quotes_for_statements(session, []) == []
+
+
+# --- verified quotes become statements ----------------------------------------------------
+
+
+def test_a_verified_quote_becomes_a_known_statement_once(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        quote = stored_quote(session, "The tunnel will open in the spring of 2027, not before.")
+        article = session.get(Article, quote.article_id)
+        row = promote_verified_quote(session, quote, article)
+        assert (row.ref, row.origin, row.speaker_name) == (f"quote:{quote.id}", "verified_quote", "Teodor Brandt")
+        assert row.date == article.published and row.source_url == article.url and row.source_title == article.title
+        again = promote_verified_quote(session, quote)
+        assert again.id == row.id
+        assert len(session.exec(select(Statement)).all()) == 1
+        # Later quotes of the same words now match it.
+        result = match_text(session, "will open in the spring of 2027", speaker="Teodor Brandt", date=dt.date(2025, 12, 1))
+        assert result.label == "exact" and result.matches[0].statement.ref == f"quote:{quote.id}"
+        session.commit()
+
+
+def test_a_verified_quote_already_known_is_not_duplicated(engine, tmp_path):
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "S1", "text": SOURCE, "speaker": "Teodor Brandt", "date": "2025-11-10"}]))
+    with Session(engine, expire_on_commit=False) as session:
+        quote = stored_quote(session, SOURCE)
+        row = promote_verified_quote(session, quote)
+        assert row.ref == "S1"
+        assert len(session.exec(select(Statement)).all()) == 1
+
+
+# --- claims -------------------------------------------------------------------------------
+
+
+def test_claim_mode_ranks_the_fact_check_of_the_same_claim_first(engine, tmp_path):
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "fc-1", "text": "Says the province spends 20,000 dollars every day on detours around the Northgate bridge.",
+         "speaker": "Teodor Brandt", "date": "2025-10-01", "source_title": "Brandt overstates the cost of bridge detours",
+         "rating": "false"},
+        {"id": "fc-2", "text": "The harvest festival drew record crowds to the valley.", "speaker": "Amara Osei",
+         "date": "2025-09-01"},
+        {"id": "fc-3", "text": "Says detours around the Northgate bridge cost 20,000 dollars a day.",
+         "speaker": "Lena Varga", "date": "2026-03-01"},
+    ]))
+    with Session(engine) as session:
+        result = match_text(session, "Detours around the Northgate bridge cost the province 20,000 dollars a day",
+                            speaker="Teodor Brandt", date=dt.date(2025, 11, 20), mode="claim")
+    refs = [m.statement.ref for m in result.matches]
+    assert refs[0] == "fc-1" and "fc-2" not in refs
+    assert result.label in ("same", "related")
+    # A statement dated after the claim cannot be an earlier verdict of it: ranked below.
+    assert refs.index("fc-3") > refs.index("fc-1")
+    assert any("dated after" in r for m in result.matches if m.statement.ref == "fc-3" for r in m.reasons)
+
+
+def test_claim_mode_uses_the_source_title(engine, tmp_path):
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "fc-1", "text": "Says a viral photo shows him at the rally.", "speaker": "Facebook posts",
+         "source_title": "No, the governor did not attend the tunnel protest"},
+        {"id": "fc-2", "text": "Says the budget doubled.", "speaker": "Facebook posts"},
+    ]))
+    with Session(engine) as session:
+        result = match_text(session, "The governor attended the tunnel protest", mode="claim")
+    assert [m.statement.ref for m in result.matches][:1] == ["fc-1"]
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["quote", "claim"])
+@pytest.mark.parametrize("text", [
+    "", "   ", "blank", "!!! ... ???", "AND OR NOT ( * : ' \\ -- ; DROP TABLE statement",
+    "我们 不会 提高 票价", "لن نرفع الأسعار هذا العام", " ".join(["finished"] * 5000),
+    " ".join(f"word{i}" for i in range(5000)),
+])
+def test_odd_quotes_and_claims_never_fail(engine, tmp_path, text, mode):
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "S1", "text": SOURCE, "speaker": "Teodor Brandt"},
+        {"id": "S2", "text": "我们今年不会提高票价。", "speaker": "王芳"},
+        {"id": "S3", "text": "لن نرفع الأسعار هذا العام", "speaker": "Amara Osei"},
+    ]))
+    with Session(engine) as session:
+        result = match_text(session, text, mode=mode)
+    assert result.label in ("none", "exact", "minor", "elided", "altered", "same", "related")
+    if mode == "quote" and len(text.split()) < 3:
+        assert result.label == "none"
+
+
+def test_quotes_in_other_scripts_are_found(engine, tmp_path):
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "S3", "text": "لن نرفع الأسعار هذا العام ولا العام المقبل", "speaker": "Amara Osei"},
+        {"id": "S4", "text": "Мы не будем повышать тарифы в этом году.", "speaker": "Amara Osei"},
+    ]))
+    with Session(engine) as session:
+        assert match_text(session, "لن نرفع الأسعار هذا العام").matches[0].statement.ref == "S3"
+        russian = match_text(session, "Мы будем повышать тарифы в этом году")
+        assert russian.matches[0].statement.ref == "S4" and russian.label == "altered"
+
+
+def test_a_long_quote_does_not_claim_a_short_statement(engine, tmp_path):
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [{"id": "S1", "text": SOURCE, "speaker": "Teodor Brandt"}]))
+    long_quote = SOURCE + " " + " ".join(f"and then {i} more words about ferries" for i in range(700))
+    with Session(engine) as session:
+        assert match_text(session, long_quote).label == "none"
+
+
+# --- the optional semantic extra ---------------------------------------------------------
+
+
+def test_semantic_extra_embeds_at_import_and_ranks_paraphrases(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_SEMANTIC", "1")
+    if service.semantic_encoder() is None:
+        pytest.skip("the semantic extra (factcheck[semantic]) is not installed")
+    from factcheck.store.models import StatementVector
+
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "fc-1", "text": "Says unemployment among young people has fallen to its lowest level in decades.",
+         "speaker": "Teodor Brandt", "date": "2025-10-01"},
+        {"id": "fc-2", "text": "Says the new stadium will be paid for entirely by private investors.",
+         "speaker": "Teodor Brandt", "date": "2025-10-01"},
+    ]))
+    with Session(engine) as session:
+        assert len(session.exec(select(StatementVector)).all()) == 2
+        result = match_text(session, "Joblessness for the youth is the lowest it has been in a generation",
+                            speaker="Teodor Brandt", date=dt.date(2025, 11, 1), mode="claim")
+    assert result.matches[0].statement.ref == "fc-1"

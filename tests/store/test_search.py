@@ -1,0 +1,107 @@
+"""Candidate retrieval through the index: rarest words for quotes, titles for claims,
+quotes found again from new statements."""
+import pytest
+from sqlalchemy import text as sql
+from sqlmodel import Session
+
+from factcheck.store.models import Article, Quote, Statement
+from factcheck.store.search import (
+    candidate_ids,
+    claim_candidate_ids,
+    forget_statistics,
+    quote_ids_for_statements,
+    rarest_terms,
+    statement_total,
+    term_counts,
+)
+
+pytestmark = pytest.mark.db
+
+
+def add(session, text, ref, title=None):
+    row = Statement(text=text, speaker_name="Teodor Brandt", dedupe_key=ref, ref=ref, source_title=title)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+@pytest.fixture
+def crowded(engine):
+    """Forty statements about the budget, one about the Kessler bridge."""
+    with Session(engine) as session:
+        for i in range(40):
+            add(session, f"The council budget for district {i} will grow again next year, the budget office said.", f"b{i}")
+        bridge = add(session, "The council budget says the Kessler bridge will reopen in March after repairs.", "k")
+        session.commit()
+        if engine.dialect.name == "postgresql":
+            session.exec(sql("ANALYZE statement"))
+            session.commit()
+        forget_statistics()
+        yield session, bridge
+
+
+def test_term_counts_and_total(crowded):
+    session, _ = crowded
+    assert statement_total(session) == 41
+    counts = term_counts(session, ["budget", "kessler", "absentword"])
+    assert counts["budget"] > counts["kessler"] > 0
+    assert counts.get("absentword", 0) < counts["budget"]
+
+
+def test_rarest_terms_put_rare_words_first(crowded):
+    session, _ = crowded
+    terms = rarest_terms(session, "the council budget and the Kessler bridge", k=2)
+    assert "budget" not in terms and "council" not in terms
+    assert set(terms) == {"kessler", "bridge"}
+
+
+def test_quote_candidates_come_from_rare_words_even_with_a_word_changed(crowded):
+    session, bridge = crowded
+    assert candidate_ids(session, "the council budget says the Kessler bridge will reopen in March")[0] == bridge
+    assert candidate_ids(session, "the council budget says the Kessler bridge will close in March")[0] == bridge
+    assert candidate_ids(session, "the Kessler crossing will reopen in March")[0] == bridge
+
+
+def test_accents_are_folded_on_sqlite(engine):
+    with Session(engine) as session:
+        sid = add(session, "José Álvarez spoke about the café.", "a")
+        session.commit()
+        assert candidate_ids(session, "José Álvarez") == [sid]
+        if engine.dialect.name == "sqlite":
+            assert term_counts(session, ["jose", "josé"]) == {"jose": 1.0, "josé": 1.0}
+
+
+def test_claim_candidates_search_titles_too(engine):
+    with Session(engine) as session:
+        a = add(session, "Says a photo shows him at the rally.", "a", title="No, the governor did not attend the tunnel protest")
+        b = add(session, "Says the tunnel protest was peaceful.", "b")
+        add(session, "Fares will rise.", "c")
+        session.commit()
+        found = claim_candidate_ids(session, "The governor attended the tunnel protest")
+        assert set(found) == {a, b}
+        assert candidate_ids(session, "governor attend") == []  # quotes come from the text, not the headline
+
+
+def test_quotes_sharing_rare_words_with_new_statements_are_found(engine):
+    with Session(engine) as session:
+        article = Article(text="x", content_hash="h")
+        session.add(article)
+        session.flush()
+        quote = Quote(article_id=article.id, start=0, end=1, text="the Kessler bridge will reopen in March")
+        other = Quote(article_id=article.id, start=0, end=1, text="fares will rise next year")
+        session.add_all([quote, other])
+        add(session, "The Kessler bridge reopens in March.", "k")
+        session.commit()
+        assert quote_ids_for_statements(session, ["The Kessler bridge reopens in March."]) == [quote.id]
+        assert quote_ids_for_statements(session, ["Nothing in common."]) == []
+        assert quote_ids_for_statements(session, []) == []
+
+
+def test_hostile_text_is_only_words(engine):
+    hostile = 'AND OR NOT "unbalanced ( * : \' \\ -- ; DROP TABLE statement NEAR/2 {text}'
+    with Session(engine) as session:
+        add(session, "Nothing in common here.", "a")
+        session.commit()
+        assert candidate_ids(session, hostile) == []
+        assert claim_candidate_ids(session, hostile) == []
+        assert quote_ids_for_statements(session, [hostile]) == []

@@ -1,0 +1,111 @@
+"""Every route, every role: a new route that is not classified here fails the walk.
+
+CSRF is switched off for the walk (its own tests are in test_access.py), so that a POST
+reaches the role check the way a form from the page would.
+"""
+import re
+
+import pytest
+from sqlmodel import select
+
+from factcheck.services.people import person_for
+from factcheck.store.db import session_scope
+from factcheck.store.models import Match, PersonAlias, Quote
+from factcheck.web.ratelimit import LoginThrottle
+
+from .conftest import PASSWORD, publish, seed
+
+# Who may use each endpoint: everyone, any logged-in staff, editors and admins, or admins.
+ACCESS = {
+    "static": "everyone", "public.index": "everyone", "public.verdict": "everyone", "public.speaker": "everyone",
+    "public.feed": "everyone", "api.verdicts": "everyone", "api.verdict": "everyone",
+    "auth.login": "everyone", "auth.logout": "everyone",
+    "review.queue": "staff", "review.item": "staff", "review.assign_item": "staff", "review.match_feedback": "staff",
+    "desk.index": "editors", "desk.article": "editors", "desk.export_verdicts": "editors",
+    "desk.export_flagged": "editors", "people.index": "editors", "people.person": "editors",
+    "people.merge": "editors", "people.split": "editors",
+    "admin.index": "admin",
+}
+ALLOWED = {
+    "everyone": {"anonymous", "checker", "editor", "admin"},
+    "staff": {"checker", "editor", "admin"},
+    "editors": {"editor", "admin"},
+    "admin": {"admin"},
+}
+# Form data for the POST routes: harmless changes (taking an item, merging a person into itself).
+POST_DATA = {"review.assign_item": {"to": "me"}, "review.match_feedback": {"feedback": "confirm"},
+             "people.merge": {"other": "{person_id}"}}
+
+
+@pytest.fixture
+def world(engine, users):
+    """One of everything a route can name."""
+    seeded = seed(engine, flags=["earlier"])
+    with session_scope(engine) as session:
+        person = person_for(session, "Ana Reyes")
+        quote = session.get(Quote, seeded.quote_id)
+        quote.person_id = person.id
+        ids = {"person_id": person.id, "alias_id": session.exec(select(PersonAlias)).first().id,
+               "match_id": session.exec(select(Match)).first().id}
+    ids.update(verdict_id=publish(engine, seeded.quote_id), article_id=seeded.article_id, item_id=seeded.quote_id,
+               kind="quote", filename="style.css")
+    return ids
+
+
+def outcome(response) -> str:
+    if response.status_code == 302 and response.headers["Location"].startswith("/login"):
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    assert response.status_code < 500 and response.status_code != 404, response.status_code
+    return "allowed"
+
+
+def test_every_route_enforces_its_roles(app, engine, world):
+    app.config["WTF_CSRF_ENABLED"] = False
+    rules = list(app.url_map.iter_rules())
+    assert {rule.endpoint for rule in rules} == set(ACCESS), "classify the new route in ACCESS"
+    for role in ("anonymous", "checker", "editor", "admin"):
+        client = app.test_client()
+        if role != "anonymous":
+            assert client.post("/login", data={"username": role, "password": PASSWORD}).status_code == 302
+        for rule in rules:
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(world[m.group(1)]), rule.rule)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                if rule.endpoint == "auth.logout" or (rule.endpoint == "auth.login" and method == "POST"):
+                    continue  # they change who is logged in; test_access.py covers them
+                data = {k: v.format(**world) for k, v in POST_DATA.get(rule.endpoint, {}).items()}
+                response = client.open(path, method=method, data=data)
+                expected = "allowed" if role in ALLOWED[ACCESS[rule.endpoint]] else (
+                    "login" if role == "anonymous" else "forbidden")
+                assert outcome(response) == expected, (role, method, path, response.status_code)
+
+
+def test_login_is_rate_limited_per_username_and_address(app, client, users):
+    app.config["WTF_CSRF_ENABLED"] = False
+    wrong = {"username": "checker", "password": "not the password"}
+    for _ in range(5):
+        assert client.post("/login", data=wrong).status_code == 422
+    blocked = client.post("/login", data=wrong)
+    assert blocked.status_code == 429 and "Too many failed logins" in blocked.text
+    assert int(blocked.headers["Retry-After"]) > 0
+    # Even the right password waits; another username from here, or this one from elsewhere, does not.
+    assert client.post("/login", data={"username": "checker", "password": PASSWORD}).status_code == 429
+    assert client.post("/login", data={"username": "editor", "password": PASSWORD}).status_code == 302
+    other = app.test_client()
+    response = other.post("/login", data={"username": "checker", "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert response.status_code == 302
+
+
+def test_the_throttle_forgets_old_failures():
+    now = [1000.0]
+    throttle = LoginThrottle(2, 60, clock=lambda: now[0])
+    throttle.failed("Ana", "1.2.3.4")
+    throttle.failed("ana", "1.2.3.4")  # usernames are counted case-insensitively
+    assert throttle.retry_after("ANA", "1.2.3.4") == 61
+    now[0] += 61
+    assert throttle.retry_after("ana", "1.2.3.4") == 0
+    throttle.failed("ana", "1.2.3.4")
+    throttle.succeeded("ana", "1.2.3.4")
+    assert throttle.retry_after("ana", "1.2.3.4") == 0
