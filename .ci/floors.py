@@ -29,6 +29,12 @@ FLOORS = [
         "{shared}/data/checkthat-2020-task5",
     ),
     (
+        "claim matching, CheckThat! 2021 2B dev, lexical (base install)",
+        ["claim_match_score.py", "--split", "dev", "--cmd", FACTCHECK],
+        {"MAP@5": 0.480},
+        "{shared}/data/checkthat-2021-2b",
+    ),
+    (
         "PolNeAR dev quotes",
         ["quote_score.py", "--cmd", f"{FACTCHECK} extract --json", "--polnear", POLNEAR, "--split", "dev"],
         {"F1": 0.900, "speaker": 0.875},
@@ -42,6 +48,8 @@ def figures(line: str) -> dict[str, float]:
 
 
 def main(shared: str) -> int:
+    # The floors measure the base install; the optional semantic extra is scored by hand.
+    os.environ["FACTCHECK_SEMANTIC"] = "0"
     failed = 0
     for name, args, minimums, needs in FLOORS:
         if not os.path.exists(needs.format(shared=shared)):
