@@ -16,9 +16,11 @@ How it reads a paragraph:
    string, which keeps the rules short and the scan linear.
 3. Sentences, split at sentence-final punctuation, also when it ends a quotation.
 4. Rules, tried in order for each quotation; the first that finds a speaker wins:
+   0. a transcript's speaker label opening the quote (`"ROE: Well, look, ..."`); the
+      unlabelled paragraphs of a quote running on are the last label's;
    a. right after the quote: `“…,” Roe said`, `“…,” said Roe`, `“…,” Roe, the
       union's president, said`, `“…,” Rep. Roe (D-Wis.) said`, `“…,” according to
-      Roe`, `“…” ― Jane Roe`;
+      Roe`, `“…” ― Jane Roe`, `“…,” she was quick to add`, `“…,” another said`;
    b. a cue in the quote's sentence, nearest first, left side before right side: the
       speaker is the cue verb's subject (`Roe told reporters: “…”`, `as Roe stated`,
       `she had written ...: “…”`, `the announcer said`, `Roe, who in 2010 said`,
@@ -27,7 +29,8 @@ How it reads a paragraph:
    c. a quote after a colon with no cue: the name before the colon (`More from Roe:
       “…”`) or the sentence's subject (`Roe was blunt: “…”`),
       and so for a partial quote with no cue (`Roe dismissed it as “a fantasy”`);
-   d. context, for a quote with no cue of its own: a cue in the sentence before,
+   d. context, for a quote with no cue of its own (the writer, "I", only from a quote
+      of their own): a cue in the sentence before,
       else an earlier attributed quote in the paragraph, else -- for a paragraph that
       opens with a quote and has no cue -- the last speaker of the paragraph before.
    e. failing all of these, the nearest mention before the quote in its sentence, with
@@ -56,14 +59,14 @@ from .records import Span
 #   N person noun   M plural person noun   G organisation noun
 #   V cue verb (v continues a cue phrase)   K skip word (auxiliary, adverb, weekday)
 #   R preposition   f other function word   a any other word
-_NAME = r"(?:[CO]*O(?:oE?[CO]+)?|C*T+C(?:c*C)*|C(?:c*C)*)"  # Ministry of Harbors, Mrs. Roe, Jane Roe
+_NAME = r"(?:[CO]*O(?:oE?[CO]+)?|C*T+C(?:c*C|WC)*|C(?:c*C|WC)*)"  # Ministry of Harbors, Mrs. Roe, Jane Roe, Ana "Ani" Lind
 _HEAD = r"(?:[NMG]|T(?![TCc]))"
 _DESCRIPTION = (
     rf"(?:(?:[EDP]|{_NAME}'|[ED]?[CONG]{{0,2}}[NMG]')[aCONMG#T']{{0,4}}{_HEAD}"  # the union's president
     rf"|a?[CONG]{{0,2}}M|[CONG]{{0,2}}[NMG])"  # officials, diplomatic sources, Kyiv resident
 )
 _OPEN_DESCRIPTION = re.compile(r"[ED][aC#]{0,2}a(?![aCNMG])")  # a local fisherman
-_OPEN_SUBJECT = re.compile(r"[EDP][aC#']{0,3}a")  # the announcer, the ad's narrator
+_OPEN_SUBJECT = re.compile(r"[EDP][aCO#'-]{0,3}a")  # the announcer, the ad's narrator, the Sample Institute website, the 46-year-old
 _MENTION = re.compile(rf"(?P<description>{_DESCRIPTION})|(?P<name>{_NAME})|(?P<pronoun>[SIP])")
 _SPLIT_NAME = re.compile(r"(C*)(T*)(.*)")
 _TITLED_NAME = re.compile(r"T+C(?:c*C)*")
@@ -80,6 +83,14 @@ _TOKEN = re.compile(
     r"|\.\.\.|[^\w\s]"
 )
 _CLAUSE_BREAK = re.compile(r"[VQ.:SI]")  # what a prepositional tail of an apposition cannot hold
+# A transcript's speaker label: "PENCE:", "MS. ROE:", "SEN. JANE ROE:".
+_LABEL = re.compile(r"((?:[A-Z][A-Z.’'-]*\.?\s)?[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z’'-]+){0,2}):\s")
+# A headline that opens with a name and a colon: "Jane Roe: Plan ‘Defies Explanation’".
+_HEADLINE_LABEL = re.compile(r"\s*((?:[A-Z][\w’'-]*\.?\s){0,2}?[A-Z][\w’'-]+):\s")
+_NOT_LABELS = frozenset(("update", "note", "editor's note", "editor’s note", "breaking", "correction",
+                         "warning", "caption", "photo", "video", "watch", "read more", "related", "ps", "p.s.",
+                         "exclusive", "poll", "report", "analysis", "opinion", "live", "fact check", "editorial",
+                         "review", "interview", "explainer", "exclusive interview", "live updates", "transcript"))
 _ASKS = re.compile(r"[?!][\s\"'”’»›]*$")
 _QUOTE_END = re.compile(r"[.!?…][\s\"'”’»›]*$")
 
@@ -118,6 +129,7 @@ class Attribution:
     mention: Mention | None = None
     cue: Span | None = None
     confidence: float = 0.0
+    labelled: bool = False  # the speaker is a transcript label opening the quote ("ROE: ...")
 
 
 @dataclass(slots=True)
@@ -138,6 +150,7 @@ class _Paragraph:
     by_start: dict[int, Mention]  # mentions by first token
     by_end: dict[int, Mention]  # mentions by last token
     attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution)
+    label: Mention | None = None  # the name opening a headline before a colon ("Roe: ...")
 
 
 def attribute(text: str, spans: list[QuoteSpan]) -> tuple[list[Attribution], list[Mention]]:
@@ -147,13 +160,13 @@ def attribute(text: str, spans: list[QuoteSpan]) -> tuple[list[Attribution], lis
     spans = sorted(spans, key=lambda s: s.open)
     k = 0
     previous: _Paragraph | None = None
-    for pstart, pend in paragraphs(text):
+    for n, (pstart, pend) in enumerate(paragraphs(text)):
         here = []
         while k < len(spans) and spans[k].open < pend:
             if spans[k].open >= pstart:
                 here.append(spans[k])
             k += 1
-        para = _read_paragraph(text, pstart, pend, here, mentions)
+        para = _read_paragraph(text, pstart, pend, here, mentions, first=n == 0)
         for q, tok in enumerate(para.toks):
             if tok.tag == "Q":
                 a = _attribute_one(para, q, previous)
@@ -169,22 +182,35 @@ def attribute(text: str, spans: list[QuoteSpan]) -> tuple[list[Attribution], lis
 
 
 def _share_across_chains(found: list[Attribution]) -> None:
-    """Give every part of a quote running over paragraphs its best part's attribution."""
+    """Give every part of a quote running over paragraphs its best part's attribution.
+
+    In a transcript quoted over several paragraphs, each labelled part keeps its label's
+    speaker and a part without a label is the last labelled speaker's.
+    """
+    label: dict[int, Attribution] = {}
+    for a in found:
+        if a.labelled:
+            label[a.quote.chain] = a
+        elif a.quote.chain in label:
+            b = label[a.quote.chain]
+            a.mention, a.cue, a.confidence, a.labelled = b.mention, b.cue, b.confidence * 0.95, True
     best: dict[int, Attribution] = {}
     for a in found:
+        if a.labelled:
+            continue
         b = best.get(a.quote.chain)
         if b is None or a.confidence > b.confidence:
             best[a.quote.chain] = a
     for a in found:
-        b = best[a.quote.chain]
-        if b is not a and b.mention is not None:
+        b = best.get(a.quote.chain)
+        if b is not None and b is not a and b.mention is not None and not a.labelled:
             a.mention, a.cue, a.confidence = b.mention, b.cue, b.confidence * 0.95
 
 
 # ---------------------------------------------------------------- reading a paragraph
 
 def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
-                    mentions: list[Mention]) -> _Paragraph:
+                    mentions: list[Mention], first: bool = False) -> _Paragraph:
     """Tokens, tags, sentences and mentions of one paragraph; its mentions join `mentions`."""
     toks: list[_Token] = []
     at = pstart
@@ -195,8 +221,13 @@ def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
     _tokenize(text, at, pend, toks)
     tags = _tag(toks)
     para = _Paragraph(text, toks, tags, _sentences(toks, tags), {}, {})
-    if is_headline(text[pstart:pend]):
-        return para  # Title Case makes every word look like a name
+    if is_headline(text[pstart:pend], first):
+        # Title Case makes every word look like a name; only "Jane Roe: ..." names someone.
+        m = _HEADLINE_LABEL.match(text, pstart, pend)
+        if m is not None and spans and spans[0].open > m.end() and m.group(1).lower() not in _NOT_LABELS:
+            words = tuple(m.group(1).split())
+            para.label = Mention("name", m.start(1), m.end(1), m.group(1), name=words, sentence=pstart)
+        return para
     for lo, hi in para.sentences:
         for m in _find_mentions(text, toks, tags, lo, hi):
             para.by_start[m.i] = m
@@ -211,24 +242,23 @@ def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
 def _tokenize(text: str, start: int, end: int, out: list[_Token]) -> None:
     """Append the tokens of `text[start:end]`; a listed abbreviation keeps its full stop."""
     taken = -1  # the offset of a full stop an abbreviation has taken
+    append, token, abbreviations, classify = out.append, _Token, _ABBREVIATIONS, _classify
     for m in _TOKEN.finditer(text, start, end):
         s, e = m.span()
         if s == taken:
             continue
-        if e < end and text[e] == "." and text[s].isalpha() and (
-                text[s:e].lower() in _ABBREVIATIONS or (e - s == 1 and text[s].isupper())):
+        w = m.group()
+        if e < end and text[e] == "." and w[0].isalpha() and (
+                (e - s == 1 and w.isupper()) or w.lower() in abbreviations):
             taken = e  # Mrs. / Corp. / J.
             e += 1
-        out.append(_Token(text[s:e], s, e, ""))
+            w += "."
+        append(token(w, s, e, classify(w)))
 
 
 def _tag(toks: list[_Token]) -> str:
     """The tag string of `toks` (see `_TAGS`), multiword titles and cue phrases included."""
-    tags = []
-    for t in toks:
-        if not t.tag:
-            t.tag = _classify(t.text)
-        tags.append(t.tag)
+    tags = [t.tag for t in toks]  # each token's own tag, given when it was made
     lowers = [t.text.lower() for t in toks]
     last = len(tags) - 1
     for n in range(len(tags)):
@@ -251,12 +281,20 @@ def _tag(toks: list[_Token]) -> str:
             close = next((k for k in range(n + 1, min(n + 8, len(toks))) if lowers[k] == ")"), None)
             if close is not None:
                 tags[n:close + 1] = "K" * (close + 1 - n)
+        elif tag == "T" and n and (lowers[n - 1] in _HONORIFICS or (tags[n - 1] == "C" and lowers[n - 1] in _FIRST_NAMES)) \
+                and (n == last or tags[n + 1] not in "CTcO"):
+            tags[n] = "C"  # a surname that is also a title: Mr. King, Tom King, Mrs. Bishop
+        elif tag == "V" and lowers[n] == "state" and n < last and tags[n + 1] == "T":
+            tags[n] = "C"  # "state Sen. Jane Roe", "state Del. Tom Berg": a modifier of the title
         elif tag == "V" and n and (_determines(lowers, tags, n - 1) or (
                 n > 1 and tags[n - 1] in "aC" and lowers[n] in _CUE_NOUNS and _determines(lowers, tags, n - 2))):
             # A cue word right after "the", "a" or a possessive is a noun ("the comment",
             # "his claims", "Trump's tweet"), and so is a word that may be one after a
             # modifier too ("a phone call", "his home state").
             tags[n] = "a"
+        elif tag == "V" and n > 1 and tags[n - 1] in "aCN" and tags[n - 2] in "oR#" and (
+                lowers[n] in _CUE_NOUNS or lowers[n][:-1] in _CUE_NOUNS):
+            tags[n] = "a"  # "of Republican claims", "in public statements": a noun
     for n, first in enumerate(lowers):
         for phrase, tag in _MULTIWORD.get(first, ()):
             if tuple(lowers[n:n + len(phrase)]) != phrase:
@@ -350,13 +388,20 @@ def _sentences(toks: list[_Token], tags: str) -> list[tuple[int, int]]:
     return out
 
 
-def is_headline(par: str) -> bool:
-    """True for a Title Case line: a headline, where capitals mark no names."""
+def is_headline(par: str, first: bool = False) -> bool:
+    """True for a Title Case line: a headline, where capitals mark no names.
+
+    The article's first paragraph (`first`) may end in a full stop, as some archives
+    write headlines ("Mayor Sees 'Clear Path' for Ferry Plan.").
+    """
     par = par.strip()
+    share = 0.75
+    if first and par.endswith(".") and not par.endswith(".."):
+        par, share = par[:-1].rstrip(), 0.9  # with a full stop, nearly every word capitalised
     if len(par) > 300 or par[-1:] in ".”\"":
         return False
     long_words = _LONG_WORD.findall(par)
-    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= share * len(long_words)
 
 
 def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -> list[Mention]:
@@ -373,8 +418,10 @@ def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -
                           sentence=toks[lo].start)
         if mention.kind == "name":
             after_the = i > lo and tags[i - 1] == "E"
-            if after_the and j + 1 < hi and tags[j + 1] in "aNMG":
+            if after_the and j + 1 < hi and tags[j + 1] in "aNMG" and not (
+                    tags[j + 1] == "a" and toks[j + 1].text.endswith("ed") and len(toks[j + 1].text) > 4):
                 continue  # a modifier, not a name: the Northfield portal, the Harbor Line extension
+                # -- unless a verb follows: the Harbour Council issued ...
             _read_name(mention, toks, m.group(), tags)
             if mention.organization and after_the:  # the Ministry of Harbors
                 mention.i -= 1
@@ -397,7 +444,7 @@ def _read_name(m: Mention, toks: list[_Token], pattern: str, tags: str) -> None:
         pre = ""  # no title: every word is the name's
     a, b = m.i + len(pre), m.i + len(pre) + len(titles)
     m.titles = tuple(w for t in toks[a:b] for w in t.text.lower().split())
-    m.name = tuple(t.text for t in toks[b:m.j + 1])
+    m.name = tuple(t.text for t in toks[b:m.j + 1] if t.tag != "W")  # not a nickname in marks
     m.roles = {t.text.lower() for t in toks[m.i:b]}
     low = {w.lower() for w in m.name}
     m.organization = bool(low & _ORGANISATIONS) or (m.i > 0 and tags[m.i - 1] == "E") or (
@@ -427,7 +474,10 @@ def _link_appositions(found: list[Mention], toks: list[_Token], tags: str, hi: i
             continue
         adjacent = b.i == a.j + 1 and a is desc
         comma = b.i == a.j + 2 and tags[a.j + 1] == ","
-        closes = b.j + 1 >= hi or tags[b.j + 1] in ",.V)-Ro"  # Ro: "a spokesperson for the company"
+        after = b.j + 1
+        while after < hi and tags[after] == "K":  # "Jane Roe (D-Wis.), the ..."
+            after += 1
+        closes = after >= hi or tags[after] in ",.V)-Ro"  # Ro: "a spokesperson for the company"
         copula = b is desc and b.i == a.j + 2 and toks[a.j + 1].text in ("is", "was")
         if adjacent or (comma and closes) or copula:
             desc.ref = name
@@ -455,6 +505,11 @@ def _names_inside(text: str, span: QuoteSpan) -> list[Mention]:
 def _attribute_one(p: _Paragraph, q: int, previous: _Paragraph | None) -> Attribution:
     """The attribution of the quotation at token `q`, by the rules in the module docstring."""
     quote = p.toks[q].quote
+    label = _speaker_label(p, q)
+    if label is not None:
+        return Attribution(quote, label, None, 0.9, labelled=True)
+    if p.label is not None:
+        return Attribution(quote, p.label, None, 0.6)  # Roe: Plan ‘Defies Explanation’
     lo, hi = next((lo, hi) for lo, hi in p.sentences if lo <= q < hi)
     found = (_after_quote(p, q, q + 1 == hi) or _cue_in_sentence(p, q, lo, hi) or _after_colon(p, q, lo)
              or (quote.partial and _clause_subject(p, q, lo)) or _from_context(p, q, lo, previous)
@@ -463,6 +518,18 @@ def _attribute_one(p: _Paragraph, q: int, previous: _Paragraph | None) -> Attrib
         return Attribution(quote, confidence=0.2)
     mention, cue, confidence = found
     return Attribution(quote, mention, cue, confidence)
+
+
+def _speaker_label(p: _Paragraph, q: int) -> Mention | None:
+    """A transcript's speaker label opening the quote ("ROE: Well, look, ..."): one to
+    three capitalised words, the first in capitals, then a colon. Labels such as
+    "UPDATE:" or "Q:" are not speakers."""
+    quote = p.toks[q].quote
+    m = _LABEL.match(p.text, quote.start, quote.end)
+    if m is None or m.group(1).lower() in _NOT_LABELS:
+        return None
+    words = tuple(w.capitalize() if w.isupper() else w for w in m.group(1).split())
+    return Mention("name", m.start(1), m.end(1), m.group(1), q, q, name=words, sentence=quote.start)
 
 
 def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
@@ -478,11 +545,12 @@ def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
         k += 1
     if k >= n:
         return None
-    m = p.by_start.get(k)
+    m = p.by_start.get(k) or _lone_determiner(p, k)
+    asks = _ASKS.search(p.toks[q].text) is not None
     if m is not None and _can_speak(m):
-        e = m.j + 1 if ends_sentence else _skip(p, _skip_apposition(p, _skip(p, m.j + 1)))
+        e = m.j + 1 if ends_sentence and not asks else _skip(p, _skip_apposition(p, _skip(p, m.j + 1)))
+        e = _past_to(p, e)
         bare = e + 1 >= n or tags[e + 1] in ".,"
-        asks = _ASKS.search(p.toks[q].text) is not None
         if e < n and tags[e] == "V" and (bare or asks or not ends_sentence):
             return m, _cue_span(p, e), 0.95
     if tags[k] == "V":
@@ -495,6 +563,25 @@ def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
     if tags[k - 1] == "-" and m is not None and m.kind == "name" and (m.j + 1 == n or tags[m.j + 1] in ".,"):
         return m, None, 0.8  # “...” — Jane Roe
     return None
+
+
+def _lone_determiner(p: _Paragraph, k: int) -> Mention | None:
+    """ "one", "another" or "others" standing alone for a speaker before a cue verb
+    (`“…,” another said`, `Another said: “…”`): an anonymous source."""
+    if k >= len(p.toks) or p.toks[k].text.lower() not in _LONE_SOURCES or _skip(p, k + 1) >= len(p.toks) \
+            or p.tags[_skip(p, k + 1)] != "V":
+        return None
+    return _description_at(p, k, k)
+
+
+def _past_to(p: _Paragraph, e: int) -> int:
+    """The cue verb in "was quick to add", "went on to say" after a speaker, else `e`."""
+    for x in range(e, min(e + 4, len(p.toks) - 1)):
+        if p.toks[x].text == "to":
+            return x + 1 if p.tags[x + 1] == "V" and x > e else e
+        if p.tags[x] not in "aKR":
+            break
+    return e
 
 
 def _cue_in_sentence(p: _Paragraph, q: int, lo: int, hi: int):
@@ -557,6 +644,9 @@ def _opening_subject(p: _Paragraph, lo: int, limit: int) -> Mention | None:
     tags = p.tags
     for k in [lo] + [k + 1 for k in range(lo, limit) if tags[k] == ","]:
         m = p.by_start.get(_skip(p, k))
+        if m is not None and m.kind == "description" and p.by_start.get(m.j + 1) is not None \
+                and m.ref is p.by_start[m.j + 1]:
+            m = p.by_start[m.j + 1]  # "Band member Ana Lind shared ...": the name
         if m is None or not _can_speak(m) or m.j + 1 >= limit:
             continue
         verb = _skip(p, _skip_apposition(p, _skip(p, m.j + 1)))
@@ -572,11 +662,15 @@ def _from_context(p: _Paragraph, q: int, lo: int, previous: _Paragraph | None):
         # The sentence before: the speaker of its last quote, else of its last cue
         # ("“…,” Obama said at the dinner, where Clinton also spoke. “…”" is Obama's).
         before_lo, before_hi = p.sentences[n - 1]
+        # The writer ("“Okay,” I said. “I was seventeen ...”") carries on only from a quote
+        # of their own, never from a sentence about them.
         quoted = [a for k, a in p.attributed if before_lo <= k < before_hi]
-        found = (quoted[-1].mention, quoted[-1].cue) if quoted else _sentence_speaker(p, before_lo, before_hi)
+        if quoted:
+            return quoted[-1].mention, quoted[-1].cue, 0.75
+        found = _sentence_speaker(p, before_lo, before_hi)
         if found is not None and not _is_writer(found[0]):
             return found[0], found[1], 0.75
-    if p.attributed and not _is_writer(p.attributed[-1][1].mention):
+    if p.attributed:
         a = p.attributed[-1][1]
         return a.mention, a.cue, 0.7
     opens_paragraph = q == 0 or (q == 1 and p.tags[0] in "-p")
@@ -585,21 +679,25 @@ def _from_context(p: _Paragraph, q: int, lo: int, previous: _Paragraph | None):
             m = _opening_subject(previous, previous.sentences[-1][0], len(previous.toks) - 1)
             if m is not None:
                 return m, None, 0.6
+            found = _sentence_speaker(previous, *previous.sentences[-1])  # "..., as the website notes:"
+            if found is not None and not _is_writer(found[0]):
+                return found[0], found[1], 0.6
         closing = _closing_speaker(previous)
-        if closing is not None and not _is_writer(closing[0]):
+        if closing is not None and (not _is_writer(closing[0]) or closing[2]):
             return closing[0], closing[1], 0.65
     return None
 
 
-def _closing_speaker(p: _Paragraph) -> tuple[Mention, Span | None] | None:
-    """The last speaker a paragraph names: of its last attributed quote or last cue."""
+def _closing_speaker(p: _Paragraph) -> tuple[Mention, Span | None, bool] | None:
+    """The last speaker a paragraph names: of its last attributed quote or last cue, and
+    whether it was a quote's."""
     for lo, hi in reversed(p.sentences):
         quoted = [a for q, a in p.attributed if lo <= q < hi]
         if quoted:
-            return quoted[-1].mention, quoted[-1].cue
+            return quoted[-1].mention, quoted[-1].cue, True
         found = _sentence_speaker(p, lo, hi)
         if found is not None:
-            return found
+            return found[0], found[1], False
     return None
 
 
@@ -632,6 +730,8 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
     j = _skip_back(p, v - 1, lo)
     if j > lo and toks[j].text == "by" and tags[j - 1] == "V":  # Roe continued by saying
         return _subject(p, j - 1, lo, hi)
+    if j > lo and toks[j].text == "by" and tags[j - 1] == "a" and toks[v].text.endswith("ing"):
+        return _opening_subject(p, lo, j)  # Roe began by saying
     if j - 2 >= lo and toks[j].text == "and" and tags[j - 1] in "aV":  # Roe laughed and said
         m = p.by_end.get(_skip_back(p, j - 2, lo))
         if m is not None and m.kind != "description" and _can_speak(m):
@@ -647,7 +747,14 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
                 return m
     if j > lo and toks[j].text.lower() in _RELATIVES:
         return _relative(p, j, lo)
-    m = (p.by_end.get(j) or _modified_subject(p, j, lo) or _any_subject(p, j, lo)) if j >= lo else None
+    m = (p.by_end.get(j) or _modified_subject(p, j, lo) or _any_subject(p, j, lo)
+         or (_lone_determiner(p, j) if j == lo or tags[j - 1] in ",.Q:" else None)) if j >= lo else None
+    if m is not None and toks[v].text.endswith("ing") and m.i > lo and tags[m.i - 1] == "V":
+        # "Roe emailed supporters saying ...": the object of a cue is not the one saying
+        m = _subject(p, m.i - 1, lo, hi) or m
+    elif m is not None and toks[v].text.endswith("ing") and m.kind == "description" and m.head in _CUE_NOUNS:
+        # "The council issued a statement calling ...": the statement's author
+        m = _opening_subject(p, lo, m.i) or m
     if m is not None and _can_speak(m):
         # "officials in Moscow said", "a spokesperson for the ministry said"
         while m.i - 2 >= lo and tags[m.i - 1] in "Ro":
@@ -680,7 +787,8 @@ def _relative(p: _Paragraph, j: int, lo: int) -> Mention | None:
 
 def _modified_subject(p: _Paragraph, j: int, lo: int) -> Mention | None:
     """A subject with words after it, ending at token `j`: "a source familiar with the
-    talks", "officials at the scene", "a man who lives nearby"."""
+    talks", "officials at the scene", "a man who lives nearby", "protesters marching
+    through the streets"."""
     for k in range(j - 1, max(lo, j - 10) - 1, -1):
         if p.tags[k] in ",:.Q-":
             return None
@@ -688,7 +796,7 @@ def _modified_subject(p: _Paragraph, j: int, lo: int) -> Mention | None:
         if m is not None:
             after = p.toks[k + 1]
             ok = (after.tag in "Ro" or after.text in ("who", "that")
-                  or (after.tag == "a" and p.tags[k + 2] in "Ro"))
+                  or (after.tag == "a" and (p.tags[k + 2] in "Ro" or after.text.endswith("ing"))))
             return m if ok else None
     return None
 
@@ -726,7 +834,9 @@ def _source_phrase(p: _Paragraph, k: int) -> tuple[Mention, Span] | None:
         e = k + len(before)
         if e >= n or any(toks[k + x].text.lower() != w for x, w in enumerate(before)):
             continue
-        m = p.by_start.get(e) or (None if after else _any_description(p, e))
+        m = p.by_start.get(e)
+        if not after and (m is None or m.kind == "description"):
+            m = _after_modifiers(p, e) or m or _any_description(p, e)
         if m is None or not (_can_speak(m) or (after and p.tags[m.i] == "P")):
             continue
         last = e - 1  # the cue is the phrase without the speaker, or all of it around a possessive
@@ -736,6 +846,18 @@ def _source_phrase(p: _Paragraph, k: int) -> tuple[Mention, Span] | None:
                 continue
             last = e + len(after) - 1
         return m, _span(p, toks[k].start, toks[last].end)
+    return None
+
+
+def _after_modifiers(p: _Paragraph, e: int) -> Mention | None:
+    """A name after up to four lower-case words describing it ("according to
+    conservative talk radio host Rush Limbaugh")."""
+    for k in range(e, min(e + 4, len(p.toks))):
+        if p.tags[k] not in "aN":
+            break
+        m = p.by_start.get(k + 1)
+        if m is not None and m.kind == "name":
+            return m
     return None
 
 
@@ -776,9 +898,11 @@ def _skip_apposition(p: _Paragraph, e: int) -> int:
         if tags[e + 1] == "#" and tags[e + 2] == ",":
             return e + 3
         d = p.by_start.get(e + 1)
+        if d is None and tags[e + 1] == "a" and e + 2 < n:
+            d = p.by_start.get(e + 2)  # ", vice chairwoman for the campaign,"
         if d is not None and d.kind != "pronoun":
             comma = tags.find(",", d.j + 1, min(n, d.j + 10))
-            if comma == d.j + 1 or (comma > 0 and tags[d.j + 1] in "Ro" and not _CLAUSE_BREAK.search(tags, d.j + 1, comma)):
+            if comma == d.j + 1 or (comma > 0 and tags[d.j + 1:comma] == "K" * (comma - d.j - 1)) or (comma > 0 and tags[d.j + 1] in "Ro" and not _CLAUSE_BREAK.search(tags, d.j + 1, comma)):
                 return comma + 1
     return e
 
@@ -835,6 +959,9 @@ def _plurals(name: str) -> frozenset[str]:
 _PRONOUNS = {w: _pronoun_tag(v) for w, v in fields("pronouns").items()}
 _SUBJECT_PRONOUNS = frozenset(w for w, tag in _PRONOUNS.items() if tag == "S")
 _RELATIVES = frozenset(("who", "which"))
+_LONE_SOURCES = frozenset(("one", "another", "others"))
+_FIRST_NAMES = frozenset(fields("first_names"))
+_HONORIFICS = frozenset(("mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "miss", "mx."))
 _WRITER = frozenset(("i", "we"))
 _DETERMINERS = fields("determiners")
 _TITLES = frozenset(fields("titles"))
@@ -852,5 +979,7 @@ _PREPOSITIONS = words("prepositions")
 _PARTICLES = words("particles")
 _NOT_NAMES = words("not_names")
 _TITLE_ABBREVIATIONS = words("sentences_abbreviations_title")
-_ABBREVIATIONS = _TITLE_ABBREVIATIONS | words("sentences_abbreviations")
+# Titles written with a full stop ("Del.", "Sen.") keep it as abbreviations do.
+_ABBREVIATIONS = _TITLE_ABBREVIATIONS | words("sentences_abbreviations") | frozenset(
+    t[:-1] for t in _TITLES if t.endswith(".") and " " not in t)
 _OPENERS = frozenset(entries("sentences_openers"))

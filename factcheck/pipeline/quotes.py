@@ -33,7 +33,8 @@ How marks are read:
 Each quotation is also classed: the title of a work or a name in marks ("the book
 “Quiet Water”", "a group called “Mothers for Peace”", Dwayne “The Rock” Johnson, a
 Title Case name after "on", "of", "in", "with", "from" or a possessive: on “Fox and
-Friends,”, NBC's “Nightly News”) is `kind="title"`, not a quote; a few words quoted inside the writer's own sentence
+Friends,”, NBC's “Nightly News”) is `kind="title"`, not a quote, and so is a
+pronoun talked about as a word (because “she” is a “he”); a few words quoted inside the writer's own sentence
 (scare and partial quotes: called the plan “a disaster”) are `partial=True`.
 """
 from __future__ import annotations
@@ -88,6 +89,7 @@ _SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to up wi
 _WORK_WORDS = words("work_words")
 _ELISIONS = tuple(f"{w} " for w in words("elisions"))  # ’em, 'til: as text.startswith() takes them
 _NAMING_WORDS = fields("naming_words")
+_PRONOUN_WORDS = frozenset(fields("pronouns"))
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -164,8 +166,8 @@ def _add(out: list[QuoteSpan], text: str, op: int, close: int, chain: int, pstar
     span = QuoteSpan(start, end, op, close, chain, closed=closed)
     before = text[pstart:op]
     after = text[close:close + 40]
-    if _is_title(before, text[start:end], after):
-        span.kind = "title"
+    if _is_title(before, text[start:end], after) or text[start:end].rstrip(".,;:").lower() in _PRONOUN_WORDS:
+        span.kind = "title"  # also a pronoun talked about as a word: because “she” is a “he”
     else:
         span.partial = _is_partial(before, text[start:end])
     out.append(span)

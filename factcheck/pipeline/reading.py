@@ -32,6 +32,7 @@ from pathlib import Path
 from ..errors import InputError
 from .feeds import is_feed
 from .fetching import fetch_url
+from .attribution import is_headline
 from .lexicons import words
 from .records import Article
 
@@ -228,8 +229,11 @@ def _read_head(text: str) -> tuple[str | None, list[str], date | None, str | Non
 
 
 def _is_headline(line: str) -> bool:
-    """A first line short enough for a title and not ending like a sentence."""
-    return len(line) <= 200 and len(line.split()) <= 30 and not line.endswith((".", ",", ";", ":"))
+    """A first line short enough for a title and not ending like a sentence -- or ending
+    in a full stop but written in Title Case, as some archives write headlines."""
+    if len(line) > 200 or len(line.split()) > 30:
+        return False
+    return not line.endswith((".", ",", ";", ":")) or is_headline(line, first=True)
 
 
 def _byline(line: str) -> tuple[list[str], date | None, str | None, bool]:

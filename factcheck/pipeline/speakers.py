@@ -81,7 +81,7 @@ def _without_headline_repeats(text: str, quotes: list[Quote]) -> list[Quote]:
     """`quotes` less those in a headline that the body quotes again: the body's copy
     is the one whose speaker the article names, and one quote is reported once."""
     paras = paragraphs(text)
-    if not paras or not is_headline(text[paras[0][0]:paras[0][1]]):
+    if not paras or not is_headline(text[paras[0][0]:paras[0][1]], first=True):
         return quotes
     head_end = paras[0][1]
     body = [" ".join(_WORDS.findall(q.text.lower())) for q in quotes if q.start >= head_end]
@@ -140,6 +140,10 @@ class People:
             return self.seen[m]
         if m.kind == "name":
             who = self._name(m, speaker, statement)
+        elif m.ref is not None:
+            # "who" or "which", or a description in apposition ("band member Flea"):
+            # the name it stands for, which a role or a spoken quote shows is someone's.
+            who = self.read(m.ref, speaker=speaker or m.kind == "description")
         elif m.kind == "pronoun":
             who = self._pronoun(m)
         else:

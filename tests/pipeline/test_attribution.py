@@ -139,3 +139,93 @@ def test_mentions_are_returned_in_text_order_with_titles_and_roles():
 ])
 def test_relative_pronouns_parentheses_and_noun_cues(text, mention, cue):
     assert attributed(text)[0][1:] == (mention, cue)
+
+
+def test_a_letter_or_sign_that_reads_is_the_speaker():
+    text = "The parents wrote to the board.\n\n“Our children are thriving,” the letter reads."
+    assert attributed(text) == [("Our children are thriving,", "the letter", "reads")]
+
+
+def test_transcript_labels_name_the_speaker_of_each_quoted_paragraph():
+    text = ("Partial transcript as follows:\n\n"
+            "\"HALVORSEN: Will the ferry run on Monday?\n\n"
+            "\"VELDEN: Well, look, it will. The crews are ready.\n\n"
+            "\"And the tickets are on sale.\n\n"
+            "\"HALVORSEN: Thank you, Minister.\"")
+    assert [m for _, m, _ in attributed(text)] == ["HALVORSEN", "VELDEN", "VELDEN", "HALVORSEN"]
+
+
+def test_a_title_case_first_line_ending_in_a_full_stop_names_no_speaker():
+    text = "Velden Sees 'Clear Path' for Ferry Plan.\n\n“It will run,” Mara Velden said."
+    assert [m for _, m, _ in attributed(text)] == [None, "Mara Velden"]  # not "Velden Sees"
+
+
+def test_an_exclamation_then_a_described_speaker_in_apposition():
+    text = ("\"Bring the ferry back!\" Velden's niece, state Del. Ines \"Nessa\" Varro (D-Skerra), "
+            "shouted to the crowd. \"The island is watching.\"")
+    assert [m for _, m, _ in attributed(text)] == ["Velden's niece", "Velden's niece"]
+
+
+@pytest.mark.parametrize("text, mention, cue", [
+    # "writing" after a comma: the subject, a description in apposition to a name
+    ("Band member Kestrel shared the news last week, writing “Feels great to support the ferry.”", "Kestrel", "writing"),
+    # an apposition that opens with a lower-case modifier
+    ("Ines Varro, vice chairwoman for the harbour campaign, emailed supporters on Monday, telling them, "
+     "“We have to be ready.”", "Ines Varro", "telling"),
+    ("The billionaire businessman began by talking about the ferry, saying it is now “cheaper than walking.”",
+     "The billionaire businessman", "saying"),
+    ("“This is a big win for me,” I confessed.", "I", "confessed"),
+    ("The Skerra senator emailed supporters saying: “The struggle continues.”", "The Skerra senator", "saying"),
+    ("Tom Berg, a ferry captain, then appeared on Skerra Radio and began by saying he would “never” sail again.",
+     "Tom Berg", "saying"),
+])
+def test_more_subjects_and_cues(text, mention, cue):
+    assert attributed(text)[0][1:] == (mention, cue)
+
+
+def test_the_writer_carries_on_from_their_own_quote():
+    text = ("“Okay,” I said, attempting to regroup. “I was seventeen when I came to Skerra.”\n\n"
+            "“The crossing was a little terrifying.”")
+    assert [m for _, m, _ in attributed(text)] == ["I", "I", "I"]
+
+
+def test_the_writer_is_not_a_speaker_from_a_sentence_about_them():
+    text = "I asked Tom Berg about the plan. “It will fail.”"
+    assert attributed(text)[0][1] != "I"
+
+
+def test_a_cue_before_a_colon_ending_the_paragraph_before():
+    text = ("The plan matters, as the Skerra Institute website notes:\n\n"
+            "\"In the fall of 1960, the island voted for the ferry.\"")
+    assert attributed(text) == [("In the fall of 1960, the island voted for the ferry.",
+                                 "the Skerra Institute website", "notes")]
+
+
+@pytest.mark.parametrize("text, mentions", [
+    ("“We will win,” Ana Lind said. “We always do,” she was quick to add.", ["Ana Lind", "she"]),
+    ("Some residents were angry. “It is a scandal,” one said. “We want answers,” another said.", ["one", "another"]),
+    ("Another said: “We want answers.”", ["Another"]),
+    ("Ana Lind, 46, runs the café. “It is a scandal,” the 46-year-old said.", ["the 46-year-old"]),
+])
+def test_speakers_that_stand_apart_from_their_cue_or_have_no_noun(text, mentions):
+    assert [m for _, m, _ in attributed(text)] == mentions
+
+
+def test_a_cue_word_after_of_and_a_modifier_is_a_noun():
+    text = "Harbor Check rated 32% of Skerran claims as “false” or “pants on fire,” the study found."
+    assert [m for _, m, _ in attributed(text)][:2] == ["Harbor Check", "Harbor Check"]
+
+
+@pytest.mark.parametrize("text, mention, cue", [
+    ('Protesters marching through the streets chanted "What curfew?" and kept going.', "Protesters", "chanted"),
+    ('The Harbour Council issued a statement calling the delay "a clear breach" of the contract.',
+     "The Harbour Council", "calling"),
+])
+def test_a_subject_past_its_participle_or_its_statement(text, mention, cue):
+    assert attributed(text)[0][1:] == (mention, cue)
+
+
+def test_a_source_phrase_before_a_described_name():
+    text = ("The council asked Tom Berg to check the figures. According to veteran harbour pilot Ines Varro, "
+            "the move reeks of “fear” and haste.")
+    assert attributed(text) == [("fear", "Ines Varro", "According to")]

@@ -158,3 +158,10 @@ def test_quotes_come_in_text_order_with_exact_offsets():
     assert [text[q.start:q.end] for q in spans] == ["One,", "Two", "Three,"]
     assert [q.start for q in spans] == sorted(q.start for q in spans)
     assert all(text[q.open] in "“«‘" for q in spans)
+
+
+def test_a_pronoun_talked_about_as_a_word_is_not_a_quote():
+    text = 'Why vote for Berg, unless simply because "she" is a "he"? A loud, rich "he." "You!" Lind shouted.'
+    spans = find_quotations(text)
+    assert [(text[s.start:s.end], s.kind) for s in spans] == [
+        ("she", "title"), ("he", "title"), ("he.", "title"), ("You!", "quote")]

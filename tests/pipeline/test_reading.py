@@ -36,6 +36,9 @@ GAZETTE = FIXTURES / "sample-harbor-gazette.html"
     ("Is the Pier Finally Safe?\nThe council met on Tuesday.", "Is the Pier Finally Safe?", [], None),
     ("The council met on Tuesday. It voted to rebuild.\nMore text.", None, [], None),
     ("Ana Lind Wins the Vote\nThe council met.", "Ana Lind Wins the Vote", [], None),
+    # Some archives end a headline with a full stop; Title Case still tells it from a sentence.
+    ("Velden Sees 'Clear Path' for Ferry Plan.\nThe council met.", "Velden Sees 'Clear Path' for Ferry Plan.", [], None),
+    ("Ana Lind said the council would meet.\nThe council met.", None, [], None),
     # An impossible date is no date (and the line is then no byline either).
     ("Pier Plan Wins\nJane Doe, 13/13/2025\nThe council met.", "Pier Plan Wins", [], None),
 ])

@@ -254,3 +254,38 @@ def test_it_in_a_clause_means_the_organisation_its_sentence_opens_with():
     text = ("The Harbour Council on Friday condemned Corvane Tunnelling’s latest delay, "
             "which it called “a clear breach of contract.”")
     assert speakers(text) == [("Harbour Council", "organization")]
+
+
+def test_a_transcript_label_is_the_person_named_before():
+    text = ("On Sunday, Interior Minister Mara Velden spoke to the Skerra Herald.\n\n"
+            "\"HALVORSEN: Will the ferry run?\n\n"
+            "\"VELDEN: It will.\"")
+    assert speakers(text) == [("Halvorsen", "person"), ("Mara Velden", "person")]
+
+
+def test_a_relative_in_apposition_with_a_nickname_and_party_is_the_named_person():
+    text = ("\"Bring the ferry back!\" Velden's niece, state Del. Ines \"Nessa\" Varro (D-Skerra), "
+            "shouted to the crowd.")
+    assert speakers(text) == [("Ines Varro", "person")]
+
+
+def test_a_one_word_name_after_a_role_is_a_person():
+    text = "Band member Kestrel shared the news last week, writing “Feels great to support the ferry.”"
+    assert speakers(text) == [("Kestrel", "person")]
+
+
+def test_a_surname_that_is_also_a_title():
+    text = "Tom King runs the ferry. “It is all about the timetable,” Mr. King added."
+    assert speakers(text) == [("Tom King", "person")]
+
+
+def test_a_name_opening_a_headline_before_a_colon_speaks_its_quote():
+    text = ("Ines Varro: Ferry Delay ‘Reeks of Fear.’\n\n"
+            "According to harbour pilot Ines Varro, the delay reeks of “fear” and haste.")
+    assert [(q.text, q.speaker) for q in quotes_with_speakers(text)] == [
+        ("Reeks of Fear.", "Ines Varro"), ("fear", "Ines Varro")]
+
+
+def test_a_headline_kicker_is_no_speaker():
+    text = "Exclusive: Velden Calls Plan ‘A Disgrace’\n\nMara Velden spoke on Monday."
+    assert speakers(text) == [(None, "unknown")]
