@@ -19,22 +19,17 @@ import time
 from pathlib import Path
 
 from factcheck.pipeline.claims import read_cues, rule_logit, score_batch
+from factcheck.training.train_checkworthy import read_debates
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 
 
-def read_debates(folder: Path) -> list[list[dict]]:
-    """Each debate as rows {"id", "speaker", "text", "label"}, debates in file-name order."""
-    debates = []
-    for path in sorted(folder.glob("*.tsv")):
-        rows = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) >= 4:
-                rows.append({"id": f"{path.stem}#{parts[0]}", "speaker": parts[1], "text": parts[2],
-                             "label": int(parts[3])})
-        debates.append(rows)
-    return debates
+def debate_rows(folder: Path) -> list[list[dict]]:
+    """Each debate as rows {"id", "text", "label"} (the training script's reader), in file-name order."""
+    return [
+        [{"id": f"{name}#{n}", "text": text, "label": label} for n, (text, label) in enumerate(rows, start=1)]
+        for name, rows in read_debates(folder)
+    ]
 
 
 def average_precision(labels_by_rank: list[int]) -> float:
@@ -77,7 +72,7 @@ def main() -> None:
     ap.add_argument("--last", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=3, help="time each scorer this many times, keep the best")
     args = ap.parse_args()
-    debates = read_debates(args.data)[-args.last:]
+    debates = debate_rows(args.data)[-args.last:]
     rows = [row for debate in debates for row in debate]
     list(score_batch(rows[:1]))  # load the model outside the timing
 
