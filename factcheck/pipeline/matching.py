@@ -501,7 +501,8 @@ def match_claim(
     how many there are (BM25's idf); without them the candidates themselves are the
     collection. Labels: `same` (score >= SAME), `related` (>= RELATED); others are left
     out. Best first (by the ranker's score), at most `limit`; the result's label is the
-    best match's, or "none".
+    best match's, or "none". A match is flagged `numbers_differ` when both texts state
+    numbers and share none of them.
     """
     statements = list(candidates)
     if not statements or not _claim_words(text):
@@ -526,7 +527,10 @@ def match_claim(
             else "none"
         )
         if label != "none":
-            matches.append(Match(statement, score, label, reasons=_claim_reasons(text, statement, features)))
+            flags = ["numbers_differ"] if _numbers_differ(text, statement.text) else []
+            matches.append(
+                Match(statement, score, label, flags=flags, reasons=_claim_reasons(text, statement, features))
+            )
     matches.sort(key=lambda m: -m.score)
     return MatchResult(matches[0].label if matches else "none", matches[:limit])
 
@@ -663,6 +667,13 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+def _numbers_differ(claim: str, statement: str) -> bool:
+    # Both state numbers and share none: the claim may repeat a checked claim with its
+    # figures changed, which a fact-checker must see before reusing the old verdict.
+    mine, theirs = _claim_numbers(claim), _claim_numbers(statement)
+    return bool(mine and theirs and not mine & theirs)
 
 
 def _claim_numbers(text: str) -> set[float]:

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .. import config as paths
 from ..store.db import get_engine
-from . import admin, api, auth, db, desk, people, public, review
+from . import admin, api, auth, db, desk, people, public, review, transcripts
 from .display import register_template_helpers
 from .ratelimit import LoginThrottle
 
@@ -61,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     CSRFProtect(app)
     auth.login_manager.init_app(app)
     register_template_helpers(app)
-    for blueprint in (public.bp, auth.bp, review.bp, desk.bp, people.bp, admin.bp, api.bp):
+    for blueprint in (public.bp, auth.bp, review.bp, desk.bp, transcripts.bp, people.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     app.after_request(security_headers)
     register_error_pages(app)

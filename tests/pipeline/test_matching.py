@@ -578,6 +578,17 @@ def test_match_claim_prefers_the_statement_with_the_same_number():
     assert "numbers differ: 20,000 vs 5,000" in result.matches[1].reasons
 
 
+def test_match_claim_flags_a_match_whose_numbers_differ():
+    result = match_claim(
+        "Detours around the Northgate bridge cost the province 20,000 dollars a day", [CLAIM_NUMBER, CLAIM_SOURCE]
+    )
+    flags = {m.statement.ref: m.flags for m in result.matches}
+    assert flags == {"fc-1": [], "fc-3": ["numbers_differ"]}
+    # A claim with no number is not flagged against a statement that has one.
+    unnumbered = match_claim("Detours around the Northgate bridge cost the province dearly", [CLAIM_NUMBER])
+    assert unnumbered.matches and unnumbered.matches[0].flags == []
+
+
 def test_match_claim_same_for_a_near_copy_and_none_for_nothing():
     result = match_claim(CLAIM_SOURCE.text, [CLAIM_SOURCE])
     assert result.label == "same"

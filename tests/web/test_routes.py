@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from factcheck.services.people import person_for
 from factcheck.store.db import session_scope
-from factcheck.store.models import Match, PersonAlias, Quote
+from factcheck.store.models import Match, PersonAlias, Quote, Statement
 from factcheck.web.ratelimit import LoginThrottle
 
 from .conftest import PASSWORD, publish, seed
@@ -21,6 +21,7 @@ ACCESS = {
     "public.feed": "everyone", "api.verdicts": "everyone", "api.verdict": "everyone",
     "auth.login": "everyone", "auth.logout": "everyone",
     "review.queue": "staff", "review.item": "staff", "review.assign_item": "staff", "review.match_feedback": "staff",
+    "transcripts.index": "staff", "transcripts.ranked": "staff",
     "desk.index": "editors", "desk.article": "editors", "desk.export_verdicts": "editors",
     "desk.export_flagged": "editors", "people.index": "editors", "people.person": "editors",
     "people.merge": "editors", "people.split": "editors",
@@ -45,8 +46,12 @@ def world(engine, users):
         person = person_for(session, "Ana Reyes")
         quote = session.get(Quote, seeded.quote_id)
         quote.person_id = person.id
+        turn = Statement(text="Fares rose 5 percent.", speaker_name="Ana Reyes", source_title="sample-hearing",
+                         origin="transcript", dedupe_key="sample-hearing turn 1")
+        session.add(turn)
+        session.flush()
         ids = {"person_id": person.id, "alias_id": session.exec(select(PersonAlias)).first().id,
-               "match_id": session.exec(select(Match)).first().id}
+               "match_id": session.exec(select(Match)).first().id, "transcript_id": turn.id}
     ids.update(verdict_id=publish(engine, seeded.quote_id), article_id=seeded.article_id, item_id=seeded.quote_id,
                kind="quote", filename="style.css")
     return ids

@@ -1,0 +1,37 @@
+"""/desk/transcripts/: imported transcripts, and each one's statements ranked by
+check-worthiness, so a desk knows which sentences of a debate to check first."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from ..services.transcripts import rank_transcript, transcripts
+from . import db
+from .auth import STAFF, role_required
+from .paging import Page, page_number
+
+bp = Blueprint("transcripts", __name__, url_prefix="/desk/transcripts")
+
+
+@bp.route("/")
+@role_required(*STAFF)
+def index():
+    return render_template("desk/transcripts.html", transcripts=transcripts(db.session()))
+
+
+@bp.route("/<int:transcript_id>")
+@role_required(*STAFF)
+def ranked(transcript_id: int):
+    """?speaker= keeps one speaker's statements; ?page= pages the ranking."""
+    everyone = rank_transcript(db.session(), transcript_id)
+    if not everyone:
+        abort(404)
+    speaker = request.args.get("speaker") or None
+    rows = [r for r in everyone if speaker is None or r.statement.speaker_name == speaker]
+    size = current_app.config["PAGE_SIZE"]
+    number = page_number()
+    page = Page(rows[(number - 1) * size : number * size], number, size, len(rows))
+    first = min(everyone, key=lambda r: r.position).statement
+    return render_template(
+        "desk/transcript.html", transcript=first, speaker=speaker,
+        speakers=sorted({r.statement.speaker_name for r in everyone}), page=page,
+    )
