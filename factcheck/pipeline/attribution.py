@@ -20,19 +20,25 @@ How it reads a paragraph:
       unlabelled paragraphs of a quote running on are the last label's;
    a. right after the quote: `“…,” Roe said`, `“…,” said Roe`, `“…,” Roe, the
       union's president, said`, `“…,” Rep. Roe (D-Wis.) said`, `“…,” according to
-      Roe`, `“…” ― Jane Roe`, `“…,” she was quick to add`, `“…,” another said`;
+      Roe`, `“…” ― Jane Roe`, `“…,” she was quick to add`, `“…,” another said`,
+      `“…,” as a ministry memo put it`, `“…,” per the party's bylaws`;
    b. a cue in the quote's sentence, nearest first, left side before right side: the
       speaker is the cue verb's subject (`Roe told reporters: “…”`, `as Roe stated`,
       `she had written ...: “…”`, `the announcer said`, `Roe, who in 2010 said`,
-      `Roe attacked the plan, saying, “…”`), or the name after a source phrase
-      (`according to Roe`, `in the words of one resident`, `in her own words`);
+      `Roe attacked the plan, saying, “…”`, `Roe's brief said`, `the 46-year-old said`,
+      `After saying her foot was “so swollen,” she ...`; in `She said she recalls ...`
+      the first "She"), the name after a source phrase (`according to Roe`, `in the
+      words of one resident`, `in her own words`), or the owner of a claim (`Roe's
+      claim that there were “…”`);
    c. a quote after a colon with no cue: the name before the colon (`More from Roe:
-      “…”`) or the sentence's subject (`Roe was blunt: “…”`),
+      “…”`) or the sentence's subject (`Roe was blunt: “…”`, `The piece used it as
+      its headline: “…”`),
       and so for a partial quote with no cue (`Roe dismissed it as “a fantasy”`);
    d. context, for a quote with no cue of its own (the writer, "I", only from a quote
       of their own): a cue in the sentence before,
-      else an earlier attributed quote in the paragraph, else -- for a paragraph that
-      opens with a quote and has no cue -- the last speaker of the paragraph before.
+      else the name or he/she opening that sentence, else an earlier attributed quote in
+      the paragraph, else -- for a paragraph that opens with a quote and has no cue --
+      the last speaker of the paragraph before, or the name opening its last sentence.
    e. failing all of these, the nearest mention before the quote in its sentence, with
       little confidence.
    The parts of a quote running over several paragraphs share the best attribution
@@ -42,14 +48,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .lexicons import entries, fields, phrases, words
 from .quotes import QuoteSpan, paragraphs
 from .records import Span
 
 # The tags, one letter a token:
-#   Q quotation            W title or name in quotation marks
+#   Q quotation            W title, name or stage direction in quotation marks
 #   , comma   : colon   . sentence end (. ! ? …)   - dash   p other punctuation
 #   ' possessive 's        # number
 #   S he/she/they/it       I i/we/you            P his/her/its/their/...
@@ -65,8 +70,9 @@ _DESCRIPTION = (
     rf"(?:(?:[EDP]|{_NAME}'|[ED]?[CONG]{{0,2}}[NMG]')[aCONMG#T']{{0,4}}{_HEAD}"  # the union's president
     rf"|a?[CONG]{{0,2}}M|[CONG]{{0,2}}[NMG])"  # officials, diplomatic sources, Kyiv resident
 )
-_OPEN_DESCRIPTION = re.compile(r"[ED][aC#]{0,2}a(?![aCNMG])")  # a local fisherman
-_OPEN_SUBJECT = re.compile(r"[EDP][aCO#'-]{0,3}a")  # the announcer, the ad's narrator, the Sample Institute website, the 46-year-old
+_OPEN_DESCRIPTION = re.compile(r"[ED][aCG#']{0,3}a(?![aCNMG])")  # a local fisherman, the party's bylaws
+_OPEN_SUBJECT = re.compile(r"[EDP][aCOG#'-]{0,3}a")  # the announcer, the ad's narrator, the Sample Institute website, the 46-year-old
+_AUTHORED = re.compile(r"C'a")  # Ana Lind's brief
 _MENTION = re.compile(rf"(?P<description>{_DESCRIPTION})|(?P<name>{_NAME})|(?P<pronoun>[SIP])")
 _SPLIT_NAME = re.compile(r"(C*)(T*)(.*)")
 _TITLED_NAME = re.compile(r"T+C(?:c*C)*")
@@ -75,13 +81,23 @@ _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 _PUNCT_TAGS = {",": ",", ":": ":", ".": ".", "!": ".", "?": ".", "…": ".", "...": ".",
                "—": "-", "–": "-", "―": "-", "-": "-"}
+# Possessive quantifiers (*+, ++) and the letter-first alternative first: most tokens
+# are words, and they should not be tried against the other alternatives.
 _TOKEN = re.compile(
-    r"(?:[^\W\d_]\.){2,}"  # initialisms: U.S., a.m.
-    r"|[^\W\d_]\w*(?:[’'](?![sS]\b)\w+|-\w+)*"  # words, with inner apostrophes and hyphens
-    r"|[’'][sS]\b"  # possessive 's
-    r"|\d+(?:[.,:/-]\d+)*"
-    r"|\.\.\.|[^\w\s]"
+    r"[^\W\d_](?:\.(?:[^\W\d_]\.)+"  # initialisms: U.S., a.m.
+    r"|\w*+(?:[’'](?![sS]\b)\w++|-\w++)*+)"  # words, with inner apostrophes and hyphens
+    r"|\.\.\.|[’'][sS]\b"  # an ellipsis, possessive 's
+    r"|\d++(?:[.,:/-]\d++)*+(?:-[^\W\d_]++)*+"  # numbers, and compounds such as 46-year-old
+    r"|[^\w\s]"
 )
+_TAGS_SEEN: dict[str, str] = {}  # token -> tag, the cache `_classify` fills
+_TAGS_SEEN_MAX = 1 << 16
+_CLAIM_THAT = re.compile(r"[aV]f")  # a cue noun and "that" after it: Roe's claim that ...
+_SENTENCE_BREAK = re.compile(r"[Q.:]")
+_VERB_ENDINGS = ("ed", "s")  # what a verb after an unknown subject most often ends in
+_LEADING_DATE = re.compile(r"R[f#]{1,3}(?=[SC])")  # On September 27, In 2010, On Tuesday
+_ASIDE_PHRASE = re.compile(r"R[EPD#]?a")  # "in the past", "at times", "on Tuesday"
+_ASIDE = re.compile(r"[RfK]?[aK]")  # "in particular", "however", "too", "for example"
 _CLAUSE_BREAK = re.compile(r"[VQ.:SI]")  # what a prepositional tail of an apposition cannot hold
 # A transcript's speaker label: "PENCE:", "MS. ROE:", "SEN. JANE ROE:".
 _LABEL = re.compile(r"((?:[A-Z][A-Z.’'-]*\.?\s)?[A-Z][A-Z’'-]+(?:\s[A-Z][A-Z’'-]+){0,2}):\s")
@@ -107,7 +123,7 @@ class Mention:
     j: int = 0  # last token of the mention in its paragraph
     name: tuple[str, ...] = ()  # a name's words, titles dropped: ("Melania", "Trump")
     titles: tuple[str, ...] = ()  # a name's title words, lower-case: ("first", "lady")
-    roles: set[str] = field(default_factory=set)  # role words given by titles and appositions
+    roles: frozenset[str] | set[str] = frozenset()  # role words given by titles and appositions
     head: str = ""  # a description's head noun, or the pronoun; lower-case
     definite: bool = False  # "the minister" (may point to a known person), not "a spokesperson"
     plural: bool = False
@@ -240,20 +256,30 @@ def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
 
 
 def _tokenize(text: str, start: int, end: int, out: list[_Token]) -> None:
-    """Append the tokens of `text[start:end]`; a listed abbreviation keeps its full stop."""
-    taken = -1  # the offset of a full stop an abbreviation has taken
-    append, token, abbreviations, classify = out.append, _Token, _ABBREVIATIONS, _classify
-    for m in _TOKEN.finditer(text, start, end):
-        s, e = m.span()
-        if s == taken:
+    """Append the tokens of `text[start:end]`; a listed abbreviation keeps its full stop.
+
+    This is the pipeline's innermost loop, so it avoids match objects: the token strings
+    come from findall, and each one's offset from `str.find` after the previous token
+    (only white space and underscores lie between tokens).
+    """
+    append, token, abbreviations, find = out.append, _Token, _ABBREVIATIONS, text.find
+    tags, classify = _TAGS_SEEN, _classify
+    pos, taken = start, False
+    for w in _TOKEN.findall(text, start, end):
+        s = find(w, pos)
+        e = pos = s + len(w)
+        if taken:  # the full stop (or "...") an abbreviation took
+            taken = False
             continue
-        w = m.group()
         if e < end and text[e] == "." and w[0].isalpha() and (
                 (e - s == 1 and w.isupper()) or w.lower() in abbreviations):
-            taken = e  # Mrs. / Corp. / J.
+            taken = True  # Mrs. / Corp. / J.
             e += 1
             w += "."
-        append(token(w, s, e, classify(w)))
+        tag = tags.get(w)
+        if tag is None:
+            tag = classify(w)
+        append(token(w, s, e, tag))
 
 
 def _tag(toks: list[_Token]) -> str:
@@ -263,6 +289,8 @@ def _tag(toks: list[_Token]) -> str:
     last = len(tags) - 1
     for n in range(len(tags)):
         tag = tags[n]
+        if tag not in "'NMpTCV":
+            continue  # most tokens: no rule below retags them
         if tag == "'" and n and tags[n - 1] in "SI" and lowers[n][-1:] == "s":
             tags[n] = "K"  # he's, it's: "is" or "has", not a possessive
         elif tag in "NM" and toks[n].text[0].isupper() and (
@@ -284,6 +312,11 @@ def _tag(toks: list[_Token]) -> str:
         elif tag == "T" and n and (lowers[n - 1] in _HONORIFICS or (tags[n - 1] == "C" and lowers[n - 1] in _FIRST_NAMES)) \
                 and (n == last or tags[n + 1] not in "CTcO"):
             tags[n] = "C"  # a surname that is also a title: Mr. King, Tom King, Mrs. Bishop
+        elif tag == "T" and n < last and tags[n + 1] == "V" and (n == 0 or tags[n - 1] not in "EDP'CT"):
+            tags[n] = "C"  # a surname that is also a title, as a verb's subject: "King says"
+        elif tag == "C" and lowers[n] in _CUE_VERBS and (n == 0 or tags[n - 1] in ".:Q") \
+                and _ends_inverted_cue(tags, n + 1):
+            tags[n] = "V"  # a sentence opening with its cue: "Stated Roe:", "Added Jane Roe, “…”"
         elif tag == "V" and lowers[n] == "state" and n < last and tags[n + 1] == "T":
             tags[n] = "C"  # "state Sen. Jane Roe", "state Del. Tom Berg": a modifier of the title
         elif tag == "V" and n and (_determines(lowers, tags, n - 1) or (
@@ -306,16 +339,25 @@ def _tag(toks: list[_Token]) -> str:
     return "".join(tags)
 
 
-@lru_cache(maxsize=1 << 16)
 def _classify(w: str) -> str:
-    """The tag of one token on its own (see the legend at the top)."""
+    """The tag of one token on its own (see the legend at the top), remembered in
+    `_TAGS_SEEN` (emptied when full, so a long ingest does not grow it without end)."""
+    if len(_TAGS_SEEN) >= _TAGS_SEEN_MAX:
+        _TAGS_SEEN.clear()
+    tag = _TAGS_SEEN[w] = _tag_of_word(w)
+    return tag
+
+
+def _tag_of_word(w: str) -> str:
+    """The tag of one token on its own, from the lexicons."""
     low = w.lower()
     if not w[0].isalnum():
         if low in ("’s", "'s", "’", "'"):
             return "'"  # a lone apostrophe is possessive (students'): quotation marks are paired already
         return _PUNCT_TAGS.get(w, "p")
     if w[0].isdigit():
-        return "#"
+        tail = w.partition("-")[2]  # "46-year-old" is a person noun, as "year-old" is
+        return "M" if tail in _PERSON_PLURAL else "N" if tail in _PERSON else "#"
     if low in _PRONOUNS:
         return _PRONOUNS[low]
     if low in _DETERMINERS:
@@ -331,7 +373,7 @@ def _classify(w: str) -> str:
             return "K"
         if low in _PREPOSITIONS:
             return "R"
-        if low in _NOT_NAMES:
+        if low in _NOT_NAMES and w not in _PLACES:  # "US" is a country, "us" a pronoun
             return "f"
         return "O" if low in _ORGANISATIONS else "C"
     if low in _CUE_VERBS:
@@ -355,6 +397,14 @@ def _classify(w: str) -> str:
     return "a"
 
 
+def _ends_inverted_cue(tags: list[str], k: int) -> bool:
+    """True when a name (capitalised words from `k`) ends at a colon, comma or quotation."""
+    e = k
+    while e < len(tags) and tags[e] in "CT":
+        e += 1
+    return e > k and (e == len(tags) or tags[e] in ":,Q")
+
+
 def _determines(lowers: list[str], tags: list[str], k: int) -> bool:
     """True when token `k` is "the", "a", "an" or a possessive (his, Roe's)."""
     return tags[k] in "EP'" or lowers[k] in ("a", "an")
@@ -369,16 +419,14 @@ def _sentences(toks: list[_Token], tags: str) -> list[tuple[int, int]]:
     """
     out, lo, n = [], 0, len(toks)
     for i in range(n - 1):
-        nxt = toks[i + 1]
-        opens = nxt.tag in "QW" or nxt.text[0].isupper() or nxt.text[0].isdigit()
         tag = tags[i]
-        if tag == ".":
-            ends = opens
-        elif tag == "Q":
-            ends = opens and nxt.tag != "p" and bool(_QUOTE_END.search(toks[i].text))
+        if tag == "." or tag == "Q":
+            nxt = toks[i + 1]
+            ends = (nxt.tag in "QW" or nxt.text[0].isupper() or nxt.text[0].isdigit()) and (
+                tag == "." or (nxt.tag != "p" and _QUOTE_END.search(toks[i].text) is not None))
         else:
             word = toks[i].text
-            ends = (word.endswith(".") and len(word) > 2 and nxt.text in _OPENERS
+            ends = (word[-1] == "." and len(word) > 2 and toks[i + 1].text in _OPENERS
                     and word[:-1].lower() not in _TITLE_ABBREVIATIONS)
         if ends:
             out.append((lo, i + 1))
@@ -398,8 +446,8 @@ def is_headline(par: str, first: bool = False) -> bool:
     share = 0.75
     if first and par.endswith(".") and not par.endswith(".."):
         par, share = par[:-1].rstrip(), 0.9  # with a full stop, nearly every word capitalised
-    if len(par) > 300 or par[-1:] in ".”\"":
-        return False
+    if len(par) > 300 or par[-1:] in ".”\":":
+        return False  # a sentence, or a line introducing what follows ("Reporter Ana Lind says:")
     long_words = _LONG_WORD.findall(par)
     return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= share * len(long_words)
 
@@ -422,7 +470,7 @@ def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -
                     tags[j + 1] == "a" and toks[j + 1].text.endswith("ed") and len(toks[j + 1].text) > 4):
                 continue  # a modifier, not a name: the Northfield portal, the Harbor Line extension
                 # -- unless a verb follows: the Harbour Council issued ...
-            _read_name(mention, toks, m.group(), tags)
+            _read_name(mention, toks, m.group())
             if mention.organization and after_the:  # the Ministry of Harbors
                 mention.i -= 1
                 mention.start = toks[i - 1].start
@@ -437,7 +485,7 @@ def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -
     return found
 
 
-def _read_name(m: Mention, toks: list[_Token], pattern: str, tags: str) -> None:
+def _read_name(m: Mention, toks: list[_Token], pattern: str) -> None:
     """Split a name into modifiers, titles and the name proper; decide person or organisation."""
     pre, titles, _ = _SPLIT_NAME.match(pattern).groups()
     if not titles:
@@ -447,7 +495,8 @@ def _read_name(m: Mention, toks: list[_Token], pattern: str, tags: str) -> None:
     m.name = tuple(t.text for t in toks[b:m.j + 1] if t.tag != "W")  # not a nickname in marks
     m.roles = {t.text.lower() for t in toks[m.i:b]}
     low = {w.lower() for w in m.name}
-    m.organization = bool(low & _ORGANISATIONS) or (m.i > 0 and tags[m.i - 1] == "E") or (
+    # after "the" a name is an organisation's ("the Harbour Council"), not after "this" ("this Year")
+    m.organization = bool(low & _ORGANISATIONS) or (m.i > 0 and toks[m.i - 1].text.lower() == "the") or (
         len(m.name) == 1 and m.name[0] in _PLACES)
 
 
@@ -495,7 +544,7 @@ def _names_inside(text: str, span: QuoteSpan) -> list[Mention]:
     for m in _TITLED_NAME.finditer(tags):
         i, j = m.start(), m.end() - 1
         mention = Mention("name", toks[i].start, toks[j].end, text[toks[i].start:toks[j].end], i, j, in_quote=True)
-        _read_name(mention, toks, m.group(), tags)
+        _read_name(mention, toks, m.group())
         found.append(mention)
     return found
 
@@ -543,14 +592,20 @@ def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
     k = q + 1
     if k < n and tags[k] in ",-":
         k += 1
+    if k + 1 < n and p.toks[k].text == "as" and tags[k - 1] in ",Q":
+        k += 1  # “…,” as a ministry memo put it
     if k >= n:
         return None
     m = p.by_start.get(k) or _lone_determiner(p, k)
+    longer = _open_subject_at(p, k, n)  # "a ministry memo", not "a ministry"
+    if longer is not None and (m is None or (m.kind == "description" and longer.j > m.j)):
+        m = longer
     asks = _ASKS.search(p.toks[q].text) is not None
     if m is not None and _can_speak(m):
         e = m.j + 1 if ends_sentence and not asks else _skip(p, _skip_apposition(p, _skip(p, m.j + 1)))
         e = _past_to(p, e)
-        bare = e + 1 >= n or tags[e + 1] in ".,"
+        # "Roe said." or "Roe said, adding ...", not "Roe added, “…”": that cue is the next quote's
+        bare = e + 1 >= n or tags[e + 1] == "." or (tags[e + 1] == "," and tags[e + 2:e + 3] != "Q")
         if e < n and tags[e] == "V" and (bare or asks or not ends_sentence):
             return m, _cue_span(p, e), 0.95
     if tags[k] == "V":
@@ -587,11 +642,11 @@ def _past_to(p: _Paragraph, e: int) -> int:
 def _cue_in_sentence(p: _Paragraph, q: int, lo: int, hi: int):
     """A cue in the quote's sentence, nearest first, left of the quote before right of it."""
     tags = p.tags
-    cues = [v for v in range(q - 1, lo - 1, -1) if _may_cue(p, v)]
+    cues = [v for v in range(q - 1, lo - 1, -1) if _may_cue(p, v) or _CLAIM_THAT.match(tags, v)]
     cues += [v for v in range(q + 1, hi) if _may_cue(p, v)]
     for v in cues:
         if tags[v] != "V":
-            found = _source_phrase(p, v)
+            found = _source_phrase(p, v) or _claim_owner(p, v, lo)
             if found is not None:
                 return found[0], found[1], 0.9
             continue
@@ -604,6 +659,18 @@ def _cue_in_sentence(p: _Paragraph, q: int, lo: int, hi: int):
     return None
 
 
+def _claim_owner(p: _Paragraph, v: int, lo: int) -> tuple[Mention, Span] | None:
+    """The owner of a claim whose words follow: `Roe's claim that there were “…”`,
+    `his warning that “…”`. The cue is the noun."""
+    if p.toks[v].text.lower() not in _CUE_NOUNS or p.toks[v + 1].text.lower() != "that":
+        return None
+    owner = v - 2 if v - 2 >= lo and p.tags[v - 1] == "'" else v - 1
+    m = p.by_end.get(owner) if owner >= lo else None
+    if m is None or not (_can_speak(m) or p.tags[m.i] == "P"):
+        return None
+    return m, _span(p, p.toks[v].start, p.toks[v].end)
+
+
 def _after_colon(p: _Paragraph, q: int, lo: int):
     """`Roe was blunt: “…”` -- no cue, but a colon after the sentence's subject -- or
     `More from Jane Roe: “…”`, a name right before the colon."""
@@ -613,7 +680,7 @@ def _after_colon(p: _Paragraph, q: int, lo: int):
     if m is not None and m.kind == "name" and not m.organization:
         return m, None, 0.6
     m = _opening_subject(p, lo, q)
-    if m is not None and m.kind != "description":
+    if m is not None and (m.kind != "description" or m.definite):  # not "A man was blunt:"
         return m, None, 0.6
     return None
 
@@ -641,18 +708,47 @@ def _opening_subject(p: _Paragraph, lo: int, limit: int) -> Mention | None:
     """The subject of the sentence starting at token `lo`, looked for before `limit`: the
     first mention that opens the sentence or a clause after a comma and is followed by
     a lower-case word (its verb)."""
-    tags = p.tags
-    for k in [lo] + [k + 1 for k in range(lo, limit) if tags[k] == ","]:
-        m = p.by_start.get(_skip(p, k))
+    tags, toks = p.tags, p.toks
+    # clauses open the sentence, follow a comma, or follow a title in marks ending in one
+    # (On “Face the Nation,” Roe ...)
+    starts = [lo] + [k + 1 for k in range(lo, limit) if tags[k] == ","
+                     or (tags[k] == "W" and toks[k].text.rstrip("\"”’'").endswith(","))]
+    when = _LEADING_DATE.match(tags, lo)
+    if when is not None:
+        starts.append(when.end())  # "On September 27 they published ..."
+    for k in starts:
+        m = p.by_start.get(_skip(p, k)) or _open_subject_at(p, _skip(p, k), limit)
         if m is not None and m.kind == "description" and p.by_start.get(m.j + 1) is not None \
                 and m.ref is p.by_start[m.j + 1]:
             m = p.by_start[m.j + 1]  # "Band member Ana Lind shared ...": the name
         if m is None or not _can_speak(m) or m.j + 1 >= limit:
             continue
-        verb = _skip(p, _skip_apposition(p, _skip(p, m.j + 1)))
+        verb = _skip(p, _skip_apposition(p, _skip(p, _past_partner(p, m.j + 1))))
         if verb < limit and tags[verb] in "aV" and p.toks[verb].text[0].islower():
             return m
     return None
+
+
+def _open_subject_at(p: _Paragraph, k: int, limit: int) -> Mention | None:
+    """A description whose head is in no lexicon opening a clause at `k`, ended by what
+    looks like its verb ("The piece used ...", "The article closes ...", "a ministry
+    memo put it"; in "The main test is" the head is "test", not "main")."""
+    tags, toks = p.tags, p.toks
+    for j in range(k + 1, min(k + 5, limit - 1)):
+        if _OPEN_SUBJECT.fullmatch(tags, k, j + 1) and (tags[j + 1] in "KV," or (tags[j + 1] == "a" and (
+                toks[j + 1].text.endswith(_VERB_ENDINGS) or tags[j + 2:j + 3] in ("E", "D", "P")))):
+            return _description_at(p, k, j)  # "the actor held a ...": a verb before its object
+    return None
+
+
+def _past_partner(p: _Paragraph, e: int) -> int:
+    """Past "and his aides" after a subject ("Roe and his aides have ..."); else `e`.
+    The first of the two is taken to speak for both."""
+    if e + 1 < len(p.toks) and p.toks[e].text == "and":
+        partner = p.by_start.get(_skip(p, e + 1))
+        if partner is not None and partner.kind != "pronoun":
+            return partner.j + 1
+    return e
 
 
 def _from_context(p: _Paragraph, q: int, lo: int, previous: _Paragraph | None):
@@ -670,22 +766,39 @@ def _from_context(p: _Paragraph, q: int, lo: int, previous: _Paragraph | None):
         found = _sentence_speaker(p, before_lo, before_hi)
         if found is not None and not _is_writer(found[0]):
             return found[0], found[1], 0.75
+        m = _named_subject(p, before_lo, before_hi)
+        if m is not None and not p.attributed:
+            return m, None, 0.5
     if p.attributed:
         a = p.attributed[-1][1]
         return a.mention, a.cue, 0.7
     opens_paragraph = q == 0 or (q == 1 and p.tags[0] in "-p")
     if opens_paragraph and previous is not None and not any(_sentence_speaker(p, *s) for s in p.sentences):
-        if previous.tags.endswith(":"):  # "Roe made the following comment:" then the quote
-            m = _opening_subject(previous, previous.sentences[-1][0], len(previous.toks) - 1)
-            if m is not None:
-                return m, None, 0.6
-            found = _sentence_speaker(previous, *previous.sentences[-1])  # "..., as the website notes:"
+        if previous.tags.endswith(":"):  # "..., as the website notes:" then the quote
+            found = _sentence_speaker(previous, *previous.sentences[-1])
             if found is not None and not _is_writer(found[0]):
                 return found[0], found[1], 0.6
+            m = _opening_subject(previous, previous.sentences[-1][0], len(previous.toks) - 1)
+            if m is not None:  # "Roe made the following comment:"
+                return m, None, 0.6
         closing = _closing_speaker(previous)
         if closing is not None and (not _is_writer(closing[0]) or closing[2]):
             return closing[0], closing[1], 0.65
+        if closing is None:
+            m = _named_subject(previous, *previous.sentences[-1])
+            if m is not None:
+                return m, None, 0.45
     return None
+
+
+def _named_subject(p: _Paragraph, lo: int, hi: int) -> Mention | None:
+    """The subject of a sentence with no cue, when a name or he/she: a quote that follows
+    with no cue of its own is most often that person's ("Roe is upbeat about the vote.
+    “We will win.”")."""
+    m = _opening_subject(p, lo, hi)
+    if m is None or m.kind == "description" or _is_writer(m) or m.head in _NEUTER_PRONOUNS:
+        return None
+    return m
 
 
 def _closing_speaker(p: _Paragraph) -> tuple[Mention, Span | None, bool] | None:
@@ -725,13 +838,14 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
     tags, toks = p.tags, p.toks
     end = _cue_end(p, v)
     if end + 1 < hi and toks[end].text == "by":  # announced by the minister
-        m = p.by_start.get(end + 1)
-        return m if m is not None and _can_speak(m) else None
+        m = p.by_start.get(end + 1) or _after_modifiers(p, end + 1)  # by (talk show host) Ana Lind
+        if m is not None and _can_speak(m):
+            return m  # else an active verb: "Roe responded by pointing ..."
     j = _skip_back(p, v - 1, lo)
     if j > lo and toks[j].text == "by" and tags[j - 1] == "V":  # Roe continued by saying
         return _subject(p, j - 1, lo, hi)
-    if j > lo and toks[j].text == "by" and tags[j - 1] == "a" and toks[v].text.endswith("ing"):
-        return _opening_subject(p, lo, j)  # Roe began by saying
+    if j > lo and toks[j].text == "by" and tags[j - 1] != "V" and toks[v].text.endswith("ing"):
+        return _opening_subject(p, lo, j)  # Roe began by saying, Roe left the movement by saying
     if j - 2 >= lo and toks[j].text == "and" and tags[j - 1] in "aV":  # Roe laughed and said
         m = p.by_end.get(_skip_back(p, j - 2, lo))
         if m is not None and m.kind != "description" and _can_speak(m):
@@ -739,14 +853,17 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
     if j >= lo and tags[j] == ",":
         if toks[v].text.endswith("ing"):  # "..., adding": the subject of the cue before, or of the sentence
             before = [u for u in range(j - 1, lo - 1, -1) if tags[u] == "V"]
-            return _subject(p, before[0], lo, hi) if before else _opening_subject(p, lo, j)
+            return (before and _subject(p, before[0], lo, hi)) or _opening_subject(p, lo, j)
         k = tags.rfind(",", lo, j)  # "Roe, who chairs the union, said"
         if k > lo:
             m = p.by_end.get(k - 1) or _modified_subject(p, k, lo)
             if m is not None and _can_speak(m):
                 return m
+    j = _past_aside(p, j, lo)
     if j > lo and toks[j].text.lower() in _RELATIVES:
         return _relative(p, j, lo)
+    if j == lo and toks[j].text.lower() in _CLAUSE_OPENERS and toks[v].text.endswith("ing"):
+        return _main_subject(p, v, hi)  # "After saying ..., she was ..."
     m = (p.by_end.get(j) or _modified_subject(p, j, lo) or _any_subject(p, j, lo)
          or (_lone_determiner(p, j) if j == lo or tags[j - 1] in ",.Q:" else None)) if j >= lo else None
     if m is not None and toks[v].text.endswith("ing") and m.i > lo and tags[m.i - 1] == "V":
@@ -755,6 +872,8 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
     elif m is not None and toks[v].text.endswith("ing") and m.kind == "description" and m.head in _CUE_NOUNS:
         # "The council issued a statement calling ...": the statement's author
         m = _opening_subject(p, lo, m.i) or m
+    if m is not None and m.kind == "pronoun" and m.ref is None:
+        m = _reporting_subject(p, m, lo, hi) or m
     if m is not None and _can_speak(m):
         # "officials in Moscow said", "a spokesperson for the ministry said"
         while m.i - 2 >= lo and tags[m.i - 1] in "Ro":
@@ -773,11 +892,52 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
     return None
 
 
+def _reporting_subject(p: _Paragraph, m: Mention, lo: int, hi: int) -> Mention | None:
+    """The same pronoun as `m` as the sentence's subject, when `m` opens a clause inside
+    the sentence: in "She said she recalls the colleague being “confused”" and "It is
+    denouncing what it calls “…”" the speaker is named by the first pronoun, the
+    subject of the whole sentence."""
+    k = m.i - 1
+    if k <= lo or not (p.tags[k] == "V" or p.toks[k].text.lower() in ("that", "what")):
+        return None
+    outer = _opening_subject(p, lo, m.i)
+    return outer if outer is not None and outer.kind == "pronoun" and outer.head == m.head else None
+
+
+def _main_subject(p: _Paragraph, v: int, hi: int) -> Mention | None:
+    """The subject of the main clause after an opening clause that holds the cue at `v`
+    ("After saying her foot was “so swollen,” she was ..."): the first mention after a
+    comma or quotation that a lower-case word (its verb) follows."""
+    for k in range(v + 2, hi):
+        m = p.by_start.get(k)
+        if m is None or p.tags[k - 1] not in ",Q" or not _can_speak(m):
+            continue
+        verb = _skip(p, m.j + 1)
+        if verb > m.j + 1 or (verb < hi and p.tags[verb] in "aV" and p.toks[verb].text[0].islower()):
+            return m  # "she was", "she told"
+    return None
+
+
+def _past_aside(p: _Paragraph, j: int, lo: int) -> int:
+    """Back past a short prepositional phrase ending at `j` between an auxiliary or "who"
+    and its verb ("who has in the past described"), else `j`."""
+    m = _ASIDE_PHRASE.search(p.tags, max(lo, j - 3), j + 1)
+    if m is None or m.end() != j + 1 or m.start() <= lo:
+        return j
+    before = m.start() - 1
+    if p.tags[before] == "K" or p.toks[before].text.lower() in _RELATIVES:
+        return _skip_back(p, before, lo)
+    return j
+
+
 def _relative(p: _Paragraph, j: int, lo: int) -> Mention | None:
     """The relative pronoun at `j` as a speaker's mention ("Roe, who in 2010 said ..."),
     standing for the name or description right before it."""
     k = j - 1 if p.tags[j - 1] != "," else j - 2
     antecedent = p.by_end.get(k) if k >= lo else None
+    if antecedent is None and k >= lo:
+        antecedent = _any_subject(p, k, lo)  # "the agency's report, which notes"
+        antecedent = antecedent if antecedent is not None and antecedent.definite else None
     if antecedent is None or not _can_speak(antecedent):
         return None
     t = p.toks[j]
@@ -813,7 +973,17 @@ def _any_subject(p: _Paragraph, j: int, lo: int) -> Mention | None:
     ("the announcer said", "the ad's narrator says", "the letter reads")."""
     for i in range(j - 1, max(lo, j - 4) - 1, -1):
         if _OPEN_SUBJECT.fullmatch(p.tags, i, j + 1):
+            if i - 1 > lo and p.tags[i - 1] in "Ro":
+                # the object of a preposition ("a narrator in the ad", "familiar with the
+                # matter"): the subject is the description before it, if any
+                return _any_subject(p, i - 2, lo)
             return _description_at(p, i, j)
+    author = p.by_end.get(j - 2)
+    if j - 2 >= lo and _AUTHORED.fullmatch(p.tags, j - 2, j + 1) and author is not None \
+            and author.kind == "name" and p.toks[j].text.lower() in _DOCUMENTS:
+        m = _description_at(p, author.i, j)
+        m.ref = author  # the brief speaks for its author
+        return m
     return None
 
 
@@ -836,7 +1006,8 @@ def _source_phrase(p: _Paragraph, k: int) -> tuple[Mention, Span] | None:
             continue
         m = p.by_start.get(e)
         if not after and (m is None or m.kind == "description"):
-            m = _after_modifiers(p, e) or m or _any_description(p, e)
+            longer = _any_description(p, e)  # "the party's bylaws", not "the party"
+            m = _after_modifiers(p, e) or (longer if longer is not None and (m is None or longer.j > m.j) else m)
         if m is None or not (_can_speak(m) or (after and p.tags[m.i] == "P")):
             continue
         last = e - 1  # the cue is the phrase without the speaker, or all of it around a possessive
@@ -897,6 +1068,13 @@ def _skip_apposition(p: _Paragraph, e: int) -> int:
     if e + 2 < n and tags[e] == ",":
         if tags[e + 1] == "#" and tags[e + 2] == ",":
             return e + 3
+        aside = tags.find(",", e + 1, min(n, e + 5))
+        if aside > 0 and _ASIDE.fullmatch(tags, e + 1, aside):  # ", in particular,", ", too,"
+            return aside + 1
+        if p.toks[e + 1].text.lower() in _RELATIVES:  # ", who lost the primary to Roe,"
+            comma = tags.find(",", e + 2, min(n, e + 20))
+            if comma > 0 and not _SENTENCE_BREAK.search(tags, e + 2, comma):
+                return comma + 1
         d = p.by_start.get(e + 1)
         if d is None and tags[e + 1] == "a" and e + 2 < n:
             d = p.by_start.get(e + 2)  # ", vice chairwoman for the campaign,"
@@ -959,6 +1137,7 @@ def _plurals(name: str) -> frozenset[str]:
 _PRONOUNS = {w: _pronoun_tag(v) for w, v in fields("pronouns").items()}
 _SUBJECT_PRONOUNS = frozenset(w for w, tag in _PRONOUNS.items() if tag == "S")
 _RELATIVES = frozenset(("who", "which"))
+_NEUTER_PRONOUNS = frozenset(w for w, v in fields("pronouns").items() if v.split()[0] in ("neuter", "plural"))
 _LONE_SOURCES = frozenset(("one", "another", "others"))
 _FIRST_NAMES = frozenset(fields("first_names"))
 _HONORIFICS = frozenset(("mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "miss", "mx."))
@@ -976,6 +1155,8 @@ _CUE_VERBS = words("cue_verbs")
 _CUE_NOUNS = words("cue_nouns")
 _SKIP = words("skip_words")
 _PREPOSITIONS = words("prepositions")
+_CLAUSE_OPENERS = words("cue_clause_openers")
+_DOCUMENTS = words("document_nouns")
 _PARTICLES = words("particles")
 _NOT_NAMES = words("not_names")
 _TITLE_ABBREVIATIONS = words("sentences_abbreviations_title")

@@ -34,13 +34,15 @@ Each quotation is also classed: the title of a work or a name in marks ("the boo
 “Quiet Water”", "a group called “Mothers for Peace”", Dwayne “The Rock” Johnson, a
 Title Case name after "on", "of", "in", "with", "from" or a possessive: on “Fox and
 Friends,”, NBC's “Nightly News”) is `kind="title"`, not a quote, and so is a
-pronoun talked about as a word (because “she” is a “he”); a few words quoted inside the writer's own sentence
+pronoun talked about as a word (because “she” is a “he”); a transcript's stage direction
+in marks ("(CROSSTALK.)") is `kind="direction"`; a few words quoted inside the writer's own sentence
 (scare and partial quotes: called the plan “a disaster”) are `partial=True`.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicons import fields, words
 
@@ -55,7 +57,7 @@ class QuoteSpan:
     close: int  # one past the closing mark; the paragraph end when the quote runs on
     chain: int  # quotations continued across paragraphs share this number
     partial: bool = False
-    kind: str = "quote"  # "quote", or "title" for a work's title or a name in marks
+    kind: str = "quote"  # "quote"; "title" for a work's title or a name in marks; "direction"
     closed: bool = True  # False when no closing mark ends it in this paragraph
 
 
@@ -78,9 +80,12 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LINE_BREAK = re.compile(r"\n")
 # Hard-wrapped text keeps its lines shorter than this; a longer line is a paragraph.
 _WRAP_WIDTH = 120
+_DIRECTION = re.compile(r"\([^()]*\)\.?|\[[^\[\]]*\]\.?")  # words wholly in brackets
 _SENTENCE_END = re.compile(r"[.!?…]\W*$")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
-_LAST_WORDS = re.compile(r"([^\W\d_]+)(?:\s+([^\W\d_]+))?[\s,]*$")
+# The last two words before a mark, matched on the reversed text: a search anchored at
+# the end would try every start position.
+_LAST_WORDS_REVERSED = re.compile(r"[\s,]*([^\W\d_]+)(?:\s+([^\W\d_]+))?")
 _NAME_BEFORE = re.compile(r"[A-Z][\w.’'-]*[ \t]+$")
 _NAME_AFTER = re.compile(r"[ \t]+[A-Z]")
 _POSSESSIVE_BEFORE = re.compile(r"\w[\w.]*[’']s?\s+$")
@@ -92,8 +97,11 @@ _NAMING_WORDS = fields("naming_words")
 _PRONOUN_WORDS = frozenset(fields("pronouns"))
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)
+def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     """`(start, end)` of each paragraph of `text`, blank paragraphs left out.
+
+    Cached: the quote, attribution and speaker stages each ask for the same text's.
 
     Every line is a paragraph, except in hard-wrapped text (blank lines between
     paragraphs, and no line longer than a wrapped line would be), where the lines
@@ -108,7 +116,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if text[start:].strip():
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def find_quotations(text: str) -> list[QuoteSpan]:
@@ -168,6 +176,8 @@ def _add(out: list[QuoteSpan], text: str, op: int, close: int, chain: int, pstar
     after = text[close:close + 40]
     if _is_title(before, text[start:end], after) or text[start:end].rstrip(".,;:").lower() in _PRONOUN_WORDS:
         span.kind = "title"  # also a pronoun talked about as a word: because “she” is a “he”
+    elif _DIRECTION.fullmatch(text, start, end):
+        span.kind = "direction"  # a transcript's stage direction: "(CROSSTALK)", "[Applause.]"
     else:
         span.partial = _is_partial(before, text[start:end])
     out.append(span)
@@ -263,11 +273,12 @@ def _roles(text: str, i: int, pstart: int, pend: int) -> tuple[bool, bool, bool]
 
 def _is_title(before: str, inner: str, after: str) -> bool:
     """True when the marks hold a work's title or a name rather than quoted words."""
-    m = _LAST_WORDS.search(before[-60:])
+    m = _LAST_WORDS_REVERSED.match(before[-60:][::-1])
     if m:
-        last = (m.group(2) or m.group(1)).lower()
-        pair = f"{m.group(1)} {m.group(2)}".lower() if m.group(2) else ""
-        if last in _WORK_WORDS or (last in _TITLE_PREPOSITIONS and m.group(2) and m.group(1).lower() in _WORK_WORDS):
+        last = m.group(1)[::-1].lower()
+        previous = m.group(2)[::-1].lower() if m.group(2) else None
+        pair = f"{previous} {last}" if previous else ""
+        if last in _WORK_WORDS or (last in _TITLE_PREPOSITIONS and previous in _WORK_WORDS):
             return True  # the film “…”, an episode of “…”
         if last in _TITLE_PREPOSITIONS and _looks_like_title(inner.rstrip(".,")):
             return True  # on “Fox and Friends,”, the star of “Scandal”
@@ -275,10 +286,10 @@ def _is_title(before: str, inner: str, after: str) -> bool:
         if rule == "always" or (rule is not None and _looks_like_title(inner)):
             return True
     # A show or paper after its owner's possessive: NBC's “Nightly News.”, television’s “Scandal”
-    if _POSSESSIVE_BEFORE.search(before) and _looks_like_title(inner.rstrip(".,")):
+    if _POSSESSIVE_BEFORE.search(before[-40:]) and _looks_like_title(inner.rstrip(".,")):
         return True
     # A nickname between a first name and a surname: Dwayne “The Rock” Johnson.
-    return bool(_NAME_BEFORE.search(before) and _NAME_AFTER.match(after)
+    return bool(_NAME_BEFORE.search(before[-40:]) and _NAME_AFTER.match(after)
                 and len(inner.split()) <= 3 and _looks_like_title(inner))
 
 

@@ -17,15 +17,18 @@ module decides whom each mention means, reading the article's mentions in order:
   organisation (or, for "they", group of sources); "who" and "which" the name they follow.
 * A definite description ("the minister", "the union's president") means the person
   introduced with that role, by a title ("Minister Jane Roe") or an apposition ("Jane
-  Roe, the union's president,"). An indefinite or plural one ("a spokesperson", "one
-  Kyiv resident", "officials") is an anonymous source: speaker None, kind "anonymous".
+  Roe, the union's president,"), and an age ("the 46-year-old") the latest person
+  named. An indefinite or plural one ("a spokesperson", "one Kyiv resident",
+  "officials") is an anonymous source: speaker None, kind "anonymous". A named person's
+  writing ("Roe's brief said") is that person's words.
 * Names and descriptions of organisations ("Acme Corp.", "the ministry", "Russia")
   are speakers of kind "organization"; so is a name without a known first name that
   speaks "in a statement", or that "the company" or "it" later refers to -- unless a
   title, a role ("Irene Falk, a spokesperson") or a pronoun has shown it is a person.
 * The writer ("I said, “…”") is a speaker without a name: speaker None, kind "unknown",
   the mention "I".
-* A quote in the headline that the body quotes again is reported once, from the body.
+* A quote in the headline or a subheading that the body quotes again is reported once,
+  from the body.
 
 Run as a script (`python -m factcheck.pipeline.speakers FILE`) it prints the article and
 its quotes as JSON, in the shape of `factcheck extract --json`.
@@ -78,15 +81,18 @@ def quotes_with_speakers(text: str) -> list[Quote]:
 
 
 def _without_headline_repeats(text: str, quotes: list[Quote]) -> list[Quote]:
-    """`quotes` less those in a headline that the body quotes again: the body's copy
-    is the one whose speaker the article names, and one quote is reported once."""
-    paras = paragraphs(text)
-    if not paras or not is_headline(text[paras[0][0]:paras[0][1]], first=True):
+    """`quotes` less those in a headline or subheading that the body quotes again: the
+    body's copy is the one whose speaker the article names, and one quote is reported once."""
+    if not quotes:
         return quotes
-    head_end = paras[0][1]
-    body = [" ".join(_WORDS.findall(q.text.lower())) for q in quotes if q.start >= head_end]
-    return [q for q in quotes if q.start >= head_end
-            or not any(" ".join(_WORDS.findall(q.text.lower())) in b for b in body)]
+    heads = [(start, end) for n, (start, end) in enumerate(paragraphs(text))
+             if any(start <= q.start < end for q in quotes) and is_headline(text[start:end], first=n == 0)]
+    if not heads:
+        return quotes
+    in_head = [any(start <= q.start < end for start, end in heads) for q in quotes]
+    body = [" ".join(_WORDS.findall(q.text.lower())) for q, head in zip(quotes, in_head) if not head]
+    return [q for q, head in zip(quotes, in_head)
+            if not head or not any(" ".join(_WORDS.findall(q.text.lower())) in b for b in body)]
 
 
 @dataclass(eq=False)
@@ -266,6 +272,10 @@ class People:
                     loose = loose or e
             if loose is not None:
                 return loose
+            if m.head[:1].isdigit() and not m.plural:
+                # "the 46-year-old": an age picks out the person the text is about
+                return next((e for e in reversed(self.recent) if e.kind == "person"), None) \
+                    or Entity("anonymous")
         return Entity("anonymous", plural=m.plural)
 
     def _latest(self, candidates: list[Entity]) -> Entity | None:

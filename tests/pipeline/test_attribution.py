@@ -229,3 +229,89 @@ def test_a_source_phrase_before_a_described_name():
     text = ("The council asked Tom Berg to check the figures. According to veteran harbour pilot Ines Varro, "
             "the move reeks of “fear” and haste.")
     assert attributed(text) == [("fear", "Ines Varro", "According to")]
+
+
+@pytest.mark.parametrize("text, mention, cue", [
+    # "by" before something that is no speaker: an active verb, not a passive's agent
+    ("Ana Lind, clearly tired, responded by pointing at the chart, saying the count was “wrong.”",
+     "Ana Lind", "saying"),
+    # the agent after "by" may carry a description first
+    ("Tom Berg was asked by talk show host Ines Varro, “Will you run?”", "Ines Varro", "asked"),
+    # "by saying" after any word: the sentence's subject
+    ("Tom Berg distanced himself from the movement by saying he “would never join.”", "Tom Berg", "saying"),
+    # the same pronoun again inside the sentence: the first one, the whole sentence's subject
+    ("She said she recalls the clerk being “confused.”", "She", "recalls"),
+    ("It is denouncing what it calls “a coordinated attack.”", "It", "calls"),
+    # a cue opening a clause that comes before its subject
+    ("After saying her foot was “so swollen,” she was taken to the clinic.", "she", "saying"),
+    # the owner of a claim whose words follow "that"
+    ("Harbor Check looked at Tom Berg’s claim that there were “thousands of crossings” last year.",
+     "Tom Berg", "claim"),
+    # a brief, letter or statement of a named person is their words
+    ("However, Ana Lind's brief said that was not her view and called the reports “old news.”",
+     "Ana Lind's brief", "said"),
+    # an age written as one word is a description of a person
+    ("“We are home,” said the 46-year-old.", "the 46-year-old", "said"),
+    # a surname that is also a title, right before its verb
+    ("Bishop says the ferry “ran on time for once.”", "Bishop", "says"),
+    # "US" is the country, not "us"
+    ("“Skerra is proud to vote!” US Senator Ana Lind said.", "US Senator Ana Lind", "said"),
+    # a person noun after a possessive, in apposition to the name it describes
+    ("Ana Lind (D), Berg's opponent in the coming election, called for the video's release, saying it "
+     "“builds trust.”", "Berg's opponent", "saying"),
+    ("The party's presidential nominee has wondered whether the hosts will be “fair” to him.",
+     "The party's presidential nominee", "wondered"),
+    # two subjects joined by "and": the first speaks for both
+    ("Tom Berg and his aides had words for the hosts, telling the Gazette that “they are biased.”",
+     "Tom Berg", "telling"),
+    # a short aside between commas after the subject
+    ("Senate Minority Leader Ana Lind, in particular, has been calling Berg a “con artist.”",
+     "Senate Minority Leader Ana Lind", None),
+    # a prepositional phrase between "who has" and its verb
+    ("Tom Berg, who has in the past described the plan as “a menace,” spoke first.", "who", "described"),
+    # "which" after a definite description the lexicons do not know
+    ("The ministry cited the Gazette report, which notes, “Half the ferries are late.”", "which", "notes"),
+    # a date opening the sentence before its subject
+    ("On September 27 they published the results by announcing that the claim was “true.”", "they", "announcing"),
+    # a description the lexicons do not know, then a prepositional phrase, before the verb
+    ("“Why is the ferry late?” a narrator in the Harbor Party ad asks.", "a narrator", "asks"),
+    # "as ... put it" right after the quote
+    ("The main test is a “lawful source of income,” as a ministry memo put it.", "a ministry memo", "put it"),
+    # "per" and a description after the quote
+    ("Proxies may not vote “to fill a vacancy on the ticket,” per the party’s bylaws.",
+     "the party’s bylaws", "per"),
+    ("Berg's family has called on the police to release the footage “as a matter of trust.”",
+     "Berg's family", "called"),
+])
+def test_more_cues_and_subjects(text, mention, cue):
+    ((_, got_mention, got_cue),) = attributed(text)
+    assert (got_mention, got_cue) == (mention, cue)
+
+
+def test_a_cue_after_a_finished_quote_belongs_to_the_next_quote():
+    text = "She says the plan is “a rigged system.” She adds, “What kind of plan loses a ferry?”"
+    assert [(m, c) for _, m, c in attributed(text)] == [("She", "says"), ("She", "adds")]
+
+
+def test_a_capitalised_cue_opening_the_paragraph_before():
+    text = "Stated Tom Berg:\n\n“The count is wrong, and everyone knows it.”"
+    assert [(m, c) for _, m, c in attributed(text)] == [("Tom Berg", "Stated")]
+
+
+def test_a_line_ending_in_a_colon_is_no_headline():
+    text = "Reporter Ines Varro says:\n\n“The quay is closed, and the ferries are waiting.”"
+    assert [m for _, m, _ in attributed(text)] == ["Reporter Ines Varro"]
+
+
+@pytest.mark.parametrize("text, mention", [
+    # a paragraph that is only a quote, after a paragraph about someone with no cue
+    ("Tom Berg is upbeat about the vote, because he sees the council as united.\n\n"
+     "“Not only can we win, we are the best placed to win.”", "Tom Berg"),
+    # a sentence with no cue before a quote with none, after a title in marks
+    ("On “Harbor Talk,” Sen. Ines Varro (Sk.), who lost the primary to Berg, named fatigue as the reason. "
+     "“People are tired of the delays.”", "Sen. Ines Varro"),
+    # a description the lexicons do not know opening a sentence that ends in a colon
+    ("The piece used one of her lines as its headline: “Finally, someone who listens.”", "The piece"),
+])
+def test_a_quote_with_no_cue_takes_the_subject_before_it(text, mention):
+    assert [m for _, m, _ in attributed(text)] == [mention]

@@ -74,7 +74,7 @@ def test_straight_marks_run_on_over_paragraphs_too():
 def test_blank_lines_separate_paragraphs_of_hard_wrapped_text():
     text = "“We will rebuild the pier\nbefore winter,” Ana Lind said.\n\n“Next,” she said."
     blank = text.index("\n\n")
-    assert paragraphs(text) == [(0, blank), (blank + 2, len(text))]
+    assert paragraphs(text) == ((0, blank), (blank + 2, len(text)))
     assert quoted(text) == ["We will rebuild the pier\nbefore winter,", "Next,"]
 
 
@@ -165,3 +165,9 @@ def test_a_pronoun_talked_about_as_a_word_is_not_a_quote():
     spans = find_quotations(text)
     assert [(text[s.start:s.end], s.kind) for s in spans] == [
         ("she", "title"), ("he", "title"), ("he.", "title"), ("You!", "quote")]
+
+
+def test_a_stage_direction_in_marks_is_no_quote():
+    text = '"ROE: The count is wrong.\n\n"(CROSSTALK.)\n\n"BERG: It is not."'
+    assert [(text[q.start:q.end], q.kind) for q in find_quotations(text)] == [
+        ("ROE: The count is wrong.", "quote"), ("(CROSSTALK.)", "direction"), ("BERG: It is not.", "quote")]

@@ -289,3 +289,23 @@ def test_a_name_opening_a_headline_before_a_colon_speaks_its_quote():
 def test_a_headline_kicker_is_no_speaker():
     text = "Exclusive: Velden Calls Plan ‘A Disgrace’\n\nMara Velden spoke on Monday."
     assert speakers(text) == [(None, "unknown")]
+
+
+def test_an_age_as_a_description_means_the_person_the_text_is_about():
+    text = ("The Skerra-born former pilot spoke last. Mara Velden thanked the crew.\n\n"
+            "“We are home at last,” said the 46-year-old.")
+    assert speakers(text) == [("Mara Velden", "person")]
+
+
+def test_a_named_persons_brief_speaks_for_them():
+    text = "However, Ines Varro's brief said the reports were “old and misread statements.”"
+    (quote,) = quotes_with_speakers(text)
+    assert (quote.speaker, quote.speaker_mention.text) == ("Ines Varro", "Ines Varro's brief")
+
+
+def test_a_quote_in_a_subheading_the_body_repeats_is_reported_once():
+    text = ("Mara Velden thanked the crew and left.\n\n"
+            "Ferry Chief Calls The Timetable ‘A Complete Fantasy’\n\n"
+            "“The timetable is a complete fantasy,” Tomas Lund said.")
+    assert [(q.text, q.speaker) for q in quotes_with_speakers(text)] == [
+        ("The timetable is a complete fantasy,", "Tomas Lund")]
