@@ -34,6 +34,7 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -83,35 +84,49 @@ def _phrases(name: str) -> str:
 _LEX_WORD = re.compile(r"\w+(?:'\w+)*")
 
 
-class _Lexicon:
-    """Whole-word, case-blind matcher of the phrases of a lexicon file.
+class _Lexicons:
+    """Whole-word, case-blind matcher of the phrases of several lexicon files at once.
 
-    A phrase is its words joined by one space; `search` takes the set of a sentence's word
-    n-grams (`_grams`), so a look-up in sets does what a regex alternation of the phrases
-    would do, many times faster.
+    One-word phrases are found by one set intersection with a sentence's words, longer
+    phrases by one with its word pairs (then, for three words or more, word by word).
     """
 
-    longest = 1  # words in the longest phrase of any lexicon
+    def __init__(self, files: dict[str, str]):
+        """`files` maps a label (a kind, a cue) to the lexicon file of its phrases."""
+        self.by_word: dict[str, set[str]] = {}  # one-word phrase -> its labels
+        self.by_pair: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first two words -> (phrase, label)
+        for label, name in files.items():
+            for entry in entries(name):
+                words = tuple(_LEX_WORD.findall(entry.lower().replace("’", "'")))
+                if len(words) == 1:
+                    self.by_word.setdefault(words[0], set()).add(label)
+                elif words:
+                    self.by_pair.setdefault(" ".join(words[:2]), []).append((words, label))
+        self.words = frozenset(self.by_word)
+        self.pairs = frozenset(self.by_pair)
 
-    def __init__(self, name: str):
-        phrases = set()
-        for entry in entries(name):
-            words = _LEX_WORD.findall(entry.lower().replace("’", "'"))
-            if words:
-                phrases.add(" ".join(words))
-                _Lexicon.longest = max(_Lexicon.longest, len(words))
-        self.phrases = frozenset(phrases)
+    def found(self, words: list[str], pairs: list[str]) -> set[str]:
+        """The labels with a phrase in a sentence of `words` and word `pairs`."""
+        labels: set[str] = set()
+        for word in self.words.intersection(words):
+            labels.update(self.by_word[word])
+        for pair in self.pairs.intersection(pairs):
+            for phrase, label in self.by_pair[pair]:
+                if len(phrase) == 2 or _occurs(phrase, words):
+                    labels.add(label)
+        return labels
 
-    def search(self, grams: set[str]) -> bool:
-        return not self.phrases.isdisjoint(grams)
 
-
-def _grams(words: list[str]) -> set[str]:
-    """The words of a sentence and its word n-grams up to the longest lexicon phrase."""
-    grams = set(words)
-    for n in range(2, _Lexicon.longest + 1):
-        grams.update(map(" ".join, zip(*(words[i:] for i in range(n)))))
-    return grams
+def _occurs(phrase: tuple[str, ...], words: list[str]) -> bool:
+    """Whether the words of `phrase` occur in a row in `words` (its first word is there)."""
+    at = words.index(phrase[0])
+    while True:
+        if tuple(words[at:at + len(phrase)]) == phrase:
+            return True
+        try:
+            at = words.index(phrase[0], at + 1)
+        except ValueError:
+            return False
 
 
 # Digits other than a bare year or a part of a numeric date, ordinals ("230th"); money.
@@ -123,36 +138,31 @@ _COMPARATIVE = re.compile(
     r"\b(?!rather\b|other\b)\w+er\s+than\b|\b(?:more|less|fewer)\s+(?:\w+\s+){1,3}?than\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 
-# Each kind: its lexicon, and the pattern for what a word list cannot hold (digits, years,
-# "-er than"), tried only when the sentence has a digit (or "than" for comparisons).
-_KIND_CUES = {
-    "quantity": (_Lexicon("claims_quantity"), _NUMBER),
-    "statistic": (_Lexicon("claims_statistic"), _PERCENT),
-    "comparison": (_Lexicon("claims_comparison"), _COMPARATIVE),
-    "date/time": (_Lexicon("claims_date_time"), _YEAR_OR_DATE),
-    "event": (_Lexicon("claims_event"), None),
-    "causal": (_Lexicon("claims_causal"), None),
-    "attribution": (_Lexicon("claims_attribution"), None),
-    "prediction": (_Lexicon("claims_prediction"), None),
-}
-_NON_CLAIM_CUES = {
-    "opinion": _Lexicon("claims_opinion"),
-    "emotion": _Lexicon("claims_emotion"),
-    "hedge": _Lexicon("claims_hedge"),
-    "scene": _Lexicon("claims_scene"),
-}
-_QUESTION = re.compile(r"\?[\"”’']*\s*$")
-# A capitalised word (or an acronym) that does not open the sentence or a quotation.
-_ENTITY = re.compile(r"(?<=[^\s.!?\"“‘(]\s)[A-Z](?:[a-z]|[A-Z]+\b)")
+# The phrases of each kind and non-claim cue, and for some kinds a pattern for what a word
+# list cannot hold (digits, years, "-er than"), tried only when the sentence has a digit
+# (or "than" for comparisons).
+_CUE_LEXICONS = _Lexicons({
+    **{kind: "claims_" + kind.replace("/", "_") for kind in KINDS},
+    **{cue: "claims_" + cue for cue in ("opinion", "emotion", "hedge", "scene")},
+})
+_KIND_PATTERNS = {"quantity": _NUMBER, "statistic": _PERCENT, "comparison": _COMPARATIVE, "date/time": _YEAR_OR_DATE}
+_NON_CLAIM_CUES = ("opinion", "emotion", "hedge", "scene")
+# A capitalised word (or an acronym) that does not open the sentence or a quotation (the
+# capital comes first so that the regex engine skips to capitals).
+_ENTITY = re.compile(r"[A-Z](?<=[^\s.!?\"“‘(]\s[A-Z])(?:[a-z]|[A-Z]+\b)")
 # A word, a number ("20,000", "3.5") or a date ("12/5/2025") counts once.
-_WORD = re.compile(r"\w(?:[\w/.,'’-]*\w)?")
+_WORD = re.compile(r"\w+(?:[/.,'’-]+\w+)*")
 
+# Each pattern opens with the break's own character, so the regex engine skips straight to
+# candidates. The white space around a break is trimmed from the clauses afterwards.
 _CLAUSE_BREAK = re.compile(
-    r"\s*[;—]\s*"  # semicolons and em dashes
-    r"|\s+(?:–|--?)\s+"  # spaced en dashes and hyphens used as dashes
-    r"|,\s+(?=(?:" + _phrases("claims_clause_openers") + r")\b)"  # ", which", ", but"
-    r"|,\s+(?=(?!(?:" + _phrases("claims_not_participles") + r")\b)[a-z]+ing\b)"  # ", trying to"
-    r"|,\s+(?=[a-z]+ed\s+by\b)"  # ", marked by"
+    r"[;—,–-](?:"
+    r"(?<=[;—])"  # semicolons and em dashes
+    r"|(?<=\s[–-])-?(?=\s)"  # spaced en dashes and hyphens used as dashes
+    r"|(?<=,)(?="
+    r"\s+(?:" + _phrases("claims_clause_openers") + r")\b"  # ", which", ", but"
+    r"|\s+(?!(?:" + _phrases("claims_not_participles") + r")\b)[a-z]+ing\b"  # ", trying to"
+    r"|\s+[a-z]+ed\s+by\b))"  # ", marked by"
 )
 # Punctuation left at the edges of a clause once the text around it is cut away.
 _EDGE_PUNCTUATION = " \t\r\n,;:—–-"
@@ -164,34 +174,45 @@ class Reading(NamedTuple):
     kinds: list[str]  # in KINDS order
     cues: list[str]  # opinion, emotion, hedge, scene, question, fragment
     words: list[str]  # the sentence's words, lower-cased, for the lexicons and the model
+    pairs: list[str]  # its pairs of neighbouring words, "w1 w2"
     entity: bool  # a capitalised word inside the sentence
+    digits: bool  # a digit anywhere in it
 
 
 def read_cues(text: str) -> Reading:
     """The rule cues of one sentence (the model's named features, and the visible reasons)."""
     folded = text.replace("’", "'")  # one apostrophe for the lexicons ("won't")
     words = _LEX_WORD.findall(folded.lower())
-    grams = _grams(words)
+    pairs = list(map(" ".join, zip(words, words[1:])))
+    found = _CUE_LEXICONS.found(words, pairs)
     digits = _DIGIT.search(folded) is not None
-    kinds = []
-    for kind in KINDS:
-        lexicon, pattern = _KIND_CUES[kind]
-        if lexicon.search(grams):
-            kinds.append(kind)
-        elif pattern is not None and (digits or (kind == "comparison" and "than" in words)) \
-                and pattern.search(folded):
-            kinds.append(kind)
-    cues = [cue for cue, lexicon in _NON_CLAIM_CUES.items() if lexicon.search(grams)]
-    if _QUESTION.search(folded):
+    if digits or "than" in words:
+        for kind, pattern in _KIND_PATTERNS.items():
+            if kind not in found and (("than" in words) if kind == "comparison" else digits) and pattern.search(folded):
+                found.add(kind)
+    kinds = [kind for kind in KINDS if kind in found]
+    cues = [cue for cue in _NON_CLAIM_CUES if cue in found]
+    if folded.rstrip().rstrip("\"”’'").endswith("?"):
         cues.append("question")
-    if _word_count(text, 0, len(text)) < _MIN_WORDS:
+    if _is_fragment(text, words):
         cues.append("fragment")
-    return Reading(kinds, cues, words, _ENTITY.search(text) is not None)
+    return Reading(kinds, cues, words, pairs, _ENTITY.search(text) is not None, digits)
+
+
+def _is_fragment(text: str, words: list[str]) -> bool:
+    """Fewer than _MIN_WORDS words, a number or a date counting as one.
+
+    The lexicons' words split numbers and dates at their marks, so they are at least as
+    many; the exact count is needed only when those marks could bring them under the limit.
+    """
+    if len(words) - sum(map(text.count, "/.,-’'")) >= _MIN_WORDS:
+        return False
+    return _word_count(text, 0, len(text)) < _MIN_WORDS
 
 
 def rule_logit(reading: Reading) -> float:
     """The hand-set log-odds of the rules for a reading."""
-    logit = _BIAS + sum(_KIND_WEIGHTS[k] for k in reading.kinds) + sum(_CUE_WEIGHTS[c] for c in reading.cues)
+    logit = _BIAS + sum(map(_KIND_WEIGHTS.__getitem__, reading.kinds)) + sum(map(_CUE_WEIGHTS.__getitem__, reading.cues))
     return logit + _ENTITY_WEIGHT if reading.entity else logit
 
 
@@ -217,35 +238,43 @@ ARTICLE_MODEL_WEIGHT = 0.5
 ARTICLE_SHIFT = 0.30
 MODEL_FILE = Path(__file__).with_name("checkworthy_model.json")
 _UNIT = frozenset(("percent", "million", "billion", "trillion", "thousand", "hundred", "dollars", "dollar", "%", "$"))
-_SUPERLATIVE = re.compile(r"\b(?:\w+est|most|least|first|last|only|never|ever|history|record|biggest|largest|highest|lowest|worst|best)\b")
+# Superlatives: words ending in "-est" ("biggest"), and these.
+_SUPERLATIVE = frozenset(("most", "least", "first", "last", "only", "never", "ever", "history", "record", "worst"))
 _FIRST_PERSON = frozenset(("i", "i'm", "i've", "i'd", "i'll", "me", "my", "we", "we're", "we've", "our", "us"))
 
 
-def named_features(reading: Reading, text: str, prefix: str = "") -> list[str]:
-    """The named features of one sentence's reading (`prefix` marks a neighbour's)."""
-    feats = [prefix + "kind:" + k for k in reading.kinds] + [prefix + "cue:" + c for c in reading.cues]
-    if reading.entity:
-        feats.append(prefix + "entity")
-    if prefix:
-        return feats
-    n = len(reading.words)
-    feats.append("len:" + str(min(n // 5, 8)))
-    if _DIGIT.search(text):
+def named_features(reading: Reading, text: str) -> list[str]:
+    """The named features of one sentence's reading: its context features, then its own."""
+    feats = context_features(reading)
+    feats.append("len:" + str(min(len(reading.words) // 5, 8)))
+    if reading.digits:
         feats.append("digit")
     if not _UNIT.isdisjoint(reading.words) or "%" in text or "$" in text:
         feats.append("unit")
-    if _SUPERLATIVE.search(" ".join(reading.words)):
+    if not _SUPERLATIVE.isdisjoint(reading.words) or "est " in " ".join(reading.words) + " ":
         feats.append("superlative")
     if not _FIRST_PERSON.isdisjoint(reading.words):
         feats.append("first_person")
     return feats
 
 
+def context_features(reading: Reading) -> list[str]:
+    """What a sentence tells about its neighbours: its kinds, cues, and a name."""
+    feats = ["kind:" + k for k in reading.kinds] + ["cue:" + c for c in reading.cues]
+    if reading.entity:
+        feats.append("entity")
+    return feats
+
+
 def ngram_features(reading: Reading) -> list[str]:
     """The sentence's words and word pairs, digits folded ("20,000" is "0 0")."""
-    words = [w if w.isalpha() else _DIGITS.sub("0", w) for w in reading.words]
-    padded = ["<s>", *words, "</s>"]
-    return words + [a + " " + b for a, b in zip(padded, padded[1:])]
+    words, pairs = reading.words, reading.pairs
+    if not words:
+        return ["<s> </s>"]
+    if reading.digits:
+        words = _DIGITS.sub("0", " ".join(words)).split(" ")
+        pairs = list(map(" ".join, zip(words, words[1:])))
+    return [*words, "<s> " + words[0], *pairs, words[-1] + " </s>"]
 
 
 _DIGITS = re.compile(r"\d+")
@@ -261,9 +290,9 @@ def sentence_features(readings: list[Reading], texts: list[str], i: int, context
     named = named_features(readings[i], texts[i])
     if context:
         if i > 0:
-            named += named_features(readings[i - 1], texts[i - 1], "prev:")
+            named += ["prev:" + f for f in context_features(readings[i - 1])]
         if i + 1 < len(readings):
-            named += named_features(readings[i + 1], texts[i + 1], "next:")
+            named += ["next:" + f for f in context_features(readings[i + 1])]
     return named, ngram_features(readings[i])
 
 
@@ -277,29 +306,39 @@ class _Model:
         self.bias = data["bias"]
         self.center = data["center"]
         self.named = data["named"]
+        # a neighbour's context feature -> its weight, as the previous and as the next sentence
+        self.as_prev = {f[5:]: w for f, w in self.named.items() if f.startswith("prev:")}
+        self.as_next = {f[5:]: w for f, w in self.named.items() if f.startswith("next:")}
         self.hashed = {int(k): v for k, v in data["hashed"].items()}
         self._gram_weights: dict[str, float] = {}  # n-gram -> weight, filled as n-grams come
 
-    def _gram_weight(self, gram: str) -> float:
-        w = self._gram_weights.get(gram)
-        if w is None:
-            if len(self._gram_weights) > 500_000:
-                self._gram_weights.clear()
-            w = self._gram_weights[gram] = self.hashed.get(bucket(gram, self.bits), 0.0)
-        return w
+    def _grams_logit(self, grams: set[str]) -> float:
+        """The summed weights of distinct n-grams. Each n-gram is hashed once per process,
+        then found by name: most words of a text were seen before."""
+        cached = self._gram_weights
+        weights = list(map(cached.get, grams))
+        if None not in weights:
+            return sum(weights)
+        if len(cached) > 500_000:
+            cached.clear()
+        for gram in grams:
+            if gram not in cached:
+                cached[gram] = self.hashed.get(bucket(gram, self.bits), 0.0)
+        return sum(map(cached.__getitem__, grams))
 
-    def partials(self, reading: Reading, text: str) -> tuple[float, float, float]:
-        """A sentence's own log-odds, and what it adds to the sentence after it (as that
-        sentence's "prev:" context) and to the sentence before it (as "next:")."""
+    def own_logit(self, reading: Reading, text: str) -> float:
+        """A sentence's log-odds without context."""
         named = self.named
-        own = self.bias + sum(named.get(f, 0.0) for f in named_features(reading, text))
-        own += sum(self._gram_weight(g) for g in set(ngram_features(reading)))
+        logit = self.bias + sum(map(named.get, named_features(reading, text), repeat(0.0)))
+        return logit + self._grams_logit(set(ngram_features(reading)))
+
+    def context_logits(self, reading: Reading) -> tuple[float, float]:
+        """What a sentence adds to the log-odds of the sentence after it (as its "prev:"
+        context) and of the sentence before it (as "next:")."""
         if not self.context:
-            return own, 0.0, 0.0
-        plain = named_features(reading, text, "_")
-        as_prev = sum(named.get("prev:" + f[1:], 0.0) for f in plain)
-        as_next = sum(named.get("next:" + f[1:], 0.0) for f in plain)
-        return own, as_prev, as_next
+            return 0.0, 0.0
+        feats = context_features(reading)
+        return sum(map(self.as_prev.get, feats, repeat(0.0))), sum(map(self.as_next.get, feats, repeat(0.0)))
 
 
 @cache
@@ -330,7 +369,7 @@ def score_sentence(text: str, speaker: str | None = None) -> tuple[float, list[s
     `speaker` is accepted for the batch interface and not used: the scorer reads the words.
     """
     reading = read_cues(text)
-    logit = model().partials(reading, text)[0]
+    logit = model().own_logit(reading, text)
     return _logistic(logit), _kinds(reading, logit)
 
 
@@ -344,7 +383,7 @@ def claim_score(text: str) -> tuple[float, list[str]]:
     opinion, mood and scene-setting out.
     """
     reading = read_cues(text)
-    logit = model().partials(reading, text)[0]
+    logit = model().own_logit(reading, text)
     return _logistic(_article_logit(reading, logit)), _kinds(reading, logit)
 
 
@@ -360,7 +399,8 @@ def score_batch(rows: Iterable[dict]) -> Iterator[dict]:
     for row in rows:
         text = str(row.get("text") or "")
         reading = read_cues(text)
-        own, this_as_prev, this_as_next = m.partials(reading, text)
+        own = m.own_logit(reading, text)
+        this_as_prev, this_as_next = m.context_logits(reading)
         if pending is not None:
             prow, preading, pown, plogit = pending
             yield {"id": prow["id"], "score": round(_logistic(plogit + this_as_next), 6),
@@ -408,17 +448,24 @@ def _quotations(text: str) -> list[tuple[int, int]]:
     for quotes that continue in the next paragraph).
     """
     spans = []
-    for paragraph in re.finditer(r"[^\n]+", text):
-        opened = None
-        for i, ch in enumerate(paragraph.group(), paragraph.start()):
-            if opened is None and ch in "“\"«":
-                opened = i
-            elif opened is not None and ch in "”\"»":
-                spans.append((opened, i + 1))
-                opened = None
-        if opened is not None:
-            spans.append((opened, paragraph.end()))
+    opened = None
+    for mark in _QUOTATION_MARK.finditer(text):
+        ch, at = mark.group(), mark.start()
+        if ch == "\n":
+            if opened is not None:
+                spans.append((opened, at))
+            opened = None
+        elif opened is None and ch in "“\"«":
+            opened = at
+        elif opened is not None and ch in "”\"»":
+            spans.append((opened, at + 1))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(text)))
     return [(s, e) for s, e in spans if _word_count(text, s, e) >= _MIN_QUOTATION_WORDS]
+
+
+_QUOTATION_MARK = re.compile("[“”\"«»\n]")
 
 
 def _outside(spans: list[tuple[int, int]], start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -435,20 +482,28 @@ def _outside(spans: list[tuple[int, int]], start: int, end: int) -> Iterator[tup
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans of `text[start:end]`, edge punctuation trimmed, short ones joined."""
+    if not _CLAUSE_BREAK.search(text, start, end):
+        start, end = _trim(text, start, end)  # one clause: most sentences
+        return [(start, end)] if _WORD.search(text, start, end) else []
     pieces, at = [], start
     for m in _CLAUSE_BREAK.finditer(text, start, end):
-        pieces.append((at, m.start()))
+        pieces.append(_trim(text, at, m.start()))
         at = m.end()
-    pieces.append((at, end))
-    pieces = [span for span in (_trim(text, s, e) for s, e in pieces) if span]
+    pieces.append(_trim(text, at, end))
     clauses: list[tuple[int, int]] = []
+    words: list[int] = []  # each clause's word count (counts add up: breaks are not words)
     for s, e in pieces:
+        n = _word_count(text, s, e)
+        if not n:
+            continue
         # A short piece joins the clause before it ("the stories—often untold"), and a
         # short opening piece joins the one after it ("In 2019, the plant ...").
-        if clauses and min(_word_count(text, s, e), _word_count(text, *clauses[-1])) < _MIN_CLAUSE_WORDS:
+        if clauses and min(n, words[-1]) < _MIN_CLAUSE_WORDS:
             clauses[-1] = (clauses[-1][0], e)
+            words[-1] += n
         else:
             clauses.append((s, e))
+            words.append(n)
     return clauses
 
 
@@ -457,13 +512,12 @@ def _word_count(text: str, start: int, end: int) -> int:
     return len(_WORD.findall(text, start, end))
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """`(start, end)` without white space and clause punctuation at its edges."""
-    while start < end and text[start] in _EDGE_PUNCTUATION:
-        start += 1
-    while end > start and text[end - 1] in _EDGE_PUNCTUATION:
-        end -= 1
-    return (start, end) if _WORD.search(text, start, end) else None
+    piece = text[start:end]
+    kept = piece.lstrip(_EDGE_PUNCTUATION)
+    start += len(piece) - len(kept)
+    return start, start + len(kept.rstrip(_EDGE_PUNCTUATION))
 
 
 def _claims_in_clauses(text: str, clauses: list[tuple[int, int]], threshold: float) -> list[Claim]:

