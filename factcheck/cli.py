@@ -274,4 +274,6 @@ def demo(host, port, no_serve):
         from . import create_app
 
         click.echo(f"demo users: admin / editor / checker, password 'demo-password' — http://{host}:{port}/")
-        create_app().run(host=host, port=port)
+        # The demo is served over plain http (and may be opened from another machine of the
+        # network), so its login cookie must not be https-only.
+        create_app({"SECURE_COOKIES": False}).run(host=host, port=port)

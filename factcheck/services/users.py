@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,3 +38,44 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user and user.active and check_password_hash(user.password_hash, password):
         return user
     return None
+
+
+def _active_admins(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User).where(User.role == "admin",
+                                                                     User.active == True)).one()  # noqa: E712
+
+
+def _keeps_an_admin(session: Session, user: User, role: str, active: bool) -> None:
+    """Refuse a change that would leave no active admin to manage the accounts."""
+    if user.role == "admin" and user.active and (role != "admin" or not active) and _active_admins(session) <= 1:
+        raise InputError(f"{user.username} is the last active admin: make another admin first")
+
+
+def set_active(session: Session, user: User, active: bool, actor: User | None = None) -> User:
+    """Deactivate (active=False) or reactivate an account. A deactivated account cannot log
+    in, and its open sessions stop working on their next request (web.auth.load_account)."""
+    if actor is not None and actor.id == user.id and not active:
+        raise InputError("you cannot deactivate your own account")
+    if user.active == active:
+        return user
+    _keeps_an_admin(session, user, user.role, active)
+    user.active = active
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.activate" if active else "user.deactivate", user, {"username": user.username})
+    return user
+
+
+def set_role(session: Session, user: User, role: str, actor: User | None = None) -> User:
+    """Give an account another role (it applies from the account's next request)."""
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    if user.role == role:
+        return user
+    _keeps_an_admin(session, user, role, user.active)
+    old = user.role
+    user.role = role
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.role", user, {"username": user.username, "from": old, "to": role})
+    return user

@@ -1,14 +1,15 @@
 """Administration: accounts and the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..errors import InputError
-from ..services.users import create_user
+from ..services.users import create_user, set_active, set_role
+from ..store.models import User
 from . import db
 from .auth import role_required
-from .forms import CreateUserForm
+from .forms import CreateUserForm, UserActiveForm, UserRoleForm
 from .queries import all_users, recent_audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -34,5 +35,54 @@ def index():
             return redirect(url_for(".index"))
     if form.is_submitted():
         status = 422
-    return render_template("admin/index.html", form=form, users=all_users(session),
+    return admin_page(form, status)
+
+
+def admin_page(form: CreateUserForm, status: int = 200):
+    session = db.session()
+    users = all_users(session)
+    # One role form per account; its select is named user-<id>-role, so that the ids differ.
+    role_forms = {user.id: UserRoleForm(formdata=None, prefix=f"user-{user.id}", role=user.role) for user in users}
+    return render_template("admin/index.html", form=form, users=users, role_forms=role_forms,
                            audit=recent_audit(session, AUDIT_ROWS)), status
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@role_required("admin")
+def user_role(user_id: int):
+    """Change an account's role (the form's field is named user-<id>-role)."""
+    session = db.session()
+    user = session.get(User, user_id) or abort(404)
+    form = UserRoleForm(prefix=f"user-{user.id}")
+    if not form.validate_on_submit():
+        flash("The role was not changed: " + "; ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for(".index"))
+    try:
+        set_role(session, user, form.role.data, actor=current_user.user)
+    except InputError as exc:
+        session.rollback()
+        flash(f"The role was not changed: {exc}.", "error")
+        return redirect(url_for(".index"))
+    flash(f"{user.username} is now {user.role}.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def user_active(user_id: int):
+    """Deactivate (active=0) or reactivate (active=1) an account."""
+    session = db.session()
+    user = session.get(User, user_id) or abort(404)
+    form = UserActiveForm()
+    if not form.validate_on_submit():
+        flash("Nothing was changed: the form is damaged or expired.", "error")
+        return redirect(url_for(".index"))
+    active = form.active.data == "1"
+    try:
+        set_active(session, user, active, actor=current_user.user)
+    except InputError as exc:
+        session.rollback()
+        flash(f"Nothing was changed: {exc}.", "error")
+        return redirect(url_for(".index"))
+    flash(f"{user.username} is {'active again' if active else 'deactivated'}.", "success")
+    return redirect(url_for(".index"))

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .. import config as paths
 from ..store.db import get_engine
-from . import admin, api, auth, db, desk, people, public, review, transcripts
+from . import admin, api, auth, cache, db, desk, people, public, review, transcripts
 from .display import register_template_helpers
 from .ratelimit import LoginThrottle
 
@@ -25,6 +25,11 @@ DEFAULTS = {
     "LOGIN_WINDOW": 15 * 60,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Send the session cookie only over https: None (the default) means on, except in debug
+    # or testing mode; True or False (FACTCHECK_SECURE_COOKIES=1 or 0) decides. See secure_cookies().
+    "SECURE_COOKIES": None,
+    # Seconds a rendered public page may be reused while nothing changed (web/cache.py); 0: off.
+    "PAGE_CACHE_SECONDS": 60,
 }
 
 # Every script, style and image comes from this site; there is no inline script or style.
@@ -33,7 +38,10 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
-ENV_SETTINGS = {"FACTCHECK_DATABASE_URL": "DATABASE_URL", "FACTCHECK_SECRET_KEY": "SECRET_KEY"}
+ENV_SETTINGS = {"FACTCHECK_DATABASE_URL": "DATABASE_URL", "FACTCHECK_SECRET_KEY": "SECRET_KEY",
+                "FACTCHECK_SECURE_COOKIES": "SECURE_COOKIES"}
+
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -52,11 +60,13 @@ def create_app(config: dict | None = None) -> Flask:
         if os.environ.get(variable):
             app.config[key] = os.environ[variable]
     app.config.update(config or {})
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure_cookies(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
     app.extensions["factcheck.engine"] = get_engine(app.config["DATABASE_URL"] or None)
     db.init_app(app)
+    cache.init_app(app)
     app.extensions["factcheck.login_throttle"] = LoginThrottle(app.config["LOGIN_FAILURES"], app.config["LOGIN_WINDOW"])
     CSRFProtect(app)
     auth.login_manager.init_app(app)
@@ -66,6 +76,27 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(security_headers)
     register_error_pages(app)
     return app
+
+
+def secure_cookies(app: Flask) -> bool:
+    """Whether cookies carry the Secure flag (browsers then send them over https only).
+
+    SECURE_COOKIES (instance/config.py) or FACTCHECK_SECURE_COOKIES decides when set
+    (1/true/yes/on or 0/false/no/off); unset, cookies are Secure unless the app runs in
+    debug or testing mode. Chromium and Firefox keep Secure cookies from http://localhost
+    and http://127.0.0.1 too, so `factcheck serve` and the demo work locally; a server
+    reached over plain http from elsewhere needs FACTCHECK_SECURE_COOKIES=0 (and should
+    get https instead)."""
+    value = app.config.get("SECURE_COOKIES")
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text not in TRUE + FALSE:
+            raise ValueError(f"SECURE_COOKIES / FACTCHECK_SECURE_COOKIES: {value!r} is not one of "
+                             f"{', '.join(TRUE + FALSE)}")
+        value = text in TRUE
+    if value is None:
+        return not (app.debug or app.testing)
+    return bool(value)
 
 
 def instance_secret_key(folder: Path) -> str:

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy import bindparam, select
 
 from ..services.users import authenticate
 from ..store.models import User
@@ -25,34 +26,46 @@ EDITORS = ("admin", "editor")
 
 
 class Account(UserMixin):
-    """The logged-in user as Flask-Login sees it; `user` is the database row for services."""
+    """The logged-in user as Flask-Login sees it: the account's id, name, role and state,
+    read on each request. `user` is the database row, for services, loaded when asked for."""
 
-    def __init__(self, user: User):
-        self.user = user
+    def __init__(self, user_id: int, username: str, role: str, active: bool, user: User | None = None):
+        self.user_id, self.username, self.role, self.active = user_id, username, role, active
+        self._user = user
+
+    @classmethod
+    def of(cls, user: User) -> "Account":
+        return cls(user.id, user.username, user.role, user.active, user)
+
+    @property
+    def user(self) -> User:
+        if self._user is None:
+            self._user = db.session().get(User, self.user_id)
+        return self._user
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        return str(self.user_id)
 
     @property
     def is_active(self) -> bool:
-        return self.user.active
-
-    @property
-    def username(self) -> str:
-        return self.user.username
-
-    @property
-    def role(self) -> str:
-        return self.user.role
+        return self.active
 
     def has_role(self, *roles: str) -> bool:
-        return self.user.role in roles
+        return self.role in roles
+
+
+# Four columns by primary key, not a whole row: this runs on every request of a logged-in user.
+_ACCOUNT = select(User.id, User.username, User.role, User.active).where(User.id == bindparam("user_id"))
 
 
 @login_manager.user_loader
 def load_account(user_id: str) -> Account | None:
-    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
-    return Account(user) if user and user.active else None
+    """The session's account, if it still exists and is active: a deactivated account's
+    sessions stop working on their next request."""
+    if not user_id.isdigit():
+        return None
+    row = db.session().connection().execute(_ACCOUNT, {"user_id": int(user_id)}).first()
+    return Account(*row) if row and row.active else None
 
 
 def role_required(*roles: str):
@@ -91,7 +104,7 @@ def login():
         if user is not None:
             throttle.succeeded(who, where)
             session.clear()  # nothing from before the login carries over into the new session
-            login_user(Account(user))
+            login_user(Account.of(user))
             flash(f"Logged in as {user.username}.", "success")
             return redirect(local_target(request.args.get("next")) or url_for("public.index"))
         throttle.failed(who, where)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from ..services.users import ROLES
 
@@ -55,3 +55,15 @@ class CreateUserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=40)], render_kw={"autocomplete": "off"})
     password = PasswordField("Password", validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
     role = SelectField("Role", choices=list(ROLES))
+
+
+class UserRoleForm(FlaskForm):
+    """An admin changes an account's role (admin.user_role)."""
+
+    role = SelectField("Role", choices=list(ROLES))
+
+
+class UserActiveForm(FlaskForm):
+    """An admin deactivates or reactivates an account (admin.user_active)."""
+
+    active = HiddenField(validators=[AnyOf(("0", "1"))])

@@ -8,6 +8,8 @@ from flask import request, url_for
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from .cache import cached
+
 
 @dataclass
 class Page:
@@ -55,6 +57,38 @@ def paginate(session: Session, stmt, number: int, size: int) -> Page:
     rows = list(session.exec(stmt.limit(size + 1).offset((number - 1) * size)).all())
     exact = total <= COUNT_CAP
     return Page(rows[:size], number, size, total if exact else COUNT_CAP, exact, None if exact else len(rows) > size)
+
+
+# A text search reads ids this far ahead at least: page 1 costs a short scan, and the
+# count then says "100+" until a deeper page has read further.
+SCAN_AHEAD = 100
+
+
+def paginate_scan(session: Session, stmt, number: int, size: int, key=None) -> Page:
+    """Like `paginate`, for a `stmt` of ids that the database can only find by reading row
+    after row (a text search). One pass reads the ids as far as this page needs (twice
+    its end, at least SCAN_AHEAD, at most COUNT_CAP), instead of one pass to count and
+    another to reach the page; with a `key`, what was read is kept (cache.py, until
+    anything is written) and a deeper page reads further only when it must. Pages past
+    the cap fall back to `paginate`."""
+    number = max(number, 1)
+    start = (number - 1) * size
+    if start + size > COUNT_CAP:
+        return paginate(session, stmt, number, size)
+    limit = min(COUNT_CAP, max(SCAN_AHEAD, 2 * (start + size))) + 1
+
+    def read() -> tuple[list, bool]:
+        ids = list(session.connection().execute(stmt.limit(limit)).scalars())
+        return ids, len(ids) < limit  # the ids, and whether that was all of them
+
+    def enough(value: tuple[list, bool]) -> bool:
+        ids, complete = value
+        return complete or len(ids) >= limit
+
+    ids, complete = read() if key is None else cached(("ids", key), read, usable=enough)
+    if complete:
+        return Page(ids[start:start + size], number, size, len(ids), True)
+    return Page(ids[start:start + size], number, size, len(ids) - 1, False, len(ids) > start + size)
 
 
 def page_number() -> int:

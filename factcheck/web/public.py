@@ -2,14 +2,18 @@
 speaker, and an Atom feed."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlmodel import select
 
 from ..services.ratings import scales
 from ..services.verdicts import corrections
 from ..store.models import Person, PersonAlias
 from . import db
+from .cache import cached
 from .claimreview import claim_review
 from .display import json_ld
 from .paging import page_number
@@ -22,7 +26,15 @@ FEED_ENTRIES = 50
 
 @bp.route("/")
 def index():
-    """?q= searches; ?rating=, ?kind= (quote or claim) and ?speaker= (a name) filter."""
+    """?q= searches; ?rating=, ?kind= (quote or claim) and ?speaker= (a name) filter.
+
+    The list is the same for every visitor: it is rendered once per query string and
+    kept until a verdict (or anything else) changes (cache.py)."""
+    body = cached(("index", request.query_string, current_app.config["PAGE_SIZE"]), index_body)
+    return render_template("public/index.html", body=body)
+
+
+def index_body() -> Markup:
     session = db.session()
     speaker = request.args.get("speaker", "").strip()
     kind = request.args.get("kind", "")
@@ -33,8 +45,8 @@ def index():
         kind=kind if kind in ("quote", "claim") else "", person_id=speaker_filter(session, speaker),
     )
     page = published_verdicts(session, filters, page_number(), current_app.config["PAGE_SIZE"])
-    return render_template("public/index.html", page=page, f=filters, speaker=speaker, ratings=ratings,
-                           filtered=bool(filters.search or filters.rating or filters.kind or speaker))
+    return Markup(render_template("public/_index_body.html", page=page, f=filters, speaker=speaker, ratings=ratings,
+                                  filtered=bool(filters.search or filters.rating or filters.kind or speaker)))
 
 
 def visible_verdict(verdict_id: int) -> VerdictView:
@@ -48,16 +60,42 @@ def visible_verdict(verdict_id: int) -> VerdictView:
     return view
 
 
+@dataclass(frozen=True)
+class VerdictPage:
+    """The parts of a verdict page that are the same for every visitor."""
+
+    title: str  # the words checked (the template shortens them)
+    claim_review: Markup | None
+    body: Markup
+
+
 @bp.route("/verdicts/<int:verdict_id>")
 def verdict(verdict_id: int):
-    view = visible_verdict(verdict_id)
+    """One verdict. A published one is rendered once and kept until anything changes
+    (cache.py): a correction shows at once. A preview of unpublished work is never kept."""
+    page = cached(("verdict", verdict_id, request.host_url), lambda: verdict_page(verdict_id, published_only=True))
+    if page is None:  # not published (or no such verdict): staff may preview it, uncached
+        page = verdict_page(verdict_id)
+    return render_template("public/verdict.html", page=page)
+
+
+def verdict_page(verdict_id: int, published_only: bool = False) -> VerdictPage | None:
+    """The rendered parts of a verdict's page; None (published_only) when it is not published."""
+    view = verdict_view(db.session(), verdict_id)
+    if published_only:
+        if view is None or view.verdict.status != "published":
+            return None
+    else:
+        view = visible_verdict(verdict_id)
     published = view.verdict.status == "published"
     markup = None
     if published:
         markup = json_ld(claim_review(view, url_for("public.verdict", verdict_id=verdict_id, _external=True),
                                       current_app.config["PUBLISHER_NAME"], said_on(db.session(), view)))
-    return render_template("public/verdict.html", view=view, published=published, claim_review=markup,
-                           corrections=corrections(db.session(), view.verdict))
+    # A verdict with one version has no corrections: no need to read its versions.
+    history = corrections(db.session(), view.verdict) if view.verdict.current_version > 1 else []
+    body = render_template("public/_verdict_body.html", view=view, published=published, corrections=history)
+    return VerdictPage(view.target.text, markup, Markup(body))
 
 
 @bp.route("/speakers/<int:person_id>")

@@ -5,15 +5,16 @@ Everything here only reads; writing goes through factcheck.services.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from types import SimpleNamespace
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from ..services.people import find_person
 from ..services.ratings import Rating, scale_for
 from ..store.models import Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
-from .paging import Page, paginate
+from .paging import Page, paginate, paginate_scan
 
 
 def like_pattern(text: str) -> str:
@@ -33,27 +34,32 @@ def speaker_filter(session: Session, name: str) -> int | None:
 
 # Verdicts, as the public pages and the API show them.
 
+class Record(SimpleNamespace):
+    """A row's columns as attributes, read-only in spirit: what the public pages and the
+    API read of a verdict, without the cost of building ORM objects for every page view."""
+
+
 @dataclass
 class VerdictView:
-    """A verdict with its current version, what it is about, and where that appeared."""
+    """A verdict with its current version, what it is about, and where that appeared.
 
-    verdict: Verdict
-    version: VerdictVersion
-    target: Quote | Claim
-    article: Article | None
-    outlet: Outlet | None
+    The parts are Records with every column of their table (an article without its text);
+    writing goes through the services, which load their own rows."""
 
-    @property
-    def kind(self) -> str:
-        return "quote" if isinstance(self.target, Quote) else "claim"
+    verdict: Record
+    version: Record
+    target: Record  # the quote or the claim
+    article: Record | None
+    outlet: Record | None
+    kind: str  # quote | claim
 
     @property
     def speaker(self) -> str | None:
-        return self.target.speaker_name if isinstance(self.target, Quote) else None
+        return self.target.speaker_name if self.kind == "quote" else None
 
     @property
     def speaker_kind(self) -> str:
-        return self.target.speaker_kind if isinstance(self.target, Quote) else "unknown"
+        return self.target.speaker_kind if self.kind == "quote" else "unknown"
 
     @property
     def rating(self) -> Rating | None:
@@ -61,9 +67,16 @@ class VerdictView:
         return scale_for(self.kind).get(self.version.rating)
 
 
+# (name, table, its columns) of each part of a VerdictView; the article's text is left out.
+_VIEW_PARTS = [(name, model, [c for c in model.__table__.columns if not (model is Article and c.name == "text")])
+               for name, model in (("verdict", Verdict), ("version", VerdictVersion), ("quote", Quote),
+                                   ("claim", Claim), ("article", Article), ("outlet", Outlet))]
+
+
 def _verdict_select():
     return (
-        select(Verdict, VerdictVersion, Quote, Claim, Article, Outlet)
+        select(*(column.label(f"{name}_{column.name}") for name, _model, columns in _VIEW_PARTS for column in columns))
+        .select_from(Verdict)
         .join(VerdictVersion, and_(VerdictVersion.verdict_id == Verdict.id,
                                    VerdictVersion.version == Verdict.current_version))
         .outerjoin(Quote, Quote.id == Verdict.quote_id)
@@ -74,8 +87,15 @@ def _verdict_select():
 
 
 def _verdict_view(row) -> VerdictView:
-    verdict, version, quote, claim, article, outlet = row
-    return VerdictView(verdict, version, quote or claim, article, outlet)
+    parts, at = {}, 0
+    for name, _model, columns in _VIEW_PARTS:
+        values = row[at:at + len(columns)]
+        at += len(columns)
+        # An outer join that found nothing gives a row of NULLs, its id among them.
+        parts[name] = Record(**{c.name: v for c, v in zip(columns, values)}) if values[0] is not None else None
+    quote = parts["quote"]
+    return VerdictView(parts["verdict"], parts["version"], quote or parts["claim"], parts["article"], parts["outlet"],
+                       "quote" if quote is not None else "claim")
 
 
 @dataclass
@@ -92,20 +112,26 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
     """Published verdicts, newest first.
 
     The page's verdict ids are found first (and counted) along ix_verdict_published,
-    joining only the tables the filters need; then those few verdicts are loaded whole.
+    joining only the tables the filters need; then those few verdicts are loaded.
     """
+    stmt = select(Verdict.id)
+    if f.rating:  # the current version is there for every verdict: joined only to filter on its rating
+        stmt = stmt.join(VerdictVersion, and_(VerdictVersion.verdict_id == Verdict.id,
+                                              VerdictVersion.version == Verdict.current_version))
     stmt = (
-        select(Verdict.id)
-        .join(VerdictVersion, and_(VerdictVersion.verdict_id == Verdict.id,
-                                   VerdictVersion.version == Verdict.current_version))
-        .outerjoin(Quote, Quote.id == Verdict.quote_id)
+        stmt.outerjoin(Quote, Quote.id == Verdict.quote_id)
         .outerjoin(Claim, Claim.id == Verdict.claim_id)
         .where(Verdict.status == "published")
     )
     if f.search:
         pattern = like_pattern(f.search)
-        stmt = stmt.where(or_(col(Quote.text).ilike(pattern, escape="\\"), col(Claim.text).ilike(pattern, escape="\\"),
-                              col(Quote.speaker_name).ilike(pattern, escape="\\")))
+        # SQLite's LIKE already ignores (ASCII) case, as its lower() would: ILIKE's lower() on both sides only costs.
+        sqlite = session.get_bind().dialect.name == "sqlite"
+
+        def matches(column):
+            return col(column).like(pattern, escape="\\") if sqlite else col(column).ilike(pattern, escape="\\")
+
+        stmt = stmt.where(or_(matches(Quote.text), matches(Claim.text), matches(Quote.speaker_name)))
     if f.rating:
         stmt = stmt.where(VerdictVersion.rating == f.rating)
     if f.kind:
@@ -113,30 +139,44 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
     if f.person_id:
         stmt = stmt.where(Quote.person_id == f.person_id)
     stmt = stmt.order_by(col(Verdict.first_published_at).desc(), col(Verdict.id).desc())
-    return paginate(session, stmt, number, size).map(lambda ids: verdict_views(session, ids))
+    if f.search:  # a scan: every page of one search shares one pass (paging.paginate_scan)
+        page = paginate_scan(session, stmt, number, size, key=("published", astuple(f)))
+    else:
+        page = paginate(session, stmt, number, size)
+    return page.map(lambda ids: verdict_views(session, ids))
 
 
 def verdict_views(session: Session, ids: list[int]) -> list[VerdictView]:
     """The verdicts with these ids, in this order."""
-    views = {row[0].id: _verdict_view(row) for row in session.exec(_verdict_select().where(col(Verdict.id).in_(ids)))}
+    views = {view.verdict.id: view for view in map(_verdict_view, session.connection().execute(
+        _verdict_select().where(col(Verdict.id).in_(ids))))}
     return [views[i] for i in ids]
+
+
+# Built once: building a statement costs more than running it (its SQL is cached after the first use).
+_VERDICT_BY_ID = _verdict_select().where(Verdict.id == bindparam("verdict_id"))
 
 
 def verdict_view(session: Session, verdict_id: int) -> VerdictView | None:
     """Any verdict, published or not: the caller decides who may see it."""
-    row = session.exec(_verdict_select().where(Verdict.id == verdict_id)).first()
+    row = session.connection().execute(_VERDICT_BY_ID, {"verdict_id": verdict_id}).first()
     return _verdict_view(row) if row else None
+
+
+def _confirmed_date(column):
+    return (select(Statement.date).join(Match, Match.statement_id == Statement.id)
+            .where(column == bindparam("target_id"), Match.confirmed == True,  # noqa: E712
+                   col(Statement.date).is_not(None))
+            .order_by(Match.rank).limit(1))
+
+
+_CONFIRMED_DATE = {"quote": _confirmed_date(Match.quote_id), "claim": _confirmed_date(Match.claim_id)}
 
 
 def said_on(session: Session, view: VerdictView) -> dt.date | None:
     """When the reviewed words were said: the date of a source a fact-checker confirmed,
     else the day the article carrying them was published."""
-    column = Match.quote_id if view.kind == "quote" else Match.claim_id
-    confirmed = session.exec(
-        select(Statement.date).join(Match, Match.statement_id == Statement.id)
-        .where(column == view.target.id, Match.confirmed == True, col(Statement.date).is_not(None))  # noqa: E712
-        .order_by(Match.rank)
-    ).first()
+    confirmed = session.connection().execute(_CONFIRMED_DATE[view.kind], {"target_id": view.target.id}).scalar()
     return confirmed or (view.article.published if view.article else None)
 
 
@@ -152,13 +192,52 @@ def verdict_history(session: Session, verdict: Verdict) -> list[tuple[VerdictVer
 
 # The review page.
 
-def candidate_sources(session: Session, target: Quote | Claim) -> list[tuple[Match, Statement]]:
-    """The stored matches of a quote or claim with their statements, best first."""
-    column = Match.quote_id if isinstance(target, Quote) else Match.claim_id
-    return list(session.exec(
-        select(Match, Statement).join(Statement, Statement.id == Match.statement_id)
-        .where(column == target.id).order_by(Match.rank)
-    ).all())
+_MATCH_COLUMNS = (Match.id, Match.rank, Match.score, Match.label, Match.flags, Match.diff, Match.reasons,
+                  Match.confirmed)
+_STATEMENT_COLUMNS = (Statement.id, Statement.speaker_name, Statement.date, Statement.rating, Statement.source_url,
+                      Statement.source_title, Statement.text)
+
+
+def _sources(column):
+    return (select(*_MATCH_COLUMNS, *_STATEMENT_COLUMNS).join(Statement, Statement.id == Match.statement_id)
+            .where(column == bindparam("target_id")).order_by(Match.rank))
+
+
+_SOURCES = {"quote": _sources(Match.quote_id), "claim": _sources(Match.claim_id)}
+
+
+@dataclass(frozen=True)
+class SourceMatch:
+    """A stored match as the review page shows it (read-only: feedback goes through services)."""
+
+    id: int
+    rank: int
+    score: float
+    label: str
+    flags: list
+    diff: list
+    reasons: list
+    confirmed: bool | None
+
+
+@dataclass(frozen=True)
+class SourceStatement:
+    id: int
+    speaker_name: str | None
+    date: dt.date | None
+    rating: str | None
+    source_url: str | None
+    source_title: str | None
+    text: str
+
+
+def candidate_sources(session: Session, target: Quote | Claim) -> list[tuple[SourceMatch, SourceStatement]]:
+    """The stored matches of a quote or claim with their statements, best first: the
+    columns the review page shows, without building ORM rows."""
+    kind = "quote" if isinstance(target, Quote) else "claim"
+    n = len(_MATCH_COLUMNS)
+    return [(SourceMatch(*row[:n]), SourceStatement(*row[n:]))
+            for row in session.connection().execute(_SOURCES[kind], {"target_id": target.id})]
 
 
 # Administration.

@@ -8,12 +8,13 @@ batched queries, not one per row; lists are counted only up to paging.COUNT_CAP.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 
-from sqlalchemy import String, cast, func, literal
+from sqlalchemy import String, bindparam, cast, func, literal, null, union_all
 from sqlmodel import Session, col, select
 
 from ..store.models import Article, Claim, Outlet, Quote, User
+from .cache import cached
 from .paging import COUNT_CAP, Page
 
 # The queue holds what is not published yet.
@@ -49,10 +50,17 @@ class QueueFilters:
 
 @dataclass
 class QueueItem:
+    """One row of the queue: only the columns the page prints (never the article's text)."""
+
     kind: str  # quote | claim
-    target: Quote | Claim
-    article: Article
-    outlet: Outlet | None
+    id: int
+    text: str
+    speaker_name: str | None  # quotes only
+    label: str
+    flags: list  # quotes only
+    status: str
+    article_title: str | None
+    outlet_name: str | None
     holder: str | None  # the username of whoever holds it
 
 
@@ -62,17 +70,27 @@ def flag_count(model):
     return func.json_array_length(Quote.flags) if model is Quote else literal(0)
 
 
-def _part(kind: str, f: QueueFilters):
-    """One table's share of the queue, in queue order, or None when the filters rule that table out."""
+def _included(kind: str, f: QueueFilters) -> bool:
+    """Whether the filters leave `kind` in the queue (claims have no flags and no speaker)."""
+    return not ((f.kind and f.kind != kind) or (kind == "claim" and (f.flag or f.person_id)))
+
+
+def _part(kind: str, f: QueueFilters, scan_label: bool = False):
+    """One table's share of the queue, in queue order, or None when the filters rule that table out.
+
+    scan_label: test the label in a form no index serves, so that the database walks the
+    queue index in order and stops at the page, rather than read every row with that
+    label through the label index and sort them all (right for a rare label only)."""
     model = MODELS[kind]
-    if (f.kind and f.kind != kind) or (kind == "claim" and (f.flag or f.person_id)):
+    if not _included(kind, f):
         return None
     weight = flag_count(model)
     stmt = select(literal(kind).label("kind"), col(model.id).label("id"), col(model.article_id).label("article_id"),
                   col(model.start).label("start"), weight.label("weight"))
     stmt = stmt.where(model.status == f.status) if f.status else stmt.where(col(model.status).in_(QUEUE_STATUSES))
     if f.label:
-        stmt = stmt.where(model.label == f.label)
+        # label is NOT NULL: coalesce changes nothing but which index the planner may use.
+        stmt = stmt.where((func.coalesce(model.label, "") if scan_label else model.label) == f.label)
     if f.flag:
         # Flags are a JSON list of plain words: its text holds '"earlier"' exactly when it has the flag.
         stmt = stmt.where(cast(Quote.flags, String).like(f'%"{f.flag}"%'))
@@ -99,48 +117,91 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> P
     """A page of the queue. Newest: newest article first (ids grow with ingestion), each
     article in reading order, its quotes before its claims. Flagged: most flags first.
 
-    Each table gives its first number × size + 1 rows in queue order (an index scan);
-    merging those here is cheaper than asking the database to sort the union of both.
+    Each table is read in queue order along an index. One table alone, or newest first,
+    is paged by the database (OFFSET over one index scan, or over a merge of two); most
+    flagged first takes each table's first number × size + 1 rows and merges them here.
+    Lists are counted up to COUNT_CAP per table, and the count also picks the plan for a
+    label filter (see _part).
     """
-    parts = [p for p in (_part("quote", f), _part("claim", f)) if p is not None]
+    kinds = [kind for kind in MODELS if _included(kind, f)]
     number, end = max(number, 1), max(number, 1) * size
-    rows = [row for part in parts for row in session.exec(part.limit(end + 1)).all()]
-    flagged = f.sort == "flagged"
-    rows.sort(key=lambda r: (-r.weight if flagged else 0, -r.article_id, r.kind != "quote", r.start))
-    counted = sum(session.exec(select(func.count()).select_from(p.order_by(None).limit(COUNT_CAP + 1).subquery())).one()
-                  for p in parts)
+    # Plain Core rows through the session's connection: the ORM's result machinery costs
+    # more than the query when a deep page merges a thousand key rows.
+    conn = session.connection()
+    # Each table's rows, counted up to the cap: the same for every page (and order) of these filters.
+    counts = cached(("queue counts", astuple(replace(f, sort="newest"))), lambda: {
+        kind: conn.execute(select(func.count()).select_from(
+            _part(kind, f).order_by(None).limit(COUNT_CAP + 1).subquery())).scalar_one() for kind in kinds})
+    # A label that many rows have is found soonest by walking the queue index (see _part).
+    parts = [_part(kind, f, scan_label=counts[kind] > COUNT_CAP) for kind in kinds]
+    if len(parts) == 1:  # one table (a kind, flag or speaker filter): the database pages it
+        rows = conn.execute(parts[0].limit(size + 1).offset(end - size)).all()
+        rows, more = rows[:size], len(rows) > size
+    elif f.sort == "newest":
+        # Both tables in index order: the database merges them (SQLite: MERGE (UNION ALL);
+        # PostgreSQL: Merge Append) and stops at the page. Quotes come first within an
+        # article ("quote" > "claim"). A table with a rare label sorts its few rows first.
+        merged = union_all(*(p.order_by(None) for p in parts)).subquery()
+        rows = conn.execute(select(merged).order_by(merged.c.article_id.desc(), merged.c.kind.desc(), merged.c.start)
+                            .limit(size + 1).offset(end - size)).all()
+        rows, more = rows[:size], len(rows) > size
+    else:
+        # Most flagged first: each table's first rows in order, merged here (claims, with no
+        # flags, come after every flagged quote).
+        rows = [row for part in parts for row in conn.execute(part.limit(end + 1)).all()]
+        flagged = f.sort == "flagged"
+        # (kind, id, article_id, start, weight)
+        rows.sort(key=lambda r: (-r[4] if flagged else 0, -r[2], r[0] != "quote", r[3]))
+        rows, more = rows[end - size:end], len(rows) > end
+    counted = sum(counts.values())
     exact = counted <= COUNT_CAP
-    items = load_items(session, [(r.kind, r.id) for r in rows[end - size:end]])
-    return Page(items, number, size, counted if exact else COUNT_CAP, exact, None if exact else len(rows) > end)
+    items = load_items(session, [(r[0], r[1]) for r in rows])
+    return Page(items, number, size, counted if exact else COUNT_CAP, exact, None if exact else more)
+
+
+def _load(model):
+    is_quote = model is Quote
+    return (select(model.id, model.text, Quote.speaker_name if is_quote else null(), model.label,
+                   Quote.flags if is_quote else null(), model.status, Article.title, Outlet.name, User.username)
+            .join(Article, Article.id == model.article_id)
+            .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+            .outerjoin(User, User.id == model.assigned_to_id)
+            .where(col(model.id).in_(bindparam("ids", expanding=True))))
+
+
+# Built once: building a statement costs more than running it.
+_LOAD = {kind: _load(model) for kind, model in MODELS.items()}
 
 
 def load_items(session: Session, rows) -> list[QueueItem]:
     """The (kind, id) rows as QueueItems, in their order, in one query per table."""
     found = {}
-    for kind, model in MODELS.items():
+    conn = session.connection()
+    for kind in MODELS:
         ids = [i for k, i in rows if k == kind]
         if ids:
-            stmt = (select(model, Article, Outlet, User.username).join(Article, Article.id == model.article_id)
-                    .outerjoin(Outlet, Outlet.id == Article.outlet_id)
-                    .outerjoin(User, User.id == model.assigned_to_id).where(col(model.id).in_(ids)))
-            for target, article, outlet, holder in session.exec(stmt):
-                found[kind, target.id] = QueueItem(kind, target, article, outlet, holder)
+            for item_id, text, speaker, label, flags, status, title, outlet, holder in conn.execute(_LOAD[kind],
+                                                                                                  {"ids": ids}):
+                found[kind, item_id] = QueueItem(kind, item_id, text, speaker, label, flags or [], status, title,
+                                                 outlet, holder)
     return [found[kind, i] for kind, i in rows]
 
 
-def holders(session: Session) -> list[tuple[User, int]]:
+def holders(session: Session) -> list[tuple]:
     """Who holds what: each active account with how many unpublished items it holds."""
     held = {}
     for model in MODELS.values():
         stmt = (select(model.assigned_to_id, func.count()).where(col(model.assigned_to_id).is_not(None),
                                                                  col(model.status).in_(QUEUE_STATUSES))
                 .group_by(model.assigned_to_id))
-        for user_id, count in session.exec(stmt):
+        for user_id, count in session.connection().execute(stmt):
             held[user_id] = held.get(user_id, 0) + count
-    users = session.exec(select(User).where(User.active == True).order_by(User.username)).all()  # noqa: E712
+    # (id, username) rows, not whole accounts: the pages need no more.
+    users = session.connection().execute(select(User.id, User.username).where(User.active == True)  # noqa: E712
+                                          .order_by(User.username)).all()
     return [(user, held.get(user.id, 0)) for user in users]
 
 
 def outlet_choices(session: Session) -> list[tuple[int, str]]:
     """(id, name) of every outlet, for the queue's filter."""
-    return list(session.exec(select(Outlet.id, Outlet.name).order_by(Outlet.name)).all())
+    return [tuple(row) for row in session.connection().execute(select(Outlet.id, Outlet.name).order_by(Outlet.name))]

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import astuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, select
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import InputError
@@ -13,6 +17,7 @@ from ..services.review import assign, set_match_feedback
 from ..services.verdicts import Evidence, NotAllowed, VersionConflict, current_version, record_verdict, verdict_for
 from ..store.models import Article, Claim, Match, Quote, User, VerdictVersion
 from . import db
+from .cache import cached
 from .auth import STAFF, local_target, role_required
 from .display import Span, paragraphs
 from .forms import STATUS_LABELS, VerdictForm
@@ -29,19 +34,35 @@ def queue():
     """Quotes and claims not published yet, narrowed by the query string (see queue_filters)."""
     session = db.session()
     filters = queue_filters(session)
-    page = review_queue(session, filters, page_number(), current_app.config["PAGE_SIZE"])
-    held = holders(session)
-    return render_template("review/queue.html", page=page, f=filters, labels=LABELS, statuses=QUEUE_STATUSES,
-                           kinds=tuple(MODELS), flags=FLAGS, sorts=SORTS, holders=held, outlets=outlet_choices(session),
-                           holder_options=[(user.id, user.username) for user, _count in held],
-                           speaker=request.args.get("speaker", "").strip())
+    number, size = page_number(), current_app.config["PAGE_SIZE"]
+    # The same for every member of staff until anything is written (cache.py).
+    held = cached_holders(session)
+    speaker = request.args.get("speaker", "").strip()
+
+    def filters_html() -> Markup:
+        return Markup(render_template(
+            "review/_queue_filters.html", f=filters, labels=LABELS, statuses=QUEUE_STATUSES, kinds=tuple(MODELS),
+            flags=FLAGS, sorts=SORTS, outlets=outlet_choices(session), speaker=speaker,
+            holder_options=[(user.id, user.username) for user, _count in held]))
+
+    def list_html() -> str:
+        page = review_queue(session, filters, number, size)
+        return render_template("review/_queue_list.html", page=page, token=TOKEN_PLACEHOLDER, back=request.full_path)
+
+    rows = cached(("queue list", astuple(filters), request.full_path, size), list_html)
+    return render_template("review/queue.html", holders=held, list_html=Markup(rows.replace(TOKEN_PLACEHOLDER, generate_csrf())),
+                           filters_html=cached(("queue filters", astuple(filters), speaker), filters_html))
+
+
+def cached_holders(session) -> list[tuple]:
+    return cached(("holders",), lambda: holders(session))
 
 
 def queue_filters(session) -> QueueFilters:
     """The queue's filters from ?kind= &status= &label= &flag= &outlet= &speaker= (a name)
     &since= &until= (YYYY-MM-DD) &mine=1 &holder= (a user id) &sort=; nonsense is ignored."""
     args = request.args
-    holder = current_user.user.id if args.get("mine") else args.get("holder", type=int)
+    holder = current_user.user_id if args.get("mine") else args.get("holder", type=int)
     return QueueFilters(
         kind=_choice("kind", tuple(MODELS)), status=_choice("status", QUEUE_STATUSES),
         label=_choice("label", LABELS), flag=_choice("flag", FLAGS), outlet_id=args.get("outlet", type=int),
@@ -106,24 +127,34 @@ def item(kind: str, item_id: int):
     session = db.session()
     target = session.get(MODELS[kind], item_id) or abort(404)
     verdict = verdict_for(session, target)
-    form = verdict_form(kind, current_version(session, verdict) if verdict else None)
     status, conflict = 200, None
-    if form.validate_on_submit():
-        saved, status, conflict = try_save(form, target)
-        if saved:
-            flash(f"Saved version {saved.version} of the verdict ({saved.status}).", "success")
-            return redirect(url_for(".item", kind=kind, item_id=item_id))
-    elif form.is_submitted():
-        status = 422
-    verdict = verdict_for(session, target)  # read again: a refused save was rolled back
-    article = session.get(Article, target.article_id)
+    if request.method == "GET" and verdict is None:
+        form_html = blank_form_html(kind)  # the same every time: no form is even built once it is stored
+    else:
+        form = verdict_form(kind, current_version(session, verdict) if verdict else None)
+        if form.validate_on_submit():
+            saved, status, conflict = try_save(form, target)
+            if saved:
+                flash(f"Saved version {saved.version} of the verdict ({saved.status}).", "success")
+                return redirect(url_for(".item", kind=kind, item_id=item_id))
+        elif form.is_submitted():
+            status = 422
+        if request.method == "POST":
+            verdict = verdict_for(session, target)  # read again: a refused save was rolled back
+        form_html = Markup(render_template("review/_verdict_form.html", form=form))
+    article = session.connection().execute(_ARTICLE, {"article_id": target.article_id}).one()
     return render_template(
-        "review/item.html", kind=kind, target=target, article=article,
+        "review/item.html", kind=kind, target=target, article=article, form_html=form_html,
         excerpt=excerpt(article, target), sources=candidate_sources(session, target),
-        verdict=verdict, history=verdict_history(session, verdict) if verdict else [], conflict=conflict, form=form,
+        verdict=verdict, history=verdict_history(session, verdict) if verdict else [], conflict=conflict,
         holder=session.get(User, target.assigned_to_id) if target.assigned_to_id else None,
-        colleagues=holders(session),
+        colleagues=cached_holders(session),
     ), status
+
+
+# The columns of the article the review page shows (its text for the excerpt).
+_ARTICLE = select(Article.id, Article.url, Article.title, Article.published, Article.text).where(
+    Article.id == bindparam("article_id"))
 
 
 def try_save(form: VerdictForm, target: Quote | Claim):
@@ -146,6 +177,29 @@ def try_save(form: VerdictForm, target: Quote | Claim):
         session.rollback()
         form.form_errors.append(str(exc))
         return None, 422, None
+
+
+# Stands for the CSRF token in stored markup (the queue's rows, a blank verdict form). No
+# token contains "<", and text from users is stored escaped ("&lt;"): only the places
+# meant for the token hold it.
+TOKEN_PLACEHOLDER = Markup("<csrf-token>")
+
+
+def blank_form_html(kind: str) -> Markup:
+    """The blank verdict form (a GET, no verdict yet). Building and rendering WTForms
+    fields is the costliest part of the review page, and a blank form is the same every
+    time but for its CSRF token: it is rendered once per kind and kind of reader and
+    stored with a placeholder where the token goes, put back for each request."""
+    token = generate_csrf()
+    key = (kind, bool(current_app.config["SECOND_REVIEW"]), current_user.has_role("admin", "editor"))
+    store = current_app.extensions.setdefault("factcheck.blank_forms", {})
+    html = store.get(key)
+    if html is None:
+        html = render_template("review/_verdict_form.html", form=verdict_form(kind, None))
+        if html.count(token) != 1:  # store no token, nor a form without its one token
+            return Markup(html)
+        html = store[key] = html.replace(token, TOKEN_PLACEHOLDER)
+    return Markup(html.replace(TOKEN_PLACEHOLDER, token))
 
 
 def verdict_form(kind: str, current: VerdictVersion | None) -> VerdictForm:

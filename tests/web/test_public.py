@@ -147,3 +147,20 @@ def test_claim_review_says_when_the_words_were_said(engine, client, as_user):
     submit(checker, f"/review/match/{match_id}/feedback", {"feedback": "confirm"}, page=f"/review/quote/{seeded.quote_id}")
     reviews = claim_reviews(client.get(f"/verdicts/{verdict_id}").text)
     assert len(reviews) == 1 and reviews[0]["itemReviewed"]["datePublished"] == "2025-11-01"
+
+
+def test_search_reads_only_as_far_as_the_page_needs(engine, app, client, users, monkeypatch):
+    from factcheck.web import paging
+
+    monkeypatch.setattr(paging, "SCAN_AHEAD", 2)
+    app.config["PAGE_SIZE"] = 1
+    for n in range(5):
+        publish(engine, seed(engine, quote=f"Ferry number {n} runs late.", title=f"Ferry {n}").quote_id)
+    publish(engine, seed(engine, quote="Trams run every minute.", title="Trams").quote_id)
+    first = client.get("/?q=ferry").text
+    assert "2+ verdicts found" in first and "Ferry number 4 runs late." in first and 'rel="next"' in first
+    # A deeper page reads further (here to the search's end, so its count is exact).
+    third = client.get("/?q=ferry&page=3").text
+    assert "Ferry number 2 runs late." in third and "5 verdicts found" in third and "Page 3 of 5" in third
+    last = client.get("/?q=ferry&page=5").text
+    assert "Ferry number 0 runs late." in last and 'rel="next"' not in last

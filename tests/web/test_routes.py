@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from factcheck.services.people import person_for
 from factcheck.store.db import session_scope
-from factcheck.store.models import Match, PersonAlias, Quote, Statement
+from factcheck.store.models import Match, PersonAlias, Quote, Statement, User
 from factcheck.web.ratelimit import LoginThrottle
 
 from .conftest import PASSWORD, publish, seed
@@ -25,7 +25,7 @@ ACCESS = {
     "desk.index": "editors", "desk.article": "editors", "desk.export_verdicts": "editors",
     "desk.export_flagged": "editors", "people.index": "editors", "people.person": "editors",
     "people.merge": "editors", "people.split": "editors",
-    "admin.index": "admin",
+    "admin.index": "admin", "admin.user_role": "admin", "admin.user_active": "admin",
 }
 ALLOWED = {
     "everyone": {"anonymous", "checker", "editor", "admin"},
@@ -35,7 +35,9 @@ ALLOWED = {
 }
 # Form data for the POST routes: harmless changes (taking an item, merging a person into itself).
 POST_DATA = {"review.assign_item": {"to": "me"}, "review.match_feedback": {"feedback": "confirm"},
-             "people.merge": {"other": "{person_id}"}}
+             "people.merge": {"other": "{person_id}"},
+             # The checker keeps the role it has and stays active.
+             "admin.user_role": {"user-{user_id}-role": "checker"}, "admin.user_active": {"active": "1"}}
 
 
 @pytest.fixture
@@ -51,7 +53,8 @@ def world(engine, users):
         session.add(turn)
         session.flush()
         ids = {"person_id": person.id, "alias_id": session.exec(select(PersonAlias)).first().id,
-               "match_id": session.exec(select(Match)).first().id, "transcript_id": turn.id}
+               "match_id": session.exec(select(Match)).first().id, "transcript_id": turn.id,
+               "user_id": session.exec(select(User).where(User.username == "checker")).one().id}
     ids.update(verdict_id=publish(engine, seeded.quote_id), article_id=seeded.article_id, item_id=seeded.quote_id,
                kind="quote", filename="style.css")
     return ids
@@ -79,7 +82,7 @@ def test_every_route_enforces_its_roles(app, engine, world):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 if rule.endpoint == "auth.logout" or (rule.endpoint == "auth.login" and method == "POST"):
                     continue  # they change who is logged in; test_access.py covers them
-                data = {k: v.format(**world) for k, v in POST_DATA.get(rule.endpoint, {}).items()}
+                data = {k.format(**world): v.format(**world) for k, v in POST_DATA.get(rule.endpoint, {}).items()}
                 response = client.open(path, method=method, data=data)
                 expected = "allowed" if role in ALLOWED[ACCESS[rule.endpoint]] else (
                     "login" if role == "anonymous" else "forbidden")
