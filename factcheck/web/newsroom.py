@@ -42,15 +42,15 @@ def flagged_quotes(session: Session, category: str, number: int, size: int | Non
     return list(session.exec(stmt).all()) if size is None else paginate(session, stmt, number, size)
 
 
-def repeat_claims(session: Session, limit: int) -> list[tuple[Claim, Article, Statement | None]]:
+def repeat_claims(session: Session, limit: int) -> list[tuple[Claim, Article, Statement | None, list[str]]]:
     """Claims that repeat (or are related to) something already fact-checked, newest first,
-    with the best-matching statement."""
-    stmt = (select(Claim, Article, Statement).join(Article, Article.id == Claim.article_id)
+    with the best-matching statement and that match's flags (`numbers_differ`)."""
+    stmt = (select(Claim, Article, Statement, Match.flags).join(Article, Article.id == Claim.article_id)
             .outerjoin(Match, (Match.claim_id == Claim.id) & (Match.rank == 1))
             .outerjoin(Statement, Statement.id == Match.statement_id)
             .where(col(Claim.label).in_(REPEAT_LABELS)).order_by(col(Claim.article_id).desc(), Claim.start)
             .limit(limit))
-    return list(session.exec(stmt).all())
+    return [(claim, article, statement, flags or []) for claim, article, statement, flags in session.exec(stmt)]
 
 
 @dataclass

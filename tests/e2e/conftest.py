@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from factcheck.services.people import person_for
 from factcheck.services.users import create_user
 from factcheck.store.db import session_scope
-from factcheck.store.models import Match, Quote
+from factcheck.store.models import Match, Quote, Statement
 from factcheck.web.app import create_app
 
 from ..web.conftest import PASSWORD, ROLES, publish, seed
@@ -47,7 +47,15 @@ def live_app(database):
         person = person_for(session, "Ana Reyes")
         for quote_id in (flagged.quote_id, published.quote_id):
             session.get(Quote, quote_id).person_id = person.id
-    app.config["SEEDED"] = {"flagged": flagged, "verdict_id": publish(engine, published.quote_id)}
+        turns = [Statement(text=text, speaker_name=speaker, source_title="sample-hearing", origin="transcript",
+                           dedupe_key=f"sample-hearing {i}")
+                 for i, (speaker, text) in enumerate([("Ana Reyes", "Good morning."),
+                                                      ("Ben Ortiz", "Fares rose 12 percent in 2024.")])]
+        session.add_all(turns)
+        session.flush()
+        transcript_id = turns[0].id
+    app.config["SEEDED"] = {"flagged": flagged, "verdict_id": publish(engine, published.quote_id),
+                            "transcript_id": transcript_id}
     return app
 
 

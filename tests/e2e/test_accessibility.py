@@ -26,7 +26,8 @@ def test_main_pages_have_no_serious_accessibility_problems(server, page, live_ap
     pages = {"index": "/", "verdict": f"/verdicts/{seeded['verdict_id']}"}
     staff_pages = {"queue": "/review/", "review-page": f"/review/quote/{seeded['flagged'].quote_id}",
                    "desk-index": "/desk/", "desk-article": f"/desk/article/{seeded['flagged'].article_id}",
-                   "people": "/people/", "speaker": "/speakers/1"}
+                   "people": "/people/", "speaker": "/speakers/1", "transcripts": "/desk/transcripts/",
+                   "transcript": f"/desk/transcripts/{seeded['transcript_id']}"}
     problems = {}
     for name, path in pages.items():
         page.goto(server + path)

@@ -61,6 +61,7 @@ def test_desk_shows_repeated_claims_counts_and_a_chart(newsroom, as_user):
     page = as_user("editor").get("/desk/").text
     repeats = page.split('id="repeats-heading"', 1)[1].split("</section>", 1)[0]
     assert "Work began in 2023." in repeats and "rated <strong>True</strong>" in repeats and ">same<" in repeats
+    assert "numbers differ" not in repeats
     speakers = page.split("Speakers with the most flags", 1)[1].split("</table>", 1)[0]
     assert "Ana Reyes</a>" in speakers and '<td class="number">5</td><td class="number">4</td>' in speakers
     outlets = page.split("Per outlet", 1)[1].split("</table>", 1)[0]
@@ -70,6 +71,19 @@ def test_desk_shows_repeated_claims_counts_and_a_chart(newsroom, as_user):
     assert "<script" not in page and " style=" not in page
     # This week's bar is the tallest: four flagged quotes.
     assert svg.count(">0</text>") == 11 and ">4</text>" in svg
+
+
+def test_a_repeated_claim_whose_numbers_differ_is_marked(newsroom, engine, as_user):
+    claim_id = newsroom["clean"].claim_id
+    with session_scope(engine) as session:
+        match = session.exec(select(Match).where(Match.claim_id == claim_id)).one()
+        match.flags = ["numbers_differ"]
+        match.reasons = ["numbers differ: 2,023 vs 2,024"]
+    editor = as_user("editor")
+    repeats = editor.get("/desk/").text.split('id="repeats-heading"', 1)[1].split("</section>", 1)[0]
+    assert '<strong class="tag warning">numbers differ</strong>' in repeats
+    review = editor.get(f"/review/claim/{claim_id}").text
+    assert '<span class="tag warning">numbers differ</span>' in review and "numbers differ: 2,023 vs 2,024" in review
 
 
 def test_csv_exports(newsroom, engine, as_user):
