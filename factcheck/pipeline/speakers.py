@@ -107,6 +107,16 @@ class Entity:
     roles: set[str] = field(default_factory=set)
     plural: bool = False  # a group: "officials", "diplomatic sources"
     titled: bool = False  # named with a title at least once (Mrs., Minister)
+    # `names` and their words lower-cased, kept by `add_name`: later mentions are matched
+    # against them, and lowering every name again for each mention was the costly part.
+    lower_names: set[tuple[str, ...]] = field(default_factory=set)
+    lower_words: set[str] = field(default_factory=set)
+
+    def add_name(self, name: tuple[str, ...]) -> None:
+        self.names.append(name)
+        low = tuple(w.lower() for w in name)
+        self.lower_names.add(low)
+        self.lower_words.update(low)
 
     @property
     def unsure(self) -> bool:
@@ -186,7 +196,7 @@ class People:
                 if not (m.titles or speaker):
                     return None  # a lone capitalised word: a place, a brand, a sentence's first word
                 who = self._new("person", last=token)
-        who.names.append(tuple(name))
+        who.add_name(tuple(name))
         who.roles |= m.roles | set(m.titles)
         who.gender = who.gender or gender
         who.titled = who.titled or bool(m.titles)
@@ -198,13 +208,11 @@ class People:
         """The organisation of this name: one named before with these words, or a new one."""
         low = tuple(w.lower() for w in name)
         for e in reversed(self.entities):
-            if e.kind == "organization" and any(
-                    tuple(w.lower() for w in n) == low or (len(low) == 1 and low[0] in (w.lower() for w in n))
-                    for n in e.names):
-                e.names.append(name)
+            if e.kind == "organization" and (low in e.lower_names or (len(low) == 1 and low[0] in e.lower_words)):
+                e.add_name(name)
                 return e
         who = self._new("organization")
-        who.names.append(name)
+        who.add_name(name)
         return who
 
     def _pronoun(self, m: Mention) -> Entity | None:
@@ -255,7 +263,7 @@ class People:
                 return Entity("anonymous", plural=m.plural)
             generic = m.head in _GENERIC_ORGANISATIONS
             for e in reversed(self.recent):
-                if e.kind == "organization" and (generic or any(m.head in (w.lower() for w in n) for n in e.names)):
+                if e.kind == "organization" and (generic or m.head in e.lower_words):
                     return e
                 if generic and e.unsure:
                     e.kind = "organization"  # "Keller Rail said ... the company added"
