@@ -10,6 +10,10 @@ comparisons on the same text:
 * claims only (`find_claims`);
 * a naive baseline: one regular expression for double-quoted stretches, no speakers.
 
+Each measure prints articles per second by the wall clock and the CPU time per article
+(`time.process_time`): "one core" means CPU time, which other load on the machine barely
+changes, where the wall clock slows with it.
+
 The article is the project's shared sample when shared/ is present, else the bundled
 fictional fixture tests/fixtures/sample-quay-tunnel-hearing.txt. Peak memory is the
 largest Python allocation during one extraction (tracemalloc) and the process's
@@ -34,15 +38,16 @@ FIXTURE = ROOT / "tests" / "fixtures" / "sample-quay-tunnel-hearing.txt"
 NAIVE_QUOTE = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 
 
-def rate(run, text: str, seconds: float) -> float:
-    """Calls of `run(text)` per second, measured for about `seconds`."""
+def rate(run, text: str, seconds: float) -> tuple[float, float]:
+    """Calls of `run(text)` per second of wall clock, and CPU seconds per call, measured
+    for about `seconds`."""
     run(text)
-    n, started = 0, time.perf_counter()
+    n, started, cpu_started = 0, time.perf_counter(), time.process_time()
     while (elapsed := time.perf_counter() - started) < seconds:
         for _ in range(20):
             run(text)
         n += 20
-    return n / elapsed
+    return n / elapsed, (time.process_time() - cpu_started) / n
 
 
 def main() -> None:
@@ -59,20 +64,22 @@ def main() -> None:
         "naive regex quote finder (baseline)": lambda t: [m.span(1) for m in NAIVE_QUOTE.finditer(t)],
     }
     print(f"article: {args.article.name} ({len(text):,} characters)")
-    rates = {}
+    rates, cpu = {}, {}
     for name, run in measures.items():
-        rates[name] = rate(run, text, args.seconds)
-        print(f"{name:42s} {rates[name]:10,.0f} articles/s  {1000 / rates[name]:8.3f} ms/article")
+        rates[name], cpu[name] = rate(run, text, args.seconds)
+        print(f"{name:42s} {rates[name]:10,.0f} articles/s  {1000 / rates[name]:8.3f} ms/article (wall)"
+              f"  {1000 * cpu[name]:8.3f} ms CPU/article")
 
     tracemalloc.start()
     result = extract(read_text(text))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    full = 1 / rates["full extract (quotes+speakers+claims)"]
-    quotes = 1 / rates["quotes+speakers only (claims disabled)"]
-    claims = 1 / rates["claims only"]
+    full = cpu["full extract (quotes+speakers+claims)"]
+    quotes = cpu["quotes+speakers only (claims disabled)"]
+    claims = cpu["claims only"]
     print(f"quotes found: {len(result.quotes)}, claims found: {len(result.claims)}")
-    print(f"share of time: quotes+speakers {quotes / full:.0%}, claims {claims / full:.0%}")
+    print(f"one core: {1 / full:,.0f} articles/s by CPU time; "
+          f"share of CPU time: quotes+speakers {quotes / full:.0%}, claims {claims / full:.0%}")
     print(f"peak Python memory during one extraction: {peak / 1024:,.0f} KiB; "
           f"max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.1f} MiB")
 

@@ -31,10 +31,10 @@ from __future__ import annotations
 import json
 import math
 import re
+import string
 import zlib
 from collections.abc import Iterable, Iterator
 from functools import cache
-from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -84,32 +84,53 @@ def _phrases(name: str) -> str:
 _LEX_WORD = re.compile(r"\w+(?:'\w+)*")
 
 
+class _Memo(dict):
+    """A dict that fills itself: a missing key gets `make(key)`, kept for the next time.
+
+    Scoring looks up the same words, word pairs and cue sets again and again, so each is
+    worked out once per process; past `limit` entries the memo starts afresh.
+    """
+
+    def __init__(self, make, limit: int = 500_000):
+        super().__init__()
+        self.make = make
+        self.limit = limit
+
+    def __missing__(self, key):
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
 class _Lexicons:
     """Whole-word, case-blind matcher of the phrases of several lexicon files at once.
 
-    One-word phrases are found by one set intersection with a sentence's words, longer
-    phrases by one with its word pairs (then, for three words or more, word by word).
+    One-word phrases are looked up word by word (`labels_of_word`), longer phrases found
+    by one set intersection with a sentence's word pairs (then, for three words or more,
+    word by word).
     """
 
     def __init__(self, files: dict[str, str]):
-        """`files` maps a label (a kind, a cue) to the lexicon file of its phrases."""
+        """`files` maps a label (a feature name) to the lexicon file of its phrases."""
         self.by_word: dict[str, set[str]] = {}  # one-word phrase -> its labels
-        self.by_pair: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first two words -> (phrase, label)
+        self.by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}  # first two words -> (phrase, label)
         for label, name in files.items():
             for entry in entries(name):
                 words = tuple(_LEX_WORD.findall(entry.lower().replace("’", "'")))
                 if len(words) == 1:
                     self.by_word.setdefault(words[0], set()).add(label)
                 elif words:
-                    self.by_pair.setdefault(" ".join(words[:2]), []).append((words, label))
-        self.words = frozenset(self.by_word)
+                    self.by_pair.setdefault(words[:2], []).append((words, label))
         self.pairs = frozenset(self.by_pair)
 
-    def found(self, words: list[str], pairs: list[str]) -> set[str]:
-        """The labels with a phrase in a sentence of `words` and word `pairs`."""
+    def labels_of_word(self, word: str) -> set[str]:
+        """The labels of `word` as a one-word phrase."""
+        return self.by_word.get(word, set())
+
+    def labels_of_phrases(self, words: list[str], pairs: list[tuple[str, str]]) -> set[str]:
+        """The labels with a phrase of two words or more in a sentence of `words` and word `pairs`."""
         labels: set[str] = set()
-        for word in self.words.intersection(words):
-            labels.update(self.by_word[word])
         for pair in self.pairs.intersection(pairs):
             for phrase, label in self.by_pair[pair]:
                 if len(phrase) == 2 or _occurs(phrase, words):
@@ -141,17 +162,40 @@ _DIGIT = re.compile(r"\d")
 # The phrases of each kind and non-claim cue, and for some kinds a pattern for what a word
 # list cannot hold (digits, years, "-er than"), tried only when the sentence has a digit
 # (or "than" for comparisons).
+_NON_CLAIM_CUES = ("opinion", "emotion", "hedge", "scene", "question", "fragment")
 _CUE_LEXICONS = _Lexicons({
-    **{kind: "claims_" + kind.replace("/", "_") for kind in KINDS},
-    **{cue: "claims_" + cue for cue in ("opinion", "emotion", "hedge", "scene")},
+    **{"kind:" + kind: "claims_" + kind.replace("/", "_") for kind in KINDS},
+    **{"cue:" + cue: "claims_" + cue for cue in _NON_CLAIM_CUES[:4]},
 })
-_KIND_PATTERNS = {"quantity": _NUMBER, "statistic": _PERCENT, "comparison": _COMPARATIVE, "date/time": _YEAR_OR_DATE}
-_NON_CLAIM_CUES = ("opinion", "emotion", "hedge", "scene")
+_KIND_PATTERNS = {"kind:quantity": _NUMBER, "kind:statistic": _PERCENT, "kind:comparison": _COMPARATIVE,
+                  "kind:date/time": _YEAR_OR_DATE}
 # A capitalised word (or an acronym) that does not open the sentence or a quotation (the
 # capital comes first so that the regex engine skips to capitals).
 _ENTITY = re.compile(r"[A-Z](?<=[^\s.!?\"“‘(]\s[A-Z])(?:[a-z]|[A-Z]+\b)")
 # A word, a number ("20,000", "3.5") or a date ("12/5/2025") counts once.
 _WORD = re.compile(r"\w+(?:[/.,'’-]+\w+)*")
+
+
+def _at_least_words(n: int) -> re.Pattern:
+    """A pattern that matches where `n` words follow (as `_WORD` finds them one after
+    another): it reads only those words, where counting them all would read the whole text.
+    (Possessive and atomic, so that it never splits a word in two to make up the number.)"""
+    return re.compile(r"(?:\W*+(?>" + _WORD.pattern + r")){" + str(n) + "}")
+
+
+_FRAGMENT_WORDS = _at_least_words(_MIN_WORDS)
+_QUOTATION_WORDS = _at_least_words(_MIN_QUOTATION_WORDS)
+_CLAUSE_WORDS = _at_least_words(_MIN_CLAUSE_WORDS)
+# ASCII text (most clauses) is split into words faster by mapping characters to spaces
+# than by a regex, with the same words: the lexicons' words are the runs of word
+# characters and inner apostrophes (stray apostrophes are blanked first), and `_WORD`'s
+# words are those runs once its inner marks are deleted.
+_ASCII_WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_")
+_ASCII_LEX_WORDS = str.maketrans({
+    c: c.lower() if c in _ASCII_WORD_CHARACTERS or c == "'" else " " for c in map(chr, range(128))})
+_ASCII_WORDS = str.maketrans({
+    c: c if c in _ASCII_WORD_CHARACTERS else None if c in "/.,'-" else " " for c in map(chr, range(128))})
+_STRAY_APOSTROPHE = re.compile(r"'(?!\w)|(?<!\w)'")
 
 # Each pattern opens with the break's own character, so the regex engine skips straight to
 # candidates. The white space around a break is trimmed from the clauses afterwards.
@@ -169,51 +213,109 @@ _EDGE_PUNCTUATION = " \t\r\n,;:—–-"
 
 
 class Reading(NamedTuple):
-    """What the rules read in one sentence: claim kinds, non-claim cues, size, names."""
+    """What the rules read in one sentence: its named features and its words."""
 
-    kinds: list[str]  # in KINDS order
-    cues: list[str]  # opinion, emotion, hedge, scene, question, fragment
+    # Feature names: "kind:<kind>" for each claim kind, "cue:<cue>" for each non-claim cue
+    # (opinion, emotion, hedge, scene, question, fragment), "entity" for a capitalised
+    # word inside the sentence, "len:<n>" for its length in bands of five words, and
+    # "digit", "unit", "superlative", "first_person". A frozen set, so that what is worked
+    # out from it (weights, kinds) is looked up once per distinct set.
+    features: frozenset[str]
     words: list[str]  # the sentence's words, lower-cased, for the lexicons and the model
-    pairs: list[str]  # its pairs of neighbouring words, "w1 w2"
-    entity: bool  # a capitalised word inside the sentence
-    digits: bool  # a digit anywhere in it
+    pairs: list[tuple[str, str]]  # its pairs of neighbouring words
+
+
+_UNIT = frozenset(("percent", "million", "billion", "trillion", "thousand", "hundred", "dollars", "dollar"))
+# Superlatives: words ending in "-est" ("biggest"), and these.
+_SUPERLATIVE = frozenset(("most", "least", "first", "last", "only", "never", "ever", "history", "record", "worst"))
+_FIRST_PERSON = frozenset(("i", "i'm", "i've", "i'd", "i'll", "me", "my", "we", "we're", "we've", "our", "us"))
+_LENGTH_BANDS = tuple(f"len:{band}" for band in range(9))
+
+
+def _features_of_word(word: str) -> frozenset[str]:
+    """The features one word gives a sentence: its one-word phrases' labels, and the rest."""
+    features = _CUE_LEXICONS.labels_of_word(word).copy()
+    if _DIGIT.search(word):
+        features.add("digit")
+    if word in _UNIT:
+        features.add("unit")
+    if word in _SUPERLATIVE or word.endswith("est"):
+        features.add("superlative")
+    if word in _FIRST_PERSON:
+        features.add("first_person")
+    return frozenset(features)
+
+
+# The words of a sentence are those of a language: most were seen before.
+_WORD_FEATURES = _Memo(_features_of_word)
 
 
 def read_cues(text: str) -> Reading:
     """The rule cues of one sentence (the model's named features, and the visible reasons)."""
     folded = text.replace("’", "'")  # one apostrophe for the lexicons ("won't")
-    words = _LEX_WORD.findall(folded.lower())
-    pairs = list(map(" ".join, zip(words, words[1:])))
-    found = _CUE_LEXICONS.found(words, pairs)
-    digits = _DIGIT.search(folded) is not None
+    words = _lex_words(folded)
+    pairs = list(zip(words, words[1:]))
+    features = set().union(*map(_WORD_FEATURES.__getitem__, words))
+    features.update(_CUE_LEXICONS.labels_of_phrases(words, pairs))
+    digits = "digit" in features  # every digit is inside a word
     if digits or "than" in words:
         for kind, pattern in _KIND_PATTERNS.items():
-            if kind not in found and (("than" in words) if kind == "comparison" else digits) and pattern.search(folded):
-                found.add(kind)
-    kinds = [kind for kind in KINDS if kind in found]
-    cues = [cue for cue in _NON_CLAIM_CUES if cue in found]
-    if folded.rstrip().rstrip("\"”’'").endswith("?"):
-        cues.append("question")
-    if _is_fragment(text, words):
-        cues.append("fragment")
-    return Reading(kinds, cues, words, pairs, _ENTITY.search(text) is not None, digits)
+            if kind not in features and (("than" in words) if kind == "kind:comparison" else digits) and pattern.search(folded):
+                features.add(kind)
+    if "?" in folded and folded.rstrip().rstrip("\"”’'").endswith("?"):
+        features.add("cue:question")
+    if _is_fragment(text):
+        features.add("cue:fragment")
+    if _ENTITY.search(text):
+        features.add("entity")
+    if "%" in text or "$" in text:
+        features.add("unit")
+    features.add(_LENGTH_BANDS[min(len(words) // 5, 8)])
+    return Reading(frozenset(features), words, pairs)
 
 
-def _is_fragment(text: str, words: list[str]) -> bool:
-    """Fewer than _MIN_WORDS words, a number or a date counting as one.
+def _lex_words(folded: str) -> list[str]:
+    """The lexicons' words of `folded`, lower-cased: `_LEX_WORD.findall(folded.lower())`."""
+    if not folded.isascii():
+        return _LEX_WORD.findall(folded.lower())
+    if "'" in folded:
+        folded = _STRAY_APOSTROPHE.sub(" ", folded)
+    return folded.translate(_ASCII_LEX_WORDS).split()
 
-    The lexicons' words split numbers and dates at their marks, so they are at least as
-    many; the exact count is needed only when those marks could bring them under the limit.
-    """
-    if len(words) - sum(map(text.count, "/.,-’'")) >= _MIN_WORDS:
-        return False
-    return _word_count(text, 0, len(text)) < _MIN_WORDS
+
+def _is_fragment(text: str) -> bool:
+    """Fewer than _MIN_WORDS words, a number or a date counting as one."""
+    if text.isascii():
+        return len(text.translate(_ASCII_WORDS).split()) < _MIN_WORDS
+    return not _FRAGMENT_WORDS.match(text)
+
+
+# The named features in the order they are listed (and their weights added up).
+_CONTEXT_FEATURES = (*("kind:" + k for k in KINDS), *("cue:" + c for c in _NON_CLAIM_CUES), "entity")
+_NAMED_FEATURES = (*_CONTEXT_FEATURES, *_LENGTH_BANDS, "digit", "unit", "superlative", "first_person")
+
+
+class _Rules(NamedTuple):
+    """What the rules make of a set of features."""
+
+    logit: float  # the hand-set log-odds
+    kinds: tuple[str, ...]  # the claim kinds, in KINDS order
+    non_claim: bool  # whether a non-claim cue is among them
+
+
+def _rules(features: frozenset[str]) -> _Rules:
+    kinds = tuple(kind for kind in KINDS if "kind:" + kind in features)
+    cues = [cue for cue in _NON_CLAIM_CUES if "cue:" + cue in features]
+    logit = _BIAS + sum(map(_KIND_WEIGHTS.__getitem__, kinds)) + sum(map(_CUE_WEIGHTS.__getitem__, cues))
+    return _Rules(logit + _ENTITY_WEIGHT if "entity" in features else logit, kinds, bool(cues))
+
+
+_RULES = _Memo(_rules)
 
 
 def rule_logit(reading: Reading) -> float:
     """The hand-set log-odds of the rules for a reading."""
-    logit = _BIAS + sum(map(_KIND_WEIGHTS.__getitem__, reading.kinds)) + sum(map(_CUE_WEIGHTS.__getitem__, reading.cues))
-    return logit + _ENTITY_WEIGHT if reading.entity else logit
+    return _RULES[reading.features].logit
 
 
 # -- the trained model -------------------------------------------------------------------------
@@ -237,63 +339,60 @@ def rule_logit(reading: Reading) -> float:
 ARTICLE_MODEL_WEIGHT = 0.5
 ARTICLE_SHIFT = 0.30
 MODEL_FILE = Path(__file__).with_name("checkworthy_model.json")
-_UNIT = frozenset(("percent", "million", "billion", "trillion", "thousand", "hundred", "dollars", "dollar", "%", "$"))
-# Superlatives: words ending in "-est" ("biggest"), and these.
-_SUPERLATIVE = frozenset(("most", "least", "first", "last", "only", "never", "ever", "history", "record", "worst"))
-_FIRST_PERSON = frozenset(("i", "i'm", "i've", "i'd", "i'll", "me", "my", "we", "we're", "we've", "our", "us"))
 
 
-def named_features(reading: Reading, text: str) -> list[str]:
+def named_features(reading: Reading) -> list[str]:
     """The named features of one sentence's reading: its context features, then its own."""
-    feats = context_features(reading)
-    feats.append("len:" + str(min(len(reading.words) // 5, 8)))
-    if reading.digits:
-        feats.append("digit")
-    if not _UNIT.isdisjoint(reading.words) or "%" in text or "$" in text:
-        feats.append("unit")
-    if not _SUPERLATIVE.isdisjoint(reading.words) or "est " in " ".join(reading.words) + " ":
-        feats.append("superlative")
-    if not _FIRST_PERSON.isdisjoint(reading.words):
-        feats.append("first_person")
-    return feats
+    return [f for f in _NAMED_FEATURES if f in reading.features]
 
 
 def context_features(reading: Reading) -> list[str]:
     """What a sentence tells about its neighbours: its kinds, cues, and a name."""
-    feats = ["kind:" + k for k in reading.kinds] + ["cue:" + c for c in reading.cues]
-    if reading.entity:
-        feats.append("entity")
-    return feats
+    return [f for f in _CONTEXT_FEATURES if f in reading.features]
 
 
-def ngram_features(reading: Reading) -> list[str]:
-    """The sentence's words and word pairs, digits folded ("20,000" is "0 0")."""
+def ngrams(reading: Reading) -> set[str | tuple[str, str]]:
+    """The sentence's distinct words and word pairs, digits folded ("20,000" is "0 0").
+
+    A pair is a tuple of its words, the sentence's start and end the words "<s>" and
+    "</s>"; `gram_text` spells one out.
+    """
     words, pairs = reading.words, reading.pairs
     if not words:
-        return ["<s> </s>"]
-    if reading.digits:
-        words = _DIGITS.sub("0", " ".join(words)).split(" ")
-        pairs = list(map(" ".join, zip(words, words[1:])))
-    return [*words, "<s> " + words[0], *pairs, words[-1] + " </s>"]
+        return {("<s>", "</s>")}
+    if "digit" in reading.features:
+        words = list(map(_FOLDED_DIGITS.__getitem__, words))
+        pairs = zip(words, words[1:])
+    grams = set(words)
+    grams.update(pairs)
+    grams.add(("<s>", words[0]))
+    grams.add((words[-1], "</s>"))
+    return grams
 
 
 _DIGITS = re.compile(r"\d+")
+_FOLDED_DIGITS = _Memo(lambda word: _DIGITS.sub("0", word))
 
 
-def bucket(feature: str, bits: int) -> int:
-    """The hash bucket of an n-gram feature: CRC-32 (stable across runs and machines)."""
-    return zlib.crc32(feature.encode("utf-8")) & ((1 << bits) - 1)
+def gram_text(gram: str | tuple[str, str]) -> str:
+    """An n-gram as hashed: a word, or a pair's words joined by a space ("<s> the")."""
+    return gram if isinstance(gram, str) else " ".join(gram)
 
 
-def sentence_features(readings: list[Reading], texts: list[str], i: int, context: bool = True) -> tuple[list[str], list[str]]:
-    """Named and n-gram features of sentence `i` of a run of sentences (its neighbours are context)."""
-    named = named_features(readings[i], texts[i])
+def bucket(gram: str | tuple[str, str], bits: int) -> int:
+    """The hash bucket of an n-gram: CRC-32 of its text (stable across runs and machines)."""
+    return zlib.crc32(gram_text(gram).encode("utf-8")) & ((1 << bits) - 1)
+
+
+def sentence_features(readings: list[Reading], i: int, context: bool = True) -> tuple[list[str], set[str | tuple[str, str]]]:
+    """Named features and n-grams of sentence `i` of a run of sentences (its neighbours are context)."""
+    named = named_features(readings[i])
     if context:
         if i > 0:
             named += ["prev:" + f for f in context_features(readings[i - 1])]
         if i + 1 < len(readings):
             named += ["next:" + f for f in context_features(readings[i + 1])]
-    return named, ngram_features(readings[i])
+    return named, ngrams(readings[i])
 
 
 class _Model:
@@ -306,39 +405,32 @@ class _Model:
         self.bias = data["bias"]
         self.center = data["center"]
         self.named = data["named"]
-        # a neighbour's context feature -> its weight, as the previous and as the next sentence
-        self.as_prev = {f[5:]: w for f, w in self.named.items() if f.startswith("prev:")}
-        self.as_next = {f[5:]: w for f, w in self.named.items() if f.startswith("next:")}
         self.hashed = {int(k): v for k, v in data["hashed"].items()}
-        self._gram_weights: dict[str, float] = {}  # n-gram -> weight, filled as n-grams come
+        # Each n-gram is hashed once per process, then found by name; each set of named
+        # features is weighed once.
+        self._gram_weights = _Memo(lambda gram: self.hashed.get(bucket(gram, self.bits), 0.0))
+        self._named_logits = _Memo(self._named_logit)
+        self._context_logits = _Memo(self._context_logit)
 
-    def _grams_logit(self, grams: set[str]) -> float:
-        """The summed weights of distinct n-grams. Each n-gram is hashed once per process,
-        then found by name: most words of a text were seen before."""
-        cached = self._gram_weights
-        weights = list(map(cached.get, grams))
-        if None not in weights:
-            return sum(weights)
-        if len(cached) > 500_000:
-            cached.clear()
-        for gram in grams:
-            if gram not in cached:
-                cached[gram] = self.hashed.get(bucket(gram, self.bits), 0.0)
-        return sum(map(cached.__getitem__, grams))
-
-    def own_logit(self, reading: Reading, text: str) -> float:
-        """A sentence's log-odds without context."""
+    def _named_logit(self, features: frozenset[str]) -> float:
         named = self.named
-        logit = self.bias + sum(map(named.get, named_features(reading, text), repeat(0.0)))
-        return logit + self._grams_logit(set(ngram_features(reading)))
+        return self.bias + sum(named.get(f, 0.0) for f in _NAMED_FEATURES if f in features)
+
+    def _context_logit(self, features: frozenset[str]) -> tuple[float, float]:
+        if not self.context:
+            return 0.0, 0.0
+        feats = [f for f in _CONTEXT_FEATURES if f in features]
+        named = self.named
+        return sum(named.get("prev:" + f, 0.0) for f in feats), sum(named.get("next:" + f, 0.0) for f in feats)
+
+    def own_logit(self, reading: Reading) -> float:
+        """A sentence's log-odds without context."""
+        return self._named_logits[reading.features] + sum(map(self._gram_weights.__getitem__, ngrams(reading)))
 
     def context_logits(self, reading: Reading) -> tuple[float, float]:
         """What a sentence adds to the log-odds of the sentence after it (as its "prev:"
         context) and of the sentence before it (as "next:")."""
-        if not self.context:
-            return 0.0, 0.0
-        feats = context_features(reading)
-        return sum(map(self.as_prev.get, feats, repeat(0.0))), sum(map(self.as_next.get, feats, repeat(0.0)))
+        return self._context_logits[reading.features]
 
 
 @cache
@@ -346,20 +438,19 @@ def model() -> _Model:
     return _Model(MODEL_FILE)
 
 
-def _article_logit(reading: Reading, model_logit: float) -> float:
-    m = model()
-    return ARTICLE_MODEL_WEIGHT * (model_logit - m.center) + ARTICLE_SHIFT + rule_logit(reading)
+def _article_logit(rules: _Rules, model_logit: float) -> float:
+    return ARTICLE_MODEL_WEIGHT * (model_logit - model().center) + ARTICLE_SHIFT + rules.logit
 
 
 def _logistic(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
 
-def _kinds(reading: Reading, model_logit: float) -> list[str]:
+def _kinds(rules: _Rules, article_logit: float) -> list[str]:
     """The visible reasons: the kinds read, none when non-claim cues keep it from being a claim."""
-    if reading.cues and _logistic(_article_logit(reading, model_logit)) < DEFAULT_THRESHOLD:
+    if rules.non_claim and _logistic(article_logit) < DEFAULT_THRESHOLD:
         return []  # opinion, mood, rhetoric or a fragment, whatever numbers it mentions
-    return reading.kinds
+    return list(rules.kinds)
 
 
 def score_sentence(text: str, speaker: str | None = None) -> tuple[float, list[str]]:
@@ -369,8 +460,9 @@ def score_sentence(text: str, speaker: str | None = None) -> tuple[float, list[s
     `speaker` is accepted for the batch interface and not used: the scorer reads the words.
     """
     reading = read_cues(text)
-    logit = model().own_logit(reading, text)
-    return _logistic(logit), _kinds(reading, logit)
+    logit = model().own_logit(reading)
+    rules = _RULES[reading.features]
+    return _logistic(logit), _kinds(rules, _article_logit(rules, logit))
 
 
 def claim_score(text: str) -> tuple[float, list[str]]:
@@ -383,8 +475,9 @@ def claim_score(text: str) -> tuple[float, list[str]]:
     opinion, mood and scene-setting out.
     """
     reading = read_cues(text)
-    logit = model().own_logit(reading, text)
-    return _logistic(_article_logit(reading, logit)), _kinds(reading, logit)
+    rules = _RULES[reading.features]
+    logit = _article_logit(rules, model().own_logit(reading))
+    return _logistic(logit), _kinds(rules, logit)
 
 
 def score_batch(rows: Iterable[dict]) -> Iterator[dict]:
@@ -394,22 +487,21 @@ def score_batch(rows: Iterable[dict]) -> Iterator[dict]:
     neighbouring sentences), so rows are read one ahead.
     """
     m = model()
-    pending = None  # (row, reading, own log-odds, + the previous row's context), a row behind
+    pending = None  # (row, its kinds, its log-odds + the previous row's context), a row behind
     as_prev = 0.0  # the context the last row read gives the row after it
     for row in rows:
-        text = str(row.get("text") or "")
-        reading = read_cues(text)
-        own = m.own_logit(reading, text)
+        reading = read_cues(str(row.get("text") or ""))
+        own = m.own_logit(reading)
+        rules = _RULES[reading.features]
         this_as_prev, this_as_next = m.context_logits(reading)
         if pending is not None:
-            prow, preading, pown, plogit = pending
-            yield {"id": prow["id"], "score": round(_logistic(plogit + this_as_next), 6),
-                   "kinds": _kinds(preading, pown)}
-        pending = (row, reading, own, own + as_prev)
+            prow, pkinds, plogit = pending
+            yield {"id": prow["id"], "score": round(_logistic(plogit + this_as_next), 6), "kinds": pkinds}
+        pending = (row, _kinds(rules, _article_logit(rules, own)), own + as_prev)
         as_prev = this_as_prev
     if pending is not None:
-        prow, preading, pown, plogit = pending
-        yield {"id": prow["id"], "score": round(_logistic(plogit), 6), "kinds": _kinds(preading, pown)}
+        prow, pkinds, plogit = pending
+        yield {"id": prow["id"], "score": round(_logistic(plogit), 6), "kinds": pkinds}
 
 
 def find_claims(text: str, threshold: float | None = None) -> list[Claim]:
@@ -462,7 +554,7 @@ def _quotations(text: str) -> list[tuple[int, int]]:
             opened = None
     if opened is not None:
         spans.append((opened, len(text)))
-    return [(s, e) for s, e in spans if _word_count(text, s, e) >= _MIN_QUOTATION_WORDS]
+    return [(s, e) for s, e in spans if _QUOTATION_WORDS.match(text, s, e)]
 
 
 _QUOTATION_MARK = re.compile("[“”\"«»\n]")
@@ -482,18 +574,21 @@ def _outside(spans: list[tuple[int, int]], start: int, end: int) -> Iterator[tup
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans of `text[start:end]`, edge punctuation trimmed, short ones joined."""
-    if not _CLAUSE_BREAK.search(text, start, end):
+    breaks = list(_CLAUSE_BREAK.finditer(text, start, end))
+    if not breaks:
         start, end = _trim(text, start, end)  # one clause: most sentences
         return [(start, end)] if _WORD.search(text, start, end) else []
     pieces, at = [], start
-    for m in _CLAUSE_BREAK.finditer(text, start, end):
+    for m in breaks:
         pieces.append(_trim(text, at, m.start()))
         at = m.end()
     pieces.append(_trim(text, at, end))
     clauses: list[tuple[int, int]] = []
-    words: list[int] = []  # each clause's word count (counts add up: breaks are not words)
+    # Each clause's word count (counts add up: breaks are not words), where any count from
+    # _MIN_CLAUSE_WORDS up is as good as the exact one.
+    words: list[int] = []
     for s, e in pieces:
-        n = _word_count(text, s, e)
+        n = _MIN_CLAUSE_WORDS if _CLAUSE_WORDS.match(text, s, e) else len(_WORD.findall(text, s, e))
         if not n:
             continue
         # A short piece joins the clause before it ("the stories—often untold"), and a
@@ -505,11 +600,6 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             clauses.append((s, e))
             words.append(n)
     return clauses
-
-
-def _word_count(text: str, start: int, end: int) -> int:
-    """Words in `text[start:end]`, a number or a date counting as one."""
-    return len(_WORD.findall(text, start, end))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -72,12 +72,11 @@ def featurize(debates, context: bool = True):
     """Per sentence: (named features, hashed buckets), label and debate number."""
     out, labels, groups = [], [], []
     for g, (_name, rows) in enumerate(debates):
-        texts = [t for t, _ in rows]
-        readings = [claims.read_cues(t) for t in texts]
+        readings = [claims.read_cues(text) for text, _ in rows]
         for i in range(len(rows)):
-            named, grams = claims.sentence_features(readings, texts, i, context)
+            named, grams = claims.sentence_features(readings, i, context)
             # each distinct n-gram once; two n-grams that share a bucket count twice, as when scoring
-            out.append((named, sorted(claims.bucket(x, BITS) for x in set(grams))))
+            out.append((named, sorted(claims.bucket(x, BITS) for x in grams)))
             labels.append(rows[i][1])
             groups.append(g)
     return out, np.array(labels, float), np.array(groups)
