@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate
 
 from .lexicons import entries, fields, phrases, words
 from .quotes import QuoteSpan, paragraphs
@@ -89,20 +89,39 @@ _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 _PUNCT_TAGS = {",": ",", ":": ":", ".": ".", "!": ".", "?": ".", "…": ".", "...": ".",
                "—": "-", "–": "-", "―": "-", "-": "-"}
-# A token, with the white space (and underscores, which no token starts with) before
-# it as group 1: the lengths of the two groups give every token's offsets.
-# Possessive quantifiers (*+, ++) and the letter-first alternative first: most tokens
-# are words, and they should not be tried against the other alternatives.
-_SPACED_TOKEN = re.compile(
-    r"([\s_]*+)"
-    r"([^\W\d_](?:\.(?:[^\W\d_]\.)+"  # initialisms: U.S., a.m.
+# A token, as the one group: splitting a paragraph at tokens gives them with the text
+# between them (white space, and underscores, which no token starts with), and the
+# lengths of all the pieces give every token's offsets.
+# The pattern opens with one character class that every token starts with, so the
+# regex engine skips the white space between tokens without trying each alternative;
+# a lookbehind then tells which kind of token that first character began. Possessive
+# quantifiers (*+, ++) and the letter-first alternative first: most tokens are words,
+# and they should not be tried against the other alternatives.
+_TOKEN = re.compile(
+    r"([^\s_](?:(?<=[^\W\d_])(?:\.(?:[^\W\d_]\.)+"  # initialisms: U.S., a.m.
     r"|\w*+(?:[’'](?![sS]\b)\w++|-\w++)*+)"  # words, with inner apostrophes and hyphens
-    r"|\.\.\.|[’'][sS]\b"  # an ellipsis, possessive 's
-    r"|\d++(?:[.,:/-]\d++)*+(?:-[^\W\d_]++)*+"  # numbers, and compounds such as 46-year-old
-    r"|[^\w\s])"
+    r"|(?<=\.)\.\.|(?<=[’'])[sS]\b"  # an ellipsis, possessive 's
+    r"|(?<=\d)\d*+(?:[.,:/-]\d++)*+(?:-[^\W\d_]++)*+"  # numbers, and compounds such as 46-year-old
+    r"|(?<=[^\w\s])))"  # any other character but white space: punctuation
 )
-_TAGS_SEEN: dict[str, str] = {}  # token -> tag, the cache `_classify` fills
 _TAGS_SEEN_MAX = 1 << 16
+
+
+class _TagCache(dict):
+    """Token -> its own tag (`_tag_of_word`), worked out on first sight.
+
+    A dict whose misses fill it, so a whole paragraph's tags are one `map` over its
+    words. Emptied when full, so a long ingest does not grow it without end.
+    """
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _TAGS_SEEN_MAX:
+            self.clear()
+        tag = self[word] = _tag_of_word(word)
+        return tag
+
+
+_TAGS_SEEN = _TagCache()
 _CLAIM_THAT = re.compile(r"[aV]f")  # a cue noun and "that" after it: Roe's claim that ...
 _SENTENCE_BREAK = re.compile(r"[Q.:]")
 _VERB_ENDINGS = ("ed", "s")  # what a verb after an unknown subject most often ends in
@@ -160,23 +179,37 @@ class Attribution:
 
 
 @dataclass(slots=True)
-class _Token:
-    text: str
-    start: int
-    end: int
-    tag: str
-    quote: QuoteSpan | None = None
+class _Tokens:
+    """A run of tokens, as parallel lists: token k is `words[k]` at `text[starts[k]:ends[k]]`.
+
+    Lists rather than one object a token: making the objects cost as much as the
+    tokenising regex, and the tagging and mention scans read one field at a time.
+    """
+
+    words: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # each token's own tag, before `_tag` reads context
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def append(self, word: str, start: int, end: int, tag: str) -> None:
+        self.words.append(word)
+        self.starts.append(start)
+        self.ends.append(end)
+        self.tags.append(tag)
 
 
 @dataclass(slots=True)
 class _Paragraph:
     text: str  # the whole text (offsets are into it)
-    toks: list[_Token]
-    tags: str
+    toks: _Tokens
+    tags: str  # the tags in context (`_tag`)
     sentences: list[tuple[int, int]]  # token index ranges
     by_start: dict[int, Mention]  # mentions by first token
     by_end: dict[int, Mention]  # mentions by last token
-    quotes: list[int]  # the tokens that are quotations of kind "quote", tagged "Q"
+    quotes: dict[int, QuoteSpan]  # the tokens that are quotations of kind "quote" (tagged "Q"): their spans
     attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution)
     label: Mention | None = None  # the name opening a headline before a colon ("Roe: ...")
 
@@ -239,14 +272,14 @@ def _share_across_chains(found: list[Attribution]) -> None:
 def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
                     mentions: list[Mention], first: bool = False) -> _Paragraph:
     """Tokens, tags, sentences and mentions of one paragraph; its mentions join `mentions`."""
-    toks: list[_Token] = []
-    quotes = []
+    toks = _Tokens()
+    quotes = {}
     at = pstart
     for s in spans:
         _tokenize(text, at, s.open, toks)
         if s.kind == "quote":
-            quotes.append(len(toks))
-        toks.append(_Token(text[s.open:s.close], s.open, s.close, "Q" if s.kind == "quote" else "W", s))
+            quotes[len(toks)] = s
+        toks.append(text[s.open:s.close], s.open, s.close, "Q" if s.kind == "quote" else "W")
         at = s.close
     _tokenize(text, at, pend, toks)
     tags = _tag(toks)
@@ -269,23 +302,24 @@ def _read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
     return para
 
 
-def _tokenize(text: str, start: int, end: int, out: list[_Token]) -> None:
+def _tokenize(text: str, start: int, end: int, out: _Tokens) -> None:
     """Append the tokens of `text[start:end]`; a listed abbreviation keeps its full stop.
 
     This is the pipeline's innermost loop, so it works on whole lists rather than token
-    by token: one findall gives the tokens and the space before each, their offsets are
-    the running sum of those lengths, and their tags come from the cache `_classify`
-    fills.
+    by token: one split gives the tokens (every other piece) with the text between
+    them, their offsets are the running sum of the pieces' lengths, and their tags
+    come from the cache `_TAGS_SEEN`.
     """
-    pairs = _SPACED_TOKEN.findall(text, start, end)
-    words = [w for _, w in pairs]
-    bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
-    starts, ends = bounds[1::2], bounds[2::2]
+    pieces = _TOKEN.split(text[start:end])  # gap, token, gap, token, ..., gap
+    words = pieces[1::2]
+    bounds = list(accumulate(map(len, pieces), initial=start))
+    starts, ends = bounds[1:-1:2], bounds[2::2]
     _take_abbreviation_stops(text, start, end, words, starts, ends)
-    tags = list(map(_TAGS_SEEN.get, words))
-    if None in tags:
-        tags = [tag or _classify(w) for w, tag in zip(words, tags)]
-    out += map(_Token, words, starts, ends, tags)
+    tags = list(map(_TAGS_SEEN.__getitem__, words))
+    out.words += words
+    out.starts += starts
+    out.ends += ends
+    out.tags += tags
 
 
 def _take_abbreviation_stops(text: str, start: int, end: int,
@@ -306,10 +340,10 @@ def _take_abbreviation_stops(text: str, start: int, end: int,
         stop = text.find(".", after, end)
 
 
-def _tag(toks: list[_Token]) -> str:
+def _tag(toks: _Tokens) -> str:
     """The tag string of `toks` (see `_TAGS`), multiword titles and cue phrases included."""
-    tags = [t.tag for t in toks]  # each token's own tag, given when it was made
-    lowers = [t.text.lower() for t in toks]
+    tags = toks.tags.copy()  # each token's own tag, given when it was made
+    lowers = list(map(str.lower, toks.words))
     last = len(tags) - 1
     for n in range(len(tags)):
         tag = tags[n]
@@ -317,7 +351,7 @@ def _tag(toks: list[_Token]) -> str:
             continue  # most tokens: no rule below retags them
         if tag == "'" and n and tags[n - 1] in "SI" and lowers[n][-1:] == "s":
             tags[n] = "K"  # he's, it's: "is" or "has", not a possessive
-        elif tag in "NM" and toks[n].text[0].isupper() and (
+        elif tag in "NM" and toks.words[n][0].isupper() and (
                 (n and tags[n - 1] in "CO") or (n < last and tags[n + 1] in "CO")):
             # A capitalised person noun inside a run of capitals is part of a name (the
             # Harbor Workers Union, Mother Superior Ana Lind) -- unless it ends a run
@@ -352,24 +386,30 @@ def _tag(toks: list[_Token]) -> str:
         elif tag == "V" and n > 1 and tags[n - 1] in "aCN" and tags[n - 2] in "oR#" and (
                 lowers[n] in _CUE_NOUNS or lowers[n][:-1] in _CUE_NOUNS):
             tags[n] = "a"  # "of Republican claims", "in public statements": a noun
-    for n, first in enumerate(lowers):
-        for phrase, tag in _MULTIWORD.get(first, ()):
+    for n in _multiword_starts(lowers):
+        for phrase, tag in _MULTIWORD[lowers[n]]:
             if tuple(lowers[n:n + len(phrase)]) != phrase:
                 continue
-            if tag == "T" and not toks[n].text[0].isupper():
+            if tag == "T" and not toks.words[n][0].isupper():
                 continue  # a lower-case "first lady" is a description, not a title
             tags[n:n + len(phrase)] = [tag] + [tag if tag == "T" else "v"] * (len(phrase) - 1)
             break
     return "".join(tags)
 
 
-def _classify(w: str) -> str:
-    """The tag of one token on its own (see the legend at the top), remembered in
-    `_TAGS_SEEN` (emptied when full, so a long ingest does not grow it without end)."""
-    if len(_TAGS_SEEN) >= _TAGS_SEEN_MAX:
-        _TAGS_SEEN.clear()
-    tag = _TAGS_SEEN[w] = _tag_of_word(w)
-    return tag
+def _multiword_starts(lowers: list[str]) -> list[int]:
+    """The indexes of the words that may start a multiword title or cue phrase, in order.
+
+    Found with `list.index` for each such word the paragraph holds: few paragraphs
+    hold any, and a Python loop over every word cost as much as all of `_tag`'s rules.
+    """
+    found = []
+    for first in _MULTIWORD.keys() & lowers:
+        n = -1
+        for _ in range(lowers.count(first)):
+            n = lowers.index(first, n + 1)
+            found.append(n)
+    return sorted(found)
 
 
 def _tag_of_word(w: str) -> str:
@@ -434,23 +474,24 @@ def _determines(lowers: list[str], tags: list[str], k: int) -> bool:
     return tags[k] in "EP'" or lowers[k] in ("a", "an")
 
 
-def _sentences(toks: list[_Token], tags: str) -> list[tuple[int, int]]:
+def _sentences(toks: _Tokens, tags: str) -> list[tuple[int, int]]:
     """Token index ranges of the sentences of one paragraph.
 
     A sentence ends at . ! ? or … before a capitalised word or a quotation, at a
     quotation whose words end so, and at an abbreviation such as "Inc." before a word
     that usually opens a sentence.
     """
-    out, lo, n = [], 0, len(toks)
+    words, own = toks.words, toks.tags  # `own`: the tags the tokens had before `_tag`
+    out, lo, n = [], 0, len(words)
     for i in range(n - 1):
         tag = tags[i]
         if tag == "." or tag == "Q":
-            nxt = toks[i + 1]
-            ends = (nxt.tag in "QW" or nxt.text[0].isupper() or nxt.text[0].isdigit()) and (
-                tag == "." or (nxt.tag != "p" and _QUOTE_END.search(toks[i].text) is not None))
+            nxt = words[i + 1]
+            ends = (own[i + 1] in "QW" or nxt[0].isupper() or nxt[0].isdigit()) and (
+                tag == "." or (own[i + 1] != "p" and _QUOTE_END.search(words[i]) is not None))
         else:
-            word = toks[i].text
-            ends = (word[-1] == "." and len(word) > 2 and toks[i + 1].text in _OPENERS
+            word = words[i]
+            ends = (word[-1] == "." and len(word) > 2 and words[i + 1] in _OPENERS
                     and word[:-1].lower() not in _TITLE_ABBREVIATIONS)
         if ends:
             out.append((lo, i + 1))
@@ -476,7 +517,7 @@ def is_headline(par: str, first: bool = False) -> bool:
     return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= share * len(long_words)
 
 
-def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -> list[Mention]:
+def _find_mentions(text: str, toks: _Tokens, tags: str, lo: int, hi: int) -> list[Mention]:
     """The mentions of one sentence, with titles and appositions noted on the names."""
     found = []
     first = lo
@@ -486,54 +527,56 @@ def _find_mentions(text: str, toks: list[_Token], tags: str, lo: int, hi: int) -
         first += 1
     for m in _MENTION.finditer(tags, lo, hi):
         i, j = m.start(), m.end() - 1
-        mention = Mention(m.lastgroup, toks[i].start, toks[j].end, text[toks[i].start:toks[j].end], i, j,
-                          sentence=toks[lo].start)
+        mention = Mention(m.lastgroup, toks.starts[i], toks.ends[j], text[toks.starts[i]:toks.ends[j]], i, j,
+                          sentence=toks.starts[lo])
         if mention.kind == "name":
             after_the = i > lo and tags[i - 1] == "E"
             if after_the and j + 1 < hi and tags[j + 1] in "aNMG" and not (
-                    tags[j + 1] == "a" and toks[j + 1].text.endswith("ed") and len(toks[j + 1].text) > 4):
+                    tags[j + 1] == "a" and toks.words[j + 1].endswith("ed") and len(toks.words[j + 1]) > 4):
                 continue  # a modifier, not a name: the Northfield portal, the Harbor Line extension
                 # -- unless a verb follows: the Harbour Council issued ...
             _read_name(mention, toks, m.group())
             if mention.organization and after_the:  # the Ministry of Harbors
                 mention.i -= 1
-                mention.start = toks[i - 1].start
+                mention.start = toks.starts[i - 1]
                 mention.text = text[mention.start:mention.end]
         elif mention.kind == "description":
             _read_description(mention, toks, tags)
         else:
-            mention.head = toks[i].text.lower()
+            mention.head = toks.words[i].lower()
         mention.opens = mention.i == first
         found.append(mention)
     _link_appositions(found, toks, tags, hi)
     return found
 
 
-def _read_name(m: Mention, toks: list[_Token], pattern: str) -> None:
+def _read_name(m: Mention, toks: _Tokens, pattern: str) -> None:
     """Split a name into modifiers, titles and the name proper; decide person or organisation."""
     pre, titles, _ = _SPLIT_NAME.match(pattern).groups()
     if not titles:
         pre = ""  # no title: every word is the name's
     a, b = m.i + len(pre), m.i + len(pre) + len(titles)
-    m.titles = tuple(w for t in toks[a:b] for w in t.text.lower().split())
-    m.name = tuple(t.text for t in toks[b:m.j + 1] if t.tag != "W")  # not a nickname in marks
-    m.roles = {t.text.lower() for t in toks[m.i:b]}
-    low = {w.lower() for w in m.name}
+    words = toks.words
+    m.titles = tuple(map(str.lower, words[a:b]))
+    m.name = tuple(words[b:m.j + 1])
+    if "W" in pattern:  # not a nickname in marks
+        m.name = tuple(w for w, tag in zip(m.name, toks.tags[b:m.j + 1]) if tag != "W")
+    m.roles = set(map(str.lower, words[m.i:b]))
     # after "the" a name is an organisation's ("the Harbour Council"), not after "this" ("this Year")
-    m.organization = bool(low & _ORGANISATIONS) or (m.i > 0 and toks[m.i - 1].text.lower() == "the") or (
-        len(m.name) == 1 and m.name[0] in _PLACES)
+    m.organization = not _ORGANISATIONS.isdisjoint(map(str.lower, m.name)) or (
+        m.i > 0 and words[m.i - 1].lower() == "the") or (len(m.name) == 1 and m.name[0] in _PLACES)
 
 
-def _read_description(m: Mention, toks: list[_Token], tags: str) -> None:
+def _read_description(m: Mention, toks: _Tokens, tags: str) -> None:
     """Fill in a description's head, modifiers (as roles) and determiner."""
-    m.head = toks[m.j].text.lower()
+    m.head = toks.words[m.j].lower()
     m.plural = tags[m.j] == "M" or m.head in _ORG_PLURAL
     m.organization = tags[m.j] == "G"
     m.definite = tags[m.i] in "EP" or "'" in tags[m.i:m.j]  # the minister, his aide, the union's leader
-    m.roles = {t.text.lower() for t in toks[m.i:m.j + 1] if t.tag not in "EDP'"}
+    m.roles = {w.lower() for w, tag in zip(toks.words[m.i:m.j + 1], toks.tags[m.i:m.j + 1]) if tag not in "EDP'"}
 
 
-def _link_appositions(found: list[Mention], toks: list[_Token], tags: str, hi: int) -> None:
+def _link_appositions(found: list[Mention], toks: _Tokens, tags: str, hi: int) -> None:
     """Join descriptions to the names they describe, and give those names their roles.
 
     "union president Jane Roe", "Jane Roe, the union's president, said", "the union's
@@ -551,7 +594,7 @@ def _link_appositions(found: list[Mention], toks: list[_Token], tags: str, hi: i
         while after < hi and tags[after] == "K":  # "Jane Roe (D-Wis.), the ..."
             after += 1
         closes = after >= hi or tags[after] in ",.V)-Ro"  # Ro: "a spokesperson for the company"
-        copula = b is desc and b.i == a.j + 2 and toks[a.j + 1].text in ("is", "was")
+        copula = b is desc and b.i == a.j + 2 and toks.words[a.j + 1] in ("is", "was")
         if adjacent or (comma and closes) or copula:
             desc.ref = name
             name.roles |= desc.roles
@@ -561,13 +604,13 @@ def _names_inside(text: str, span: QuoteSpan) -> list[Mention]:
     """Names with a title inside a quotation ("Mr. Putin"): they tell a person's sex."""
     if not any(w.lower() in _TITLES for w in _CAPITALISED.findall(text, span.start, span.end)):
         return []  # no title word: nothing to find (and most quotes have none, so skip the tagging)
-    toks: list[_Token] = []
+    toks = _Tokens()
     _tokenize(text, span.start, span.end, toks)
     tags = _tag(toks)
     found = []
     for m in _TITLED_NAME.finditer(tags):
         i, j = m.start(), m.end() - 1
-        mention = Mention("name", toks[i].start, toks[j].end, text[toks[i].start:toks[j].end], i, j, in_quote=True)
+        mention = Mention("name", toks.starts[i], toks.ends[j], text[toks.starts[i]:toks.ends[j]], i, j, in_quote=True)
         _read_name(mention, toks, m.group())
         found.append(mention)
     return found
@@ -577,7 +620,7 @@ def _names_inside(text: str, span: QuoteSpan) -> list[Mention]:
 
 def _attribute_one(p: _Paragraph, q: int, previous: _Paragraph | None) -> Attribution:
     """The attribution of the quotation at token `q`, by the rules in the module docstring."""
-    quote = p.toks[q].quote
+    quote = p.quotes[q]
     label = _speaker_label(p, q)
     if label is not None:
         return Attribution(quote, label, None, 0.9, labelled=True)
@@ -597,7 +640,7 @@ def _speaker_label(p: _Paragraph, q: int) -> Mention | None:
     """A transcript's speaker label opening the quote ("ROE: Well, look, ..."): one to
     three capitalised words, the first in capitals, then a colon. Labels such as
     "UPDATE:" or "Q:" are not speakers."""
-    quote = p.toks[q].quote
+    quote = p.quotes[q]
     m = _LABEL.match(p.text, quote.start, quote.end)
     if m is None or m.group(1).lower() in _NOT_LABELS:
         return None
@@ -616,7 +659,7 @@ def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
     k = q + 1
     if k < n and tags[k] in ",-":
         k += 1
-    if k + 1 < n and p.toks[k].text == "as" and tags[k - 1] in ",Q":
+    if k + 1 < n and p.toks.words[k] == "as" and tags[k - 1] in ",Q":
         k += 1  # “…,” as a ministry memo put it
     if k >= n:
         return None
@@ -624,7 +667,7 @@ def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
     longer = _open_subject_at(p, k, n)  # "a ministry memo", not "a ministry"
     if longer is not None and (m is None or (m.kind == "description" and longer.j > m.j)):
         m = longer
-    asks = _ASKS.search(p.toks[q].text) is not None
+    asks = _ASKS.search(p.toks.words[q]) is not None
     if m is not None and _can_speak(m):
         e = m.j + 1 if ends_sentence and not asks else _skip(p, _skip_apposition(p, _skip(p, m.j + 1)))
         e = _past_to(p, e)
@@ -647,7 +690,7 @@ def _after_quote(p: _Paragraph, q: int, ends_sentence: bool):
 def _lone_determiner(p: _Paragraph, k: int) -> Mention | None:
     """ "one", "another" or "others" standing alone for a speaker before a cue verb
     (`“…,” another said`, `Another said: “…”`): an anonymous source."""
-    if k >= len(p.toks) or p.toks[k].text.lower() not in _LONE_SOURCES or _skip(p, k + 1) >= len(p.toks) \
+    if k >= len(p.toks) or p.toks.words[k].lower() not in _LONE_SOURCES or _skip(p, k + 1) >= len(p.toks) \
             or p.tags[_skip(p, k + 1)] != "V":
         return None
     return _description_at(p, k, k)
@@ -656,7 +699,7 @@ def _lone_determiner(p: _Paragraph, k: int) -> Mention | None:
 def _past_to(p: _Paragraph, e: int) -> int:
     """The cue verb in "was quick to add", "went on to say" after a speaker, else `e`."""
     for x in range(e, min(e + 4, len(p.toks) - 1)):
-        if p.toks[x].text == "to":
+        if p.toks.words[x] == "to":
             return x + 1 if p.tags[x + 1] == "V" and x > e else e
         if p.tags[x] not in "aKR":
             break
@@ -686,13 +729,13 @@ def _cue_in_sentence(p: _Paragraph, q: int, lo: int, hi: int):
 def _claim_owner(p: _Paragraph, v: int, lo: int) -> tuple[Mention, Span] | None:
     """The owner of a claim whose words follow: `Roe's claim that there were “…”`,
     `his warning that “…”`. The cue is the noun."""
-    if p.toks[v].text.lower() not in _CUE_NOUNS or p.toks[v + 1].text.lower() != "that":
+    if p.toks.words[v].lower() not in _CUE_NOUNS or p.toks.words[v + 1].lower() != "that":
         return None
     owner = v - 2 if v - 2 >= lo and p.tags[v - 1] == "'" else v - 1
     m = p.by_end.get(owner) if owner >= lo else None
     if m is None or not (_can_speak(m) or p.tags[m.i] == "P"):
         return None
-    return m, _span(p, p.toks[v].start, p.toks[v].end)
+    return m, _span(p, p.toks.starts[v], p.toks.ends[v])
 
 
 def _after_colon(p: _Paragraph, q: int, lo: int):
@@ -736,7 +779,7 @@ def _opening_subject(p: _Paragraph, lo: int, limit: int) -> Mention | None:
     # clauses open the sentence, follow a comma, or follow a title in marks ending in one
     # (On “Face the Nation,” Roe ...)
     starts = [lo] + [k + 1 for k in range(lo, limit) if tags[k] == ","
-                     or (tags[k] == "W" and toks[k].text.rstrip("\"”’'").endswith(","))]
+                     or (tags[k] == "W" and toks.words[k].rstrip("\"”’'").endswith(","))]
     when = _LEADING_DATE.match(tags, lo)
     if when is not None:
         starts.append(when.end())  # "On September 27 they published ..."
@@ -748,7 +791,7 @@ def _opening_subject(p: _Paragraph, lo: int, limit: int) -> Mention | None:
         if m is None or not _can_speak(m) or m.j + 1 >= limit:
             continue
         verb = _skip(p, _skip_apposition(p, _skip(p, _past_partner(p, m.j + 1))))
-        if verb < limit and tags[verb] in "aV" and p.toks[verb].text[0].islower():
+        if verb < limit and tags[verb] in "aV" and p.toks.words[verb][0].islower():
             return m
     return None
 
@@ -760,7 +803,7 @@ def _open_subject_at(p: _Paragraph, k: int, limit: int) -> Mention | None:
     tags, toks = p.tags, p.toks
     for j in range(k + 1, min(k + 5, limit - 1)):
         if _OPEN_SUBJECT.fullmatch(tags, k, j + 1) and (tags[j + 1] in "KV," or (tags[j + 1] == "a" and (
-                toks[j + 1].text.endswith(_VERB_ENDINGS) or tags[j + 2:j + 3] in ("E", "D", "P")))):
+                toks.words[j + 1].endswith(_VERB_ENDINGS) or tags[j + 2:j + 3] in ("E", "D", "P")))):
             return _description_at(p, k, j)  # "the actor held a ...": a verb before its object
     return None
 
@@ -768,7 +811,7 @@ def _open_subject_at(p: _Paragraph, k: int, limit: int) -> Mention | None:
 def _past_partner(p: _Paragraph, e: int) -> int:
     """Past "and his aides" after a subject ("Roe and his aides have ..."); else `e`.
     The first of the two is taken to speak for both."""
-    if e + 1 < len(p.toks) and p.toks[e].text == "and":
+    if e + 1 < len(p.toks) and p.toks.words[e] == "and":
         partner = p.by_start.get(_skip(p, e + 1))
         if partner is not None and partner.kind != "pronoun":
             return partner.j + 1
@@ -854,28 +897,28 @@ def _sentence_speaker(p: _Paragraph, lo: int, hi: int) -> tuple[Mention, Span] |
 
 def _may_cue(p: _Paragraph, v: int) -> bool:
     """True when token `v` is a cue verb or may start a source phrase."""
-    return p.tags[v] == "V" or p.toks[v].text.lower() in _SOURCE_PHRASES
+    return p.tags[v] == "V" or p.toks.words[v].lower() in _SOURCE_PHRASES
 
 
 def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
     """The speaker a cue verb at `v` names: its subject, an agent after "by", or a name after it."""
     tags, toks = p.tags, p.toks
     end = _cue_end(p, v)
-    if end + 1 < hi and toks[end].text == "by":  # announced by the minister
+    if end + 1 < hi and toks.words[end] == "by":  # announced by the minister
         m = p.by_start.get(end + 1) or _after_modifiers(p, end + 1)  # by (talk show host) Ana Lind
         if m is not None and _can_speak(m):
             return m  # else an active verb: "Roe responded by pointing ..."
     j = _skip_back(p, v - 1, lo)
-    if j > lo and toks[j].text == "by" and tags[j - 1] == "V":  # Roe continued by saying
+    if j > lo and toks.words[j] == "by" and tags[j - 1] == "V":  # Roe continued by saying
         return _subject(p, j - 1, lo, hi)
-    if j > lo and toks[j].text == "by" and tags[j - 1] != "V" and toks[v].text.endswith("ing"):
+    if j > lo and toks.words[j] == "by" and tags[j - 1] != "V" and toks.words[v].endswith("ing"):
         return _opening_subject(p, lo, j)  # Roe began by saying, Roe left the movement by saying
-    if j - 2 >= lo and toks[j].text == "and" and tags[j - 1] in "aV":  # Roe laughed and said
+    if j - 2 >= lo and toks.words[j] == "and" and tags[j - 1] in "aV":  # Roe laughed and said
         m = p.by_end.get(_skip_back(p, j - 2, lo))
         if m is not None and m.kind != "description" and _can_speak(m):
             return m
     if j >= lo and tags[j] == ",":
-        if toks[v].text.endswith("ing"):  # "..., adding": the subject of the cue before, or of the sentence
+        if toks.words[v].endswith("ing"):  # "..., adding": the subject of the cue before, or of the sentence
             before = [u for u in range(j - 1, lo - 1, -1) if tags[u] == "V"]
             return (before and _subject(p, before[0], lo, hi)) or _opening_subject(p, lo, j)
         k = tags.rfind(",", lo, j)  # "Roe, who chairs the union, said"
@@ -884,16 +927,16 @@ def _subject(p: _Paragraph, v: int, lo: int, hi: int) -> Mention | None:
             if m is not None and _can_speak(m):
                 return m
     j = _past_aside(p, j, lo)
-    if j > lo and toks[j].text.lower() in _RELATIVES:
+    if j > lo and toks.words[j].lower() in _RELATIVES:
         return _relative(p, j, lo)
-    if j == lo and toks[j].text.lower() in _CLAUSE_OPENERS and toks[v].text.endswith("ing"):
+    if j == lo and toks.words[j].lower() in _CLAUSE_OPENERS and toks.words[v].endswith("ing"):
         return _main_subject(p, v, hi)  # "After saying ..., she was ..."
     m = (p.by_end.get(j) or _modified_subject(p, j, lo) or _any_subject(p, j, lo)
          or (_lone_determiner(p, j) if j == lo or tags[j - 1] in ",.Q:" else None)) if j >= lo else None
-    if m is not None and toks[v].text.endswith("ing") and m.i > lo and tags[m.i - 1] == "V":
+    if m is not None and toks.words[v].endswith("ing") and m.i > lo and tags[m.i - 1] == "V":
         # "Roe emailed supporters saying ...": the object of a cue is not the one saying
         m = _subject(p, m.i - 1, lo, hi) or m
-    elif m is not None and toks[v].text.endswith("ing") and m.kind == "description" and m.head in _CUE_NOUNS:
+    elif m is not None and toks.words[v].endswith("ing") and m.kind == "description" and m.head in _CUE_NOUNS:
         # "The council issued a statement calling ...": the statement's author
         m = _opening_subject(p, lo, m.i) or m
     if m is not None and m.kind == "pronoun" and m.ref is None:
@@ -922,7 +965,7 @@ def _reporting_subject(p: _Paragraph, m: Mention, lo: int, hi: int) -> Mention |
     denouncing what it calls “…”" the speaker is named by the first pronoun, the
     subject of the whole sentence."""
     k = m.i - 1
-    if k <= lo or not (p.tags[k] == "V" or p.toks[k].text.lower() in ("that", "what")):
+    if k <= lo or not (p.tags[k] == "V" or p.toks.words[k].lower() in ("that", "what")):
         return None
     outer = _opening_subject(p, lo, m.i)
     return outer if outer is not None and outer.kind == "pronoun" and outer.head == m.head else None
@@ -937,7 +980,7 @@ def _main_subject(p: _Paragraph, v: int, hi: int) -> Mention | None:
         if m is None or p.tags[k - 1] not in ",Q" or not _can_speak(m):
             continue
         verb = _skip(p, m.j + 1)
-        if verb > m.j + 1 or (verb < hi and p.tags[verb] in "aV" and p.toks[verb].text[0].islower()):
+        if verb > m.j + 1 or (verb < hi and p.tags[verb] in "aV" and p.toks.words[verb][0].islower()):
             return m  # "she was", "she told"
     return None
 
@@ -949,7 +992,7 @@ def _past_aside(p: _Paragraph, j: int, lo: int) -> int:
     if m is None or m.end() != j + 1 or m.start() <= lo:
         return j
     before = m.start() - 1
-    if p.tags[before] == "K" or p.toks[before].text.lower() in _RELATIVES:
+    if p.tags[before] == "K" or p.toks.words[before].lower() in _RELATIVES:
         return _skip_back(p, before, lo)
     return j
 
@@ -964,8 +1007,8 @@ def _relative(p: _Paragraph, j: int, lo: int) -> Mention | None:
         antecedent = antecedent if antecedent is not None and antecedent.definite else None
     if antecedent is None or not _can_speak(antecedent):
         return None
-    t = p.toks[j]
-    return Mention("pronoun", t.start, t.end, t.text, j, j, head=t.text.lower(), ref=antecedent,
+    word = p.toks.words[j]
+    return Mention("pronoun", p.toks.starts[j], p.toks.ends[j], word, j, j, head=word.lower(), ref=antecedent,
                    sentence=antecedent.sentence)
 
 
@@ -978,9 +1021,9 @@ def _modified_subject(p: _Paragraph, j: int, lo: int) -> Mention | None:
             return None
         m = p.by_end.get(k)
         if m is not None:
-            after = p.toks[k + 1]
-            ok = (after.tag in "Ro" or after.text in ("who", "that")
-                  or (after.tag == "a" and (p.tags[k + 2] in "Ro" or after.text.endswith("ing"))))
+            after, tag = p.toks.words[k + 1], p.toks.tags[k + 1]
+            ok = (tag in "Ro" or after in ("who", "that")
+                  or (tag == "a" and (p.tags[k + 2] in "Ro" or after.endswith("ing"))))
             return m if ok else None
     return None
 
@@ -1004,7 +1047,7 @@ def _any_subject(p: _Paragraph, j: int, lo: int) -> Mention | None:
             return _description_at(p, i, j)
     author = p.by_end.get(j - 2)
     if j - 2 >= lo and _AUTHORED.fullmatch(p.tags, j - 2, j + 1) and author is not None \
-            and author.kind == "name" and p.toks[j].text.lower() in _DOCUMENTS:
+            and author.kind == "name" and p.toks.words[j].lower() in _DOCUMENTS:
         m = _description_at(p, author.i, j)
         m.ref = author  # the brief speaks for its author
         return m
@@ -1015,8 +1058,8 @@ def _description_at(p: _Paragraph, i: int, j: int) -> Mention:
     """A new description mention over tokens `i` to `j`."""
     toks = p.toks
     lo = next(lo for lo, hi in p.sentences if lo <= i < hi)
-    mention = Mention("description", toks[i].start, toks[j].end, p.text[toks[i].start:toks[j].end], i, j,
-                      sentence=toks[lo].start)
+    mention = Mention("description", toks.starts[i], toks.ends[j], p.text[toks.starts[i]:toks.ends[j]], i, j,
+                      sentence=toks.starts[lo])
     _read_description(mention, toks, p.tags)
     return mention
 
@@ -1024,9 +1067,9 @@ def _description_at(p: _Paragraph, i: int, j: int) -> Mention:
 def _source_phrase(p: _Paragraph, k: int) -> tuple[Mention, Span] | None:
     """A source phrase starting at token `k` ("according to Roe", "in her own words")."""
     toks, n = p.toks, len(p.toks)
-    for before, after in _SOURCE_PHRASES.get(toks[k].text.lower(), ()):
+    for before, after in _SOURCE_PHRASES.get(toks.words[k].lower(), ()):
         e = k + len(before)
-        if e >= n or any(toks[k + x].text.lower() != w for x, w in enumerate(before)):
+        if e >= n or any(toks.words[k + x].lower() != w for x, w in enumerate(before)):
             continue
         m = p.by_start.get(e)
         if not after and (m is None or m.kind == "description"):
@@ -1037,10 +1080,10 @@ def _source_phrase(p: _Paragraph, k: int) -> tuple[Mention, Span] | None:
         last = e - 1  # the cue is the phrase without the speaker, or all of it around a possessive
         if after:
             e = m.j + 2 if m.j + 1 < n and p.tags[m.j + 1] == "'" else m.j + 1
-            if e + len(after) > n or any(toks[e + x].text.lower() != w for x, w in enumerate(after)):
+            if e + len(after) > n or any(toks.words[e + x].lower() != w for x, w in enumerate(after)):
                 continue
             last = e + len(after) - 1
-        return m, _span(p, toks[k].start, toks[last].end)
+        return m, _span(p, toks.starts[k], toks.ends[last])
     return None
 
 
@@ -1071,14 +1114,14 @@ def _is_writer(m: Mention) -> bool:
 def _skip(p: _Paragraph, e: int) -> int:
     """The first token from `e` on that is not a skip word or -ly adverb."""
     n = len(p.toks)
-    while e < n and (p.tags[e] == "K" or (p.tags[e] == "a" and p.toks[e].text.endswith("ly"))):
+    while e < n and (p.tags[e] == "K" or (p.tags[e] == "a" and p.toks.words[e].endswith("ly"))):
         e += 1
     return e
 
 
 def _skip_back(p: _Paragraph, j: int, lo: int) -> int:
     """The last token up to `j` that is not a skip word, -ly adverb, "on <weekday>" or "in <year>"."""
-    while j >= lo and (p.tags[j] == "K" or (p.tags[j] == "a" and p.toks[j].text.endswith("ly"))
+    while j >= lo and (p.tags[j] == "K" or (p.tags[j] == "a" and p.toks.words[j].endswith("ly"))
                        or (p.tags[j] == "R" and j + 1 < len(p.tags) and p.tags[j + 1] in "K#")
                        or (p.tags[j] == "#" and j > lo and p.tags[j - 1] == "R")):
         j -= 1
@@ -1095,7 +1138,7 @@ def _skip_apposition(p: _Paragraph, e: int) -> int:
         aside = tags.find(",", e + 1, min(n, e + 5))
         if aside > 0 and _ASIDE.fullmatch(tags, e + 1, aside):  # ", in particular,", ", too,"
             return aside + 1
-        if p.toks[e + 1].text.lower() in _RELATIVES:  # ", who lost the primary to Roe,"
+        if p.toks.words[e + 1].lower() in _RELATIVES:  # ", who lost the primary to Roe,"
             comma = tags.find(",", e + 2, min(n, e + 20))
             if comma > 0 and not _SENTENCE_BREAK.search(tags, e + 2, comma):
                 return comma + 1
@@ -1118,7 +1161,7 @@ def _cue_end(p: _Paragraph, v: int) -> int:
 
 
 def _cue_span(p: _Paragraph, v: int) -> Span:
-    return _span(p, p.toks[v].start, p.toks[_cue_end(p, v) - 1].end)
+    return _span(p, p.toks.starts[v], p.toks.ends[_cue_end(p, v) - 1])
 
 
 def _span(p: _Paragraph, start: int, end: int) -> Span:
