@@ -3,13 +3,13 @@
 Matching scores a few dozen candidates closely; this module finds them through the
 database's own full-text index, never by reading every statement. Two backends sit
 behind each function, chosen by the engine's dialect: SQLite's FTS5 tables and
-PostgreSQL's tsvector GIN indexes (migrations 0002 and 0003).
+PostgreSQL's tsvector GIN indexes (migrations 0002, 0003 and 0011).
 
-- `candidate_ids` (quotes): a quoted fragment carries the statement's words in order,
-  so its pairs of consecutive words, rarest first (by `term_counts`), are looked up as
-  phrases; the statements holding its RARE_TERMS rarest words fill a short list. Only
-  a few posting lists are read, whatever the size of the collection, and one changed
-  word breaks only the pairs it is in.
+- `candidate_ids` (quotes): a quoted fragment carries the statement's words, so any two
+  of its rarest words (by `term_counts`) are looked up together; quotes of common words
+  fall back on their pairs of consecutive words as phrases, then on any of their rarest
+  words. Only a few short posting lists are read, whatever the size of the collection,
+  and one changed word breaks only the combinations it is in.
 - `claim_candidate_ids` (claims): a paraphrase shares fewer and commoner words, so all
   its search terms are used, over the statement text and its source title.
 - `quote_ids_for_statements`: the stored quotes that share rare words with new
@@ -21,6 +21,7 @@ import re
 import time
 import unicodedata
 from collections import Counter
+from itertools import combinations
 from collections.abc import Iterable
 
 from sqlalchemy import text as sql
@@ -117,7 +118,7 @@ def _pg_stats(session: Session) -> tuple[float, float, dict[str, float], float]:
     row = session.exec(
         sql(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-            " WHERE tablename = 'ix_statement_tsv' LIMIT 1"
+            " WHERE tablename = 'statement' AND attname = 'text_tsv' LIMIT 1"
         )
     ).first()
     freqs: dict[str, float] = {}
@@ -150,59 +151,117 @@ def rarest_terms(session: Session, text: str, k: int = RARE_TERMS) -> list[str]:
 
 
 def candidate_ids(session: Session, text: str, limit: int = 50) -> list[int]:
-    """Ids of the statements that share most of the quote's rarest words, best first.
+    """Ids of the statements that hold the quote's rarest words, best first.
 
-    On SQLite the words must also stand together: the quote's pairs of consecutive
-    words are looked up as phrases (`_near_pairs`), so that a quote made of common words
-    still finds the one statement that has them in that order. The rarest words alone
-    fill a short list.
+    A quote's source holds every word of it but the few that were changed, so any two of
+    its rarest words are looked up together (`_with_any_two`): with three or more, one
+    changed word leaves a pair intact. Only words held by at most 1% of the statements
+    are paired, or, when fewer than three are that rare, the three rarest held by at
+    most 10%: a common word's posting list costs more to read than it narrows the
+    search. Failing that, the quote's pairs of consecutive words are looked up as
+    phrases (`_with_word_pairs`), of words held by at most 10% of the statements, then
+    of any; then the statements holding any of its rarest words.
     """
     terms = rarest_terms(session, text)
     if not terms:
         return []
-    if _dialect(session) == "sqlite":
-        rank = "bm25(statement_fts, 1.0, 0.0)"
-        pairs = _near_pairs(session, text)
-        found = _fts(session, "statement_fts", "text : (" + " OR ".join(pairs) + ")", limit, rank) if pairs else []
-        if len(found) < MIN_PAIR_HITS:
-            more = _fts(session, "statement_fts", "text : (" + _fts_or(terms) + ")", limit, rank)
-            found = list(dict.fromkeys(found + more))[:limit]
-        return found
-    pairs = _word_pairs(session, text)
-    found = _pg(session, "statement", "text", [], limit, query=" | ".join(f"{_pg_lexeme(a)} <-> {_pg_lexeme(b)}" for a, b in pairs)) if pairs else []
-    if len(found) < MIN_PAIR_HITS:
-        found = list(dict.fromkeys(found + _pg(session, "statement", "text", terms, limit)))[:limit]
-    return found
+    size = _library_size(session)
+    rare, fairly_rare = (max(share * size, COMMON_FLOOR) for share in (RARE_SHARE, FAIRLY_RARE_SHARE))
+    paired = _rare_enough(session, terms, rare)[:PAIRED_TERMS]
+    if len(paired) < MIN_PAIRED_TERMS:
+        paired = _rare_enough(session, terms, fairly_rare)[:MIN_PAIRED_TERMS]
+    # A broader search only when the narrower found nothing: reading the posting lists
+    # of the quote's common words would cost more than all the rest.
+    return (
+        _with_any_two(session, paired, limit)
+        or _with_word_pairs(session, text, limit, max_count=fairly_rare)
+        or _with_word_pairs(session, text, limit, max_pairs=COMMON_PAIRS)
+        or _with_any(session, terms, limit)
+    )
 
 
-# How many word pairs a quote is looked up by; with fewer hits than MIN_PAIR_HITS, the
-# statements holding its rarest words fill the list.
+# How many of a quote's rarest words are paired (at most, at least); how many word pairs
+# (phrases) a quote is looked up by, and how many when they hold common words (each
+# costs two long posting lists; a changed word breaks two pairs at most).
+PAIRED_TERMS = 4
+MIN_PAIRED_TERMS = 3
 MAX_PAIRS = 10
-MIN_PAIR_HITS = 5
+COMMON_PAIRS = 4
+# The shares of the statements that a rare and a fairly rare word are held by at most;
+# in a small library, any word held by COMMON_FLOOR statements or fewer is rare.
+RARE_SHARE = 0.01
+FAIRLY_RARE_SHARE = 0.1
+COMMON_FLOOR = 100
 
 
-def _near_pairs(session: Session, text: str) -> list[str]:
-    """The quote's pairs of consecutive words as FTS5 phrases, those of rarer words first.
+def _rare_enough(session: Session, terms: list[str], max_count: float) -> list[str]:
+    """The terms held by at most `max_count` statements, in order."""
+    counts = term_counts(session, terms)
+    return [t for t in terms if counts.get(t, 0) <= max_count]
+
+
+def _library_size(session: Session) -> float:
+    """About how many statements there are, without counting them: on SQLite the highest
+    id (as many as were ever added, read from one index entry where count(*) would read
+    every row), on PostgreSQL the cached estimate (no round trip to the server)."""
+    if _dialect(session) == "sqlite":
+        return session.exec(sql("SELECT coalesce(max(id), 0) FROM statement")).one()[0]
+    return _pg_stats(session)[1]
+
+
+def _with_any_two(session: Session, terms: list[str], limit: int) -> list[int]:
+    """Statements holding at least two of `terms` (three or more: with two, a changed
+    word would leave only statements that happen to hold the other), those holding more
+    of them, closer together, first."""
+    if len(terms) < MIN_PAIRED_TERMS:
+        return []
+    if _dialect(session) == "sqlite":
+        clauses = [f"({_fts_phrase(a)} AND {_fts_phrase(b)})" for a, b in combinations(terms, 2)]
+        return _fts(session, "statement_fts", "text : (" + " OR ".join(clauses) + ")", limit, QUOTE_RANK)
+    clauses = [f"({_pg_lexeme(a)} & {_pg_lexeme(b)})" for a, b in combinations(terms, 2)]
+    return _pg(session, "statement", STATEMENT_TEXT, " | ".join(clauses), limit, PG_QUOTE_RANK)
+
+
+def _with_word_pairs(
+    session: Session, text: str, limit: int, max_count: float | None = None, max_pairs: int = MAX_PAIRS
+) -> list[int]:
+    """Statements holding the quote's `max_pairs` cheapest pairs of consecutive words side
+    by side (only pairs of words held by at most `max_count` statements, when given).
 
     Stopwords stay inside pairs ("when muhibunai"), where they make a common word
-    specific; pairs of two stopwords are left out. FTS5's bm25 weighs each phrase by how
-    few statements hold it, so the statement holding most of the quote's rare pairs
-    comes first, and one changed word breaks only the two pairs it is in.
+    specific; pairs of two stopwords are left out. The statements holding the most pairs
+    come first, and one changed word breaks only the two pairs it is in.
     """
-    return [f'"{_fts_escape(a)} {_fts_escape(b)}"' for a, b in _word_pairs(session, text)]
+    pairs = _word_pairs(session, text, max_count)[:max_pairs]
+    if not pairs:
+        return []
+    if _dialect(session) == "sqlite":
+        phrases = [f'"{_fts_escape(a)} {_fts_escape(b)}"' for a, b in pairs]
+        return _fts(session, "statement_fts", "text : (" + " OR ".join(phrases) + ")", limit, QUOTE_RANK)
+    query = " | ".join(f"{_pg_lexeme(a)} <-> {_pg_lexeme(b)}" for a, b in pairs)
+    return _pg(session, "statement", STATEMENT_TEXT, query, limit, PG_QUOTE_RANK)
 
 
-def _word_pairs(session: Session, text: str) -> list[tuple[str, str]]:
+def _with_any(session: Session, terms: list[str], limit: int) -> list[int]:
+    if _dialect(session) == "sqlite":
+        return _fts(session, "statement_fts", "text : (" + _fts_or(terms) + ")", limit, QUOTE_RANK)
+    return _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit, PG_QUOTE_RANK)
+
+
+def _word_pairs(session: Session, text: str, max_count: float | None = None) -> list[tuple[str, str]]:
+    """The quote's pairs of consecutive words (not both stopwords) that the index holds,
+    cheapest first: a phrase costs the posting lists of both its words."""
     words = [w.casefold() for w in WORD.findall(text)]
     pairs = [(a, b) for a, b in zip(words, words[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
     if not pairs:
         return []
     counts = term_counts(session, {w for pair in pairs for w in pair})
+    ceiling = float("inf") if max_count is None else max_count
     costs = {}
     for a, b in pairs:
-        if counts.get(a, 0) and counts.get(b, 0):
-            costs[(a, b)] = min(counts[a], counts[b])
-    return sorted(costs, key=costs.get)[:MAX_PAIRS]
+        if 0 < counts.get(a, 0) <= ceiling and 0 < counts.get(b, 0) <= ceiling:
+            costs[(a, b)] = counts[a] + counts[b]
+    return sorted(costs, key=costs.get)
 
 
 def _fts_escape(term: str) -> str:
@@ -220,8 +279,8 @@ def claim_candidate_ids(session: Session, text: str, limit: int = 100) -> list[i
         return []
     if _dialect(session) == "sqlite":
         return _fts(session, "statement_fts", _fts_or(terms), limit, "bm25(statement_fts, 1.0, 0.5)")
-    by_text = _pg(session, "statement", "text", terms, limit)
-    by_title = _pg(session, "statement", "coalesce(source_title, '')", terms, limit // 2)
+    by_text = _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit)
+    by_title = _pg(session, "statement", STATEMENT_TITLE, _pg_or(terms), limit // 2)
     return list(dict.fromkeys(by_text + by_title))[:limit]
 
 
@@ -239,13 +298,13 @@ def quote_ids_for_statements(session: Session, texts: Iterable[str], limit: int 
         if _dialect(session) == "sqlite":
             ids = _fts(session, "quote_fts", _fts_or(terms), limit, "bm25(quote_fts)")
         else:
-            ids = _pg(session, "quote", "text", terms, limit)
+            ids = _pg(session, "quote", QUOTE_TEXT, _pg_or(terms), limit)
         found.update(dict.fromkeys(ids))
     return list(found)
 
 
 def _fts_or(terms: list[str]) -> str:
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return " OR ".join(_fts_phrase(t) for t in terms)
 
 
 def _fts(session: Session, table: str, query: str, limit: int, rank: str) -> list[int]:
@@ -256,16 +315,32 @@ def _fts(session: Session, table: str, query: str, limit: int, rank: str) -> lis
     return [row[0] for row in rows]
 
 
-def _pg(session: Session, table: str, column: str, terms: list[str], limit: int, query: str | None = None) -> list[int]:
+# The tsvectors the GIN indexes hold: statement text's is stored (migration 0011), so
+# ranking reads it instead of parsing the text again; the others are indexed expressions.
+STATEMENT_TEXT = "text_tsv"
+STATEMENT_TITLE = "to_tsvector('simple', coalesce(source_title, ''))"
+QUOTE_TEXT = "to_tsvector('simple', text)"
+# How quote candidates are ranked: FTS5's bm25 over statement text only (the title
+# column weighs nothing for quotes); PostgreSQL's cover density, which puts first the
+# statements holding the quote's words close together, and counts word pairs (phrases)
+# where ts_rank would see single words only.
+QUOTE_RANK = "bm25(statement_fts, 1.0, 0.0)"
+PG_QUOTE_RANK = "ts_rank_cd"
+
+
+def _pg(session: Session, table: str, vector: str, query: str, limit: int, rank: str = "ts_rank") -> list[int]:
     rows = session.exec(
         sql(
             f"SELECT id FROM {table}, to_tsquery('simple', :q) AS q"
-            f" WHERE to_tsvector('simple', {column}) @@ q"
-            f" ORDER BY ts_rank(to_tsvector('simple', {column}), q) DESC LIMIT :k"
+            f" WHERE {vector} @@ q ORDER BY {rank}({vector}, q) DESC LIMIT :k"
         ),
-        params={"q": query or " | ".join(_pg_lexeme(t) for t in terms), "k": limit},
+        params={"q": query, "k": limit},
     )
     return [row[0] for row in rows]
+
+
+def _pg_or(terms: list[str]) -> str:
+    return " | ".join(_pg_lexeme(t) for t in terms)
 
 
 def _pg_lexeme(term: str) -> str:

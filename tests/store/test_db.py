@@ -65,3 +65,22 @@ def test_search_terms_survive_query_syntax(engine):
         _statement(session, "Nothing in common here.", "a")
         session.commit()
         assert candidate_ids(session, hostile) == []
+
+
+def test_the_stored_search_vector_migration_goes_down_and_up(engine):
+    # Revision 0011 stores the statement text's tsvector on PostgreSQL (nothing changes
+    # on SQLite): down to 0010 and back up, and the text index still finds statements.
+    from alembic import command
+
+    with Session(engine) as session:
+        sid = _statement(session, "The Kessler bridge will reopen in March.", "a")
+        session.commit()
+    cfg = alembic_config()
+    for step, target, stored in ((command.downgrade, "0010", False), (command.upgrade, "head", True)):
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, target)
+        columns = {c["name"] for c in inspect(engine).get_columns("statement")}
+        assert ("text_tsv" in columns) == (stored and engine.dialect.name == "postgresql")
+    with Session(engine) as session:
+        assert candidate_ids(session, "the Kessler bridge will reopen") == [sid]

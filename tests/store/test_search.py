@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
+from factcheck.store import search
 from factcheck.store.models import Article, Quote, Statement
 from factcheck.store.search import (
     candidate_ids,
@@ -25,6 +26,14 @@ def add(session, text, ref, title=None):
     return row.id
 
 
+def analyse(session):
+    """Fresh term statistics (PostgreSQL reads word counts from ANALYZE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(sql("ANALYZE statement"))
+        session.commit()
+    forget_statistics()
+
+
 @pytest.fixture
 def crowded(engine):
     """Forty statements about the budget, one about the Kessler bridge."""
@@ -33,10 +42,7 @@ def crowded(engine):
             add(session, f"The council budget for district {i} will grow again next year, the budget office said.", f"b{i}")
         bridge = add(session, "The council budget says the Kessler bridge will reopen in March after repairs.", "k")
         session.commit()
-        if engine.dialect.name == "postgresql":
-            session.exec(sql("ANALYZE statement"))
-            session.commit()
-        forget_statistics()
+        analyse(session)
         yield session, bridge
 
 
@@ -60,6 +66,42 @@ def test_quote_candidates_come_from_rare_words_even_with_a_word_changed(crowded)
     assert candidate_ids(session, "the council budget says the Kessler bridge will reopen in March")[0] == bridge
     assert candidate_ids(session, "the council budget says the Kessler bridge will close in March")[0] == bridge
     assert candidate_ids(session, "the Kessler crossing will reopen in March")[0] == bridge
+
+
+def test_statements_sharing_two_rare_words_are_the_only_candidates(crowded):
+    # The forty budget statements share the quote's common words, not its rare ones:
+    # the search reads no further once two rare words have found the source.
+    session, bridge = crowded
+    assert candidate_ids(session, "the council budget says the Kessler bridge will reopen in March") == [bridge]
+
+
+def test_a_quote_of_common_words_is_found_by_its_word_pairs(engine, monkeypatch):
+    # Every word is held by every statement (no floor keeps them rare in so small a
+    # library): only the order of the words tells the statements apart.
+    monkeypatch.setattr(search, "COMMON_FLOOR", 0)
+    orders = ["budget council office grow year", "year grow office council budget", "office year council budget grow"]
+    with Session(engine) as session:
+        ids = [add(session, f"The {words}.", f"o{i}") for i, words in enumerate(orders)]
+        session.commit()
+        analyse(session)
+        assert candidate_ids(session, "the council budget grow")[0] == ids[2]
+        assert candidate_ids(session, "grow office council")[0] == ids[1]
+
+
+def test_rare_words_are_paired_before_commoner_ones(engine, monkeypatch):
+    # "ferry" is in every statement and too common to pair; "pier" and "tides" are
+    # not, and the two statements holding both come first.
+    monkeypatch.setattr(search, "COMMON_FLOOR", 0)
+    with Session(engine) as session:
+        for i in range(200):
+            add(session, f"The ferry number {i} sails on time.", f"f{i}")
+        both = add(session, "The ferry waits at the pier for the tides.", "both")
+        one = add(session, "The ferry leaves the pier early.", "one")
+        session.commit()
+        analyse(session)
+        found = candidate_ids(session, "the ferry waits at the pier until the tides turn")
+        assert found == [both]
+        assert one not in found
 
 
 def test_accents_are_folded_on_sqlite(engine):
