@@ -41,7 +41,10 @@ TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
-_WORD_CHARACTER = re.compile(r"\w")
+# An article has at least one line that reads as a sentence; a page whose only text is
+# menus and link lists ("Home", "News", "About us") is not one.
+_SENTENCE_WORDS = 6
+_WORD = re.compile(r"\w+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _LOOKS_LIKE_HTML = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|p|div)\b", re.I | re.S)
 
@@ -124,12 +127,16 @@ def read_bytes(data: bytes, *, name: str, content_type: str | None = None, url: 
         is_html = bool(_LOOKS_LIKE_HTML.match(text))
     if is_html:
         article = read_html(text, url=url)
-        if not _WORD_CHARACTER.search(article.text):  # nothing, or debris such as "<<<"
+        if not _has_a_sentence(article.text):  # nothing, debris such as "<<<", or only menus
             raise InputError(f"{name}: no article text found in the HTML")
         return article
     article = read_text(text)
     article.url = url
     return article
+
+
+def _has_a_sentence(text: str) -> bool:
+    return any(len(_WORD.findall(line)) >= _SENTENCE_WORDS for line in text.splitlines())
 
 
 def _is_html_file(name: str) -> bool:

@@ -125,6 +125,9 @@ def test_stdin_is_read_and_sniffed(monkeypatch):
     ("latin.txt", "Caf\xe9 owners said \u201cno\u201d.".encode("cp1252"), "not UTF-8"),
     ("wide.txt", "Pier".encode("utf-16"), "UTF-16"),
     ("broken.html", b"<html><head><<<</head><body><div></div>", "no article text"),
+    ("menus.html", b"<html><head><title>Sample Gazette</title></head><body><nav><ul><li><a href='/'>Home</a></li>"
+     b"<li><a href='/news'>News</a></li><li><a href='/about'>About us</a></li></ul></nav>"
+     b"<footer><a href='/privacy'>Privacy</a></footer></body></html>", "no article text"),
     ("notes.pdf", b"%PDF-1.4 something", "unsupported file type '.pdf'"),
     ("notes", b"Pier Plan Wins", "unsupported file type"),
 ])
@@ -135,6 +138,13 @@ def test_bad_files_fail_with_one_line_naming_the_file(tmp_path, name, content, n
         read_source(str(path))
     message = str(err.value)
     assert message.startswith(str(path)) and needle in message and "\n" not in message
+
+
+def test_a_one_sentence_html_article_is_still_an_article(tmp_path):
+    path = tmp_path / "brief.html"
+    path.write_text("<html><body><article><p>The sample ferry to Skerra resumes sailing on Monday morning.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    assert read_source(str(path)).text == "The sample ferry to Skerra resumes sailing on Monday morning."
 
 
 def test_an_oversized_file_is_refused_by_a_configurable_cap(tmp_path):
