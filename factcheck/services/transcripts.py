@@ -58,9 +58,9 @@ def transcript_statements(session: Session, transcript_id: int) -> list[Statemen
     first = session.get(Statement, transcript_id)
     if first is None or first.origin != TRANSCRIPT:
         return []
+    # `== None` compiles to IS NULL: an undated transcript finds its undated statements.
     stmt = select(Statement).where(
-        Statement.origin == TRANSCRIPT, Statement.source_title == first.source_title,
-        Statement.date == first.date if first.date else col(Statement.date).is_(None),
+        Statement.origin == TRANSCRIPT, Statement.source_title == first.source_title, Statement.date == first.date
     )
     statements = list(session.exec(stmt.order_by(Statement.id)).all())
     return statements if statements[0].id == transcript_id else []

@@ -65,3 +65,13 @@ def test_only_a_transcripts_first_statement_names_it(hearing):
     with Session(hearing) as session:
         assert rank_transcript(session, first + 1) == []  # a later statement of it
         assert rank_transcript(session, first + 100) == []  # no such statement
+
+
+def test_an_undated_transcript_is_ranked_whole(engine, tmp_path):
+    path = tmp_path / "sample-undated-hearing.txt"
+    path.write_text(HEARING, encoding="utf-8")
+    import_statements(engine, str(path))
+    with Session(engine) as session:
+        [summary] = transcripts(session)
+        ranked = rank_transcript(session, summary.id)
+    assert summary.date is None and len(ranked) == 4
