@@ -248,23 +248,29 @@ def ingest(sources, allow_private):
         sys.exit(1)
 
 
+WORKERS = click.option("--workers", type=click.IntRange(min=1), help="Server processes [default: one per core].")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
+@WORKERS
 @reports_errors
-def serve(host, port):
-    """Run the web application."""
+def serve(host, port, workers):
+    """Run the web application (gunicorn, one process per core)."""
     from . import create_app
+    from .web.server import serve as run_server
 
-    create_app().run(host=host, port=port)
+    run_server(create_app(), host, port, workers)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
+@WORKERS
 @click.option("--no-serve", is_flag=True, help="Load the sample data and stop.")
 @reports_errors
-def demo(host, port, no_serve):
+def demo(host, port, workers, no_serve):
     """Load the sample data (fictional) and serve it."""
     from .services.demo import load_demo
 
@@ -272,8 +278,9 @@ def demo(host, port, no_serve):
     click.echo(summary)
     if not no_serve:
         from . import create_app
+        from .web.server import serve as run_server
 
         click.echo(f"demo users: admin / editor / checker, password 'demo-password' — http://{host}:{port}/")
         # The demo is served over plain http (and may be opened from another machine of the
         # network), so its login cookie must not be https-only.
-        create_app({"SECURE_COOKIES": False}).run(host=host, port=port)
+        run_server(create_app({"SECURE_COOKIES": False}), host, port, workers)

@@ -1,5 +1,12 @@
 """The command line keeps the contract: its JSON, its offsets and its one-line errors."""
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from click.testing import CliRunner
@@ -181,3 +188,28 @@ def test_a_failed_ingest_writes_nothing(database, tmp_path):
     assert run(["ingest", str(bad)], database).exit_code == 1
     with Session(get_engine(database)) as session:
         assert session.exec(select(func.count()).select_from(Article)).one() == 0
+
+
+def test_serve_answers_from_several_worker_processes(database, tmp_path):
+    with socket.socket() as probe:  # a free loopback port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "FACTCHECK_DATABASE_URL": database, "FACTCHECK_SECRET_KEY": "test"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen([sys.executable, "-c", "from factcheck.cli import main; main()", "serve",
+                                   "--port", str(port), "--workers", "2"], env=env, stdout=out, stderr=out)
+        try:
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                        assert response.status == 200 and b"<h1>Fact checks</h1>" in response.read()
+                    break
+                except urllib.error.URLError:
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"factcheck serve did not answer: {log.read_text()}")
+        finally:
+            server.terminate()
+            server.wait(10)
+    assert log.read_text().count("Booting worker") == 2

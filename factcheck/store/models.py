@@ -205,3 +205,16 @@ Index("ix_claim_queue", Claim.article_id.desc(), Claim.start)
 Index("ix_quote_flagged", func.json_array_length(Quote.flags).desc(), Quote.article_id.desc(), Quote.start)
 Index("ix_quote_assigned_to_id", Quote.assigned_to_id)
 Index("ix_verdict_published", Verdict.status, Verdict.first_published_at)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, kept for the login throttle's window: stored rather than held in a
+    server process's memory, so that every process of a server counts the same failures."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_who", "username_key", "address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username_key: str  # the username as typed, casefolded
+    address: str
+    at: float = Field(index=True)  # Unix time

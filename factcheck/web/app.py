@@ -67,7 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["factcheck.engine"] = get_engine(app.config["DATABASE_URL"] or None)
     db.init_app(app)
     cache.init_app(app)
-    app.extensions["factcheck.login_throttle"] = LoginThrottle(app.config["LOGIN_FAILURES"], app.config["LOGIN_WINDOW"])
+    app.extensions["factcheck.login_throttle"] = LoginThrottle(
+        app.extensions["factcheck.engine"], app.config["LOGIN_FAILURES"], app.config["LOGIN_WINDOW"])
     CSRFProtect(app)
     auth.login_manager.init_app(app)
     register_template_helpers(app)

@@ -6,11 +6,13 @@ reaches the role check the way a form from the page would.
 import re
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import select
 
 from factcheck.services.people import person_for
 from factcheck.store.db import session_scope
-from factcheck.store.models import Match, PersonAlias, Quote, Statement, User
+from factcheck.store.models import LoginFailure, Match, PersonAlias, Quote, Statement, User
+from factcheck.web.app import create_app
 from factcheck.web.ratelimit import LoginThrottle
 
 from .conftest import PASSWORD, publish, seed
@@ -106,14 +108,31 @@ def test_login_is_rate_limited_per_username_and_address(app, client, users):
     assert response.status_code == 302
 
 
-def test_the_throttle_forgets_old_failures():
+@pytest.mark.db
+def test_server_processes_count_the_same_failures(database, users):
+    # Two apps on one database stand for two processes of one server: a guesser who is
+    # answered by turns by each still meets the limit.
+    first, second = (create_app({"DATABASE_URL": database, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
+                     for _ in range(2))
+    wrong = {"username": "checker", "password": "not the password"}
+    for n in range(5):
+        assert (first if n % 2 else second).test_client().post("/login", data=wrong).status_code == 422
+    assert first.test_client().post("/login", data=wrong).status_code == 429
+    assert second.test_client().post("/login", data=wrong).status_code == 429
+
+
+@pytest.mark.db
+def test_the_throttle_forgets_old_failures(engine):
     now = [1000.0]
-    throttle = LoginThrottle(2, 60, clock=lambda: now[0])
+    throttle = LoginThrottle(engine, 2, 60, clock=lambda: now[0])
     throttle.failed("Ana", "1.2.3.4")
     throttle.failed("ana", "1.2.3.4")  # usernames are counted case-insensitively
     assert throttle.retry_after("ANA", "1.2.3.4") == 61
+    assert throttle.retry_after("ana", "1.2.3.5") == 0
     now[0] += 61
     assert throttle.retry_after("ana", "1.2.3.4") == 0
     throttle.failed("ana", "1.2.3.4")
     throttle.succeeded("ana", "1.2.3.4")
     assert throttle.retry_after("ana", "1.2.3.4") == 0
+    with engine.connect() as conn:  # the failures from before the window were dropped, not kept for ever
+        assert conn.execute(select(func.count()).select_from(LoginFailure)).one()[0] == 0
