@@ -141,9 +141,8 @@ def build(url: str, n_quotes: int, n_verdicts: int, seed: int = 5) -> dict:
         bulk(conn, Verdict, verdicts)
         bulk(conn, VerdictVersion, versions)
         conn.exec_driver_sql("UPDATE quote SET status = 'published' WHERE id IN (SELECT quote_id FROM verdict)")
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with engine.begin() as conn:  # the statistics a live database gathers (PostgreSQL's autovacuum) by itself
+        conn.exec_driver_sql("ANALYZE")
     return {"quotes": len(quotes), "verdicts": len(verdicts)}
 
 

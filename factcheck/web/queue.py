@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import astuple, dataclass, replace
 
-from sqlalchemy import String, bindparam, cast, func, literal, null, union_all
+from sqlalchemy import String, bindparam, cast, func, literal, null
 from sqlmodel import Session, col, select
 
 from ..store.models import Article, Claim, Outlet, Quote, User
@@ -117,9 +117,9 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> P
     """A page of the queue. Newest: newest article first (ids grow with ingestion), each
     article in reading order, its quotes before its claims. Flagged: most flags first.
 
-    Each table is read in queue order along an index. One table alone, or newest first,
-    is paged by the database (OFFSET over one index scan, or over a merge of two); most
-    flagged first takes each table's first number × size + 1 rows and merges them here.
+    Each table is read in queue order along an index. One table alone is paged by the
+    database (OFFSET over one index scan); with both, each table's first number × size + 1
+    rows are merged here.
     Lists are counted up to COUNT_CAP per table, and the count also picks the plan for a
     label filter (see _part).
     """
@@ -137,17 +137,11 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> P
     if len(parts) == 1:  # one table (a kind, flag or speaker filter): the database pages it
         rows = conn.execute(parts[0].limit(size + 1).offset(end - size)).all()
         rows, more = rows[:size], len(rows) > size
-    elif f.sort == "newest":
-        # Both tables in index order: the database merges them (SQLite: MERGE (UNION ALL);
-        # PostgreSQL: Merge Append) and stops at the page. Quotes come first within an
-        # article ("quote" > "claim"). A table with a rare label sorts its few rows first.
-        merged = union_all(*(p.order_by(None) for p in parts)).subquery()
-        rows = conn.execute(select(merged).order_by(merged.c.article_id.desc(), merged.c.kind.desc(), merged.c.start)
-                            .limit(size + 1).offset(end - size)).all()
-        rows, more = rows[:size], len(rows) > size
     else:
-        # Most flagged first: each table's first rows in order, merged here (claims, with no
-        # flags, come after every flagged quote).
+        # Both tables: each one's first rows in its index order, merged here (a database
+        # merge of the two would sort every row first on PostgreSQL, which cannot see that
+        # a UNION ALL of two index scans is already in order). Newest: quotes come first
+        # within an article. Most flagged: claims, with no flags, come after every flagged quote.
         rows = [row for part in parts for row in conn.execute(part.limit(end + 1)).all()]
         flagged = f.sort == "flagged"
         # (kind, id, article_id, start, weight)
