@@ -73,6 +73,14 @@ def test_desk_shows_repeated_claims_counts_and_a_chart(newsroom, as_user):
     assert svg.count(">0</text>") == 11 and ">4</text>" in svg
 
 
+def test_the_desk_tallies_say_when_no_recent_article_has_quotes(engine, users, as_user):
+    seed(engine, quote="Old words.", title="Long ago", label="altered")  # published in 2025, before the window
+    page = as_user("editor").get("/desk/").text
+    for heading in ("Per outlet", "Speakers with the most flags"):
+        tally = page.split(heading, 1)[1].split("</section>", 1)[0]
+        assert "<table>" not in tally and "No quotes in articles published since" in tally
+
+
 def test_a_repeated_claim_whose_numbers_differ_is_marked(newsroom, engine, as_user):
     claim_id = newsroom["clean"].claim_id
     with session_scope(engine) as session:
