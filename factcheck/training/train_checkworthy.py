@@ -26,6 +26,14 @@ as extra positives lowered it to 0.079-0.087. Adding half of each neighbour's lo
 (above the average) to a sentence's in a batch raised the cross-validated MAP to 0.130
 (and the split by time to 0.093-0.099 for a quarter to a half), but took the dev MAP from
 0.111 to 0.063, so it is not used.
+A memory of checked claims added as logit + alpha x the largest TF-IDF cosine to one of them:
+to the check-worthy sentences of the other training debates, CV 0.108-0.114 (only 1 of the
+42 dev positives is that close to a training one); to the PolitiFact claims of
+shared/data/checkthat-2021-2b stated a day or more before each debate, CV 0.145-0.148 and
+dev 0.130-0.247 by how many claims a word may index, but most of the dev gain is one
+sentence of a debate with a single check-worthy line, the variants above 0.13 score under
+5,000 sentences/s, and a frozen set of 2016 fact-checks is no memory for a newsroom today
+(its own checked statements are matched by `factcheck match --mode claim`), so it is not used.
 The shipped model was made by
 
     .venv/bin/python -m factcheck.training.train_checkworthy
