@@ -13,7 +13,8 @@ from .audit import record
 
 ROLES = ("admin", "editor", "checker")
 MIN_PASSWORD = 8
-USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
+USERNAME_MAX = 40
+USERNAME = re.compile(rf"^[A-Za-z0-9_.-]{{2,{USERNAME_MAX}}}$")
 
 
 def create_user(session: Session, username: str, password: str, role: str, actor: User | None = None) -> User:

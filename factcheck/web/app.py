@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import config as paths
 from ..store.db import get_engine
@@ -30,6 +31,9 @@ DEFAULTS = {
     "SECURE_COOKIES": None,
     # Seconds a rendered public page may be reused while nothing changed (web/cache.py); 0: off.
     "PAGE_CACHE_SECONDS": 60,
+    # How many proxies (nginx, a load balancer) stand in front of the app and set the
+    # X-Forwarded-For and -Proto headers: 0 ignores those headers, which anyone can send.
+    "TRUSTED_PROXIES": 0,
 }
 
 # Every script, style and image comes from this site; there is no inline script or style.
@@ -39,7 +43,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 ENV_SETTINGS = {"FACTCHECK_DATABASE_URL": "DATABASE_URL", "FACTCHECK_SECRET_KEY": "SECRET_KEY",
-                "FACTCHECK_SECURE_COOKIES": "SECURE_COOKIES"}
+                "FACTCHECK_SECURE_COOKIES": "SECURE_COOKIES", "FACTCHECK_TRUSTED_PROXIES": "TRUSTED_PROXIES"}
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
@@ -76,7 +80,23 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.after_request(security_headers)
     register_error_pages(app)
+    proxies = trusted_proxies(app)
+    if proxies:
+        # The client's address (which the login throttle counts by) and scheme, as the proxies saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
+
+
+def trusted_proxies(app: Flask) -> int:
+    """TRUSTED_PROXIES (instance/config.py) or FACTCHECK_TRUSTED_PROXIES, as a count."""
+    value = app.config.get("TRUSTED_PROXIES") or 0
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(f"TRUSTED_PROXIES / FACTCHECK_TRUSTED_PROXIES: {value!r} is not a number of proxies")
+    return count
 
 
 def secure_cookies(app: Flask) -> bool:

@@ -9,7 +9,7 @@ from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, Sele
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
-from ..services.users import ROLES
+from ..services.users import ROLES, USERNAME_MAX
 
 # How the verdict form names each status of services.verdicts.STATUSES.
 STATUS_LABELS = {"draft": "Draft", "second_review": "Submit for second review", "published": "Published",
@@ -19,7 +19,9 @@ EVIDENCE_ROWS = 3
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired()], render_kw={"autocomplete": "username"})
+    # No account has a longer name: a longer one is refused before it is counted as a failure.
+    username = StringField("Username", validators=[DataRequired(), Length(max=USERNAME_MAX)],
+                           render_kw={"autocomplete": "username"})
     password = PasswordField("Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
 
 

@@ -108,6 +108,37 @@ def test_login_is_rate_limited_per_username_and_address(app, client, users):
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_forwarded_addresses_count_only_behind_trusted_proxies(database, users, proxies):
+    app = create_app({"DATABASE_URL": database, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
+                      "TRUSTED_PROXIES": proxies})
+    wrong = {"username": "checker", "password": "not the password"}
+
+    def log_in_from(address, data=wrong):
+        return app.test_client().post("/login", data=data, headers={"X-Forwarded-For": address})
+
+    for _ in range(5):
+        assert log_in_from("198.51.100.1").status_code == 422
+    assert log_in_from("198.51.100.1").status_code == 429
+    # Behind a proxy, each client is counted by the address it forwards; with none, a
+    # forwarded address is anyone's to claim, so the connection's own address counts.
+    right = {"username": "checker", "password": PASSWORD}
+    assert log_in_from("198.51.100.2", right).status_code == (302 if proxies else 429)
+
+
+def test_a_longer_username_than_any_account_may_have_is_refused_uncounted(app, client, users, engine):
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = client.post("/login", data={"username": "x" * 41, "password": "not the password"})
+    assert response.status_code == 422 and "Field cannot be longer than 40 characters." in response.text
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(LoginFailure)).one()[0] == 0
+
+
+def test_trusted_proxies_must_be_a_count(database):
+    with pytest.raises(ValueError, match="FACTCHECK_TRUSTED_PROXIES: 'two' is not a number of proxies"):
+        create_app({"DATABASE_URL": database, "SECRET_KEY": "test", "TRUSTED_PROXIES": "two"})
+
+
 @pytest.mark.db
 def test_server_processes_count_the_same_failures(database, users):
     # Two apps on one database stand for two processes of one server: a guesser who is
