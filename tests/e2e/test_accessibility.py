@@ -81,3 +81,22 @@ def test_a_phone_sized_screen_stacks_the_queue(browser, server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 380, f"the page scrolls sideways ({width}px)"
     context.close()
+
+
+@pytest.mark.parametrize("width", [1100, 700, 380])
+def test_filter_fields_do_not_overlap(browser, server, width):
+    # A select as wide as its longest option ("Minor wording difference") once ran over the next field.
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    log_in(page, server, "checker")
+    for path in ("/", "/review/"):
+        page.goto(server + path)
+        ids = page.eval_on_selector_all(".filters :is(input, select)[id]", "fields => fields.map(f => f.id)")
+        boxes = [page.locator(f"#{id_}").bounding_box() for id_ in ids]
+        assert len(boxes) >= 4
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                overlap = (min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"]) > 1 and
+                           min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"]) > 1)
+                assert not overlap, (path, width, a, b)
+    context.close()
