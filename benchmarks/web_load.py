@@ -2,17 +2,19 @@
 
     .venv/bin/python benchmarks/web_load.py [--quotes 100000] [--verdicts 10000]
         [--clients 20] [--workers N] [--seconds 20] [--database-url URL] [--json]
+        [--pages queue,review,verdict,index,search] [--no-page-cache]
 
 Builds a synthetic, seeded database (SQLite in a temporary folder unless a URL is given;
 the rows go in as bulk INSERTs), serves it with `factcheck serve` (gunicorn, --workers
 processes, default one per core) on a free loopback port, logs in as a fact-checker, and
-loads four pages with wrk, an HTTP load generator written in C (Debian's package `wrk`),
+loads its pages with wrk, an HTTP load generator written in C (Debian's package `wrk`),
 so that the clients cost the server's two cores little and no client waits on a GIL:
 
 * queue    /review/ at random pages, two in five of them filtered (flag, label) or sorted
 * review   /review/quote/<id>, a random one of the 100,000 quotes with its candidate sources
 * verdict  /verdicts/<id>, a random one of the 10,000 published verdicts with ClaimReview markup
 * index    /?page=N, one request in five a search and one a rating filter
+* search   /?q=WORD, the public index's text search alone (measure it uncached with --no-page-cache)
 
 Each page is loaded on its own for --seconds: first by one client (the baseline: the
 page's own cost), then by --clients concurrent clients, each sending its next request as
@@ -56,7 +58,7 @@ from factcheck.store.models import (
 )
 
 PASSWORD = "benchmark password"
-PAGES = ("queue", "review", "verdict", "index")
+PAGES = ("queue", "review", "verdict", "index", "search")
 WORDS = ("bridge tunnel harbor ferry council budget drivers fares strike audit housing school water "
          "power rail port tax wages nurses teachers police roads parks rent jobs").split()
 FLAG_SETS = ([], [], [], [], ["earlier"], ["misattributed"], ["earlier", "misattributed"])
@@ -146,12 +148,13 @@ def build(url: str, n_quotes: int, n_verdicts: int, seed: int = 5) -> dict:
     return {"quotes": len(quotes), "verdicts": len(verdicts)}
 
 
-def start_server(url: str, workers: int | None, log) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, workers: int | None, log, instance: Path) -> tuple[subprocess.Popen, int]:
     """`factcheck serve` on the database at `url` and a free loopback port, once it answers."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "FACTCHECK_DATABASE_URL": url, "FACTCHECK_SECRET_KEY": "benchmark"}
+    env = {**os.environ, "FACTCHECK_DATABASE_URL": url, "FACTCHECK_SECRET_KEY": "benchmark",
+           "FACTCHECK_INSTANCE": str(instance)}
     command = [sys.executable, "-c", "from factcheck.cli import main; main()", "serve", "--port", str(port)]
     server = subprocess.Popen(command + (["--workers", str(workers)] if workers else []), env=env,
                               stdout=log, stderr=log)
@@ -198,6 +201,8 @@ request = function()
     path = "/review/quote/" .. math.random(1, quotes)
   elseif page == "verdict" then
     path = "/verdicts/" .. math.random(1, verdicts)
+  elseif page == "search" then
+    path = "/?q=" .. words[math.random(1, #words)]
   else
     local extra = index_extras[math.random(1, 5)]
     if extra == "q" then extra = "&q=" .. words[math.random(1, #words)] end
@@ -242,7 +247,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="length of each page's run")
     parser.add_argument("--database-url", help="an empty database (default: SQLite in a temporary folder)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--pages", default=",".join(PAGES), help="which pages to load, comma-separated")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="serve every page uncached (PAGE_CACHE_SECONDS = 0): the pages' own cost")
     args = parser.parse_args()
+    pages = args.pages.split(",")
+    if set(pages) - set(PAGES):
+        parser.error(f"--pages: choose from {', '.join(PAGES)}")
     if not shutil.which("wrk"):
         raise SystemExit("this benchmark loads the server with wrk: apt-get install wrk")
 
@@ -253,14 +264,18 @@ def main() -> None:
         print(f"built {counts['quotes']:,} quotes and {counts['verdicts']:,} verdicts in {time.perf_counter() - started:.1f} s")
         script = Path(tmp) / "pages.lua"
         script.write_text(WRK_SCRIPT, encoding="utf-8")
+        instance = Path(tmp) / "instance"
+        instance.mkdir()
+        if args.no_page_cache:
+            (instance / "config.py").write_text("PAGE_CACHE_SECONDS = 0\n", encoding="utf-8")
         with (Path(tmp) / "server.log").open("w+") as log:
-            server, port = start_server(url, args.workers, log)
+            server, port = start_server(url, args.workers, log, instance)
             try:
                 cookie = log_in(port)
-                for page in PAGES:  # every worker compiles its templates and warms its caches
+                for page in pages:  # every worker compiles its templates and warms its caches
                     load(port, cookie, counts, page, args.clients, 2, script)
-                baseline = {page: load(port, cookie, counts, page, 1, args.seconds, script) for page in PAGES}
-                loaded = {page: load(port, cookie, counts, page, args.clients, args.seconds, script) for page in PAGES}
+                baseline = {page: load(port, cookie, counts, page, 1, args.seconds, script) for page in pages}
+                loaded = {page: load(port, cookie, counts, page, args.clients, args.seconds, script) for page in pages}
             except BaseException:
                 log.seek(0)
                 print(log.read()[-3000:], file=sys.stderr)
@@ -268,6 +283,7 @@ def main() -> None:
             finally:
                 server.terminate()
                 server.wait(10)
+    print(f"page cache: {'off' if args.no_page_cache else 'on'}")
     report("1 client (baseline)", baseline)
     report(f"{args.clients} concurrent clients", loaded)
     worst = max(v["p95"] for v in loaded.values())
