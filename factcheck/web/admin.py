@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from ..errors import InputError
 from ..services.users import create_user, set_active, set_role
+from ..services.verdict_views import all_users, recent_audit
 from ..store.models import User
 from . import db
 from .auth import role_required
 from .forms import CreateUserForm, UserActiveForm, UserRoleForm
-from .queries import all_users, recent_audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

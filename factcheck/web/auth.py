@@ -8,11 +8,11 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import bindparam, select
 
+from ..services.login_throttle import LoginThrottle
 from ..services.users import authenticate
 from ..store.models import User
 from . import db
 from .forms import LoginForm
-from .ratelimit import LoginThrottle
 
 bp = Blueprint("auth", __name__)
 

@@ -8,11 +8,7 @@ import io
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from ..store.models import Article, Outlet
-from . import db
-from .auth import EDITORS, role_required
-from .display import Span, day, paragraphs
-from .newsroom import (
+from ..services.desk import (
     CATEGORIES,
     article_claims,
     article_quotes,
@@ -26,6 +22,10 @@ from .newsroom import (
     verdict_rows,
     window_start,
 )
+from ..store.models import Article, Outlet
+from . import db
+from .auth import EDITORS, role_required
+from .display import Span, day, paragraphs
 from .paging import page_number
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")

@@ -8,12 +8,13 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from ..errors import InputError
+from ..services.paging import paginate
 from ..services.people import find_person, merge_people, split_alias
+from ..services.verdict_views import like_pattern
 from ..store.models import Person, PersonAlias, Quote
 from . import db
 from .auth import EDITORS, role_required
-from .paging import page_number, paginate
-from .queries import like_pattern
+from .paging import page_number
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 

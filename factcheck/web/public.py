@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from ..services.ratings import scales
+from ..services.verdict_views import VerdictFilters, VerdictView, published_verdicts, said_on, speaker_filter, verdict_view
 from ..services.verdicts import corrections
 from ..store.models import Person, PersonAlias
 from . import db
@@ -17,7 +18,6 @@ from .cache import cached
 from .claimreview import claim_review
 from .display import json_ld
 from .paging import page_number
-from .queries import VerdictFilters, VerdictView, published_verdicts, said_on, speaker_filter, verdict_view
 
 bp = Blueprint("public", __name__)
 
@@ -44,7 +44,7 @@ def index_body() -> Markup:
         search=request.args.get("q", "").strip(), rating=rating if rating in ratings else "",
         kind=kind if kind in ("quote", "claim") else "", person_id=speaker_filter(session, speaker),
     )
-    page = published_verdicts(session, filters, page_number(), current_app.config["PAGE_SIZE"])
+    page = published_verdicts(session, filters, page_number(), current_app.config["PAGE_SIZE"], cached)
     return Markup(render_template("public/_index_body.html", page=page, f=filters, speaker=speaker, ratings=ratings,
                                   filtered=bool(filters.search or filters.rating or filters.kind or speaker)))
 

@@ -12,8 +12,10 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import InputError
+from ..services.queue import FLAGS, LABELS, MODELS, QUEUE_STATUSES, SORTS, QueueFilters, holders, outlet_choices, review_queue
 from ..services.ratings import scale_for
 from ..services.review import assign, set_match_feedback
+from ..services.verdict_views import candidate_sources, speaker_filter, verdict_history
 from ..services.verdicts import Evidence, NotAllowed, VersionConflict, current_version, record_verdict, verdict_for
 from ..store.models import Article, Claim, Match, Quote, User, VerdictVersion
 from . import db
@@ -22,8 +24,6 @@ from .auth import STAFF, local_target, role_required
 from .display import Span, paragraphs
 from .forms import STATUS_LABELS, VerdictForm
 from .paging import page_number
-from .queries import candidate_sources, speaker_filter, verdict_history
-from .queue import FLAGS, LABELS, MODELS, QUEUE_STATUSES, SORTS, QueueFilters, holders, outlet_choices, review_queue
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -46,7 +46,7 @@ def queue():
             holder_options=[(user.id, user.username) for user, _count in held]))
 
     def list_html() -> str:
-        page = review_queue(session, filters, number, size)
+        page = review_queue(session, filters, number, size, cached)
         return render_template("review/_queue_list.html", page=page, token=TOKEN_PLACEHOLDER, back=request.full_path)
 
     rows = cached(("queue list", astuple(filters), request.full_path, size), list_html)

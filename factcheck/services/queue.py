@@ -14,8 +14,7 @@ from sqlalchemy import String, bindparam, cast, func, literal, null
 from sqlmodel import Session, col, select
 
 from ..store.models import Article, Claim, Outlet, Quote, User
-from .cache import cached
-from .paging import COUNT_CAP, Page
+from .paging import COUNT_CAP, Cache, Page, uncached
 
 # The queue holds what is not published yet.
 QUEUE_STATUSES = ("new", "in_review", "awaiting_second_review")
@@ -113,7 +112,7 @@ def _part(kind: str, f: QueueFilters, scan_label: bool = False):
     return stmt.order_by(*order)
 
 
-def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> Page:
+def review_queue(session: Session, f: QueueFilters, number: int, size: int, cache: Cache = uncached) -> Page:
     """A page of the queue. Newest: newest article first (ids grow with ingestion), each
     article in reading order, its quotes before its claims. Flagged: most flags first.
 
@@ -121,7 +120,7 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> P
     database (OFFSET over one index scan); with both, each table's first number × size + 1
     rows are merged here.
     Lists are counted up to COUNT_CAP per table, and the count also picks the plan for a
-    label filter (see _part).
+    label filter (see _part); `cache` keeps the counts, the same for every page of these filters.
     """
     kinds = [kind for kind in MODELS if _included(kind, f)]
     number, end = max(number, 1), max(number, 1) * size
@@ -129,7 +128,7 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> P
     # more than the query when a deep page merges a thousand key rows.
     conn = session.connection()
     # Each table's rows, counted up to the cap: the same for every page (and order) of these filters.
-    counts = cached(("queue counts", astuple(replace(f, sort="newest"))), lambda: {
+    counts = cache(("queue counts", astuple(replace(f, sort="newest"))), lambda: {
         kind: conn.execute(select(func.count()).select_from(
             _part(kind, f).order_by(None).limit(COUNT_CAP + 1).subquery())).scalar_one() for kind in kinds})
     # A label that many rows have is found soonest by walking the queue index (see _part).
