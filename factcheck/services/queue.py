@@ -10,24 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import astuple, dataclass, replace
 
-from sqlalchemy import String, bindparam, cast, func, literal, null
+from sqlalchemy import bindparam, func, literal, null
 from sqlmodel import Session, col, select
 
+from ..domain import LABELS, QUEUE_STATUSES
 from ..store.models import Article, Claim, Outlet, Quote, User
+from .flags import flag_count, has_flag
 from .paging import COUNT_CAP, Cache, Page, uncached
 
-# The queue holds what is not published yet.
-QUEUE_STATUSES = ("new", "in_review", "awaiting_second_review")
-# A quote is flagged when no source confirms it as said, or its best source raises a flag;
-# the same rule as services.articles counts as "flagged" on ingest.
-FLAGGED_LABELS = ("altered", "none")
-# Flags a match can raise (pipeline.matching).
-FLAGS = ("misattributed", "earlier")
 SORTS = {"newest": "Newest first", "flagged": "Most flagged first"}
-# The labels the matcher gives: quotes (pipeline.matching.LABELS, or "none") and claims
-# ("same"/"related": it repeats something checked before). A constant, because finding
-# the labels in use would read every queued row on every page view.
-LABELS = ("exact", "minor", "elided", "altered", "none", "same", "related")
+# The queue offers every label (domain.LABELS), not the labels in use: finding those
+# would read every queued row on every page view.
 MODELS = {"quote": Quote, "claim": Claim}
 
 
@@ -38,7 +31,7 @@ class QueueFilters:
     kind: str = ""  # quote | claim
     status: str = ""
     label: str = ""
-    flag: str = ""  # one of FLAGS; only quotes carry flags
+    flag: str = ""  # a domain.Flag; only quotes carry flags
     outlet_id: int | None = None
     person_id: int | None = None  # the speaker; only quotes have one
     since: dt.date | None = None  # the article's publication date, inclusive
@@ -63,12 +56,6 @@ class QueueItem:
     holder: str | None  # the username of whoever holds it
 
 
-def flag_count(model):
-    """How many flags an item raises ("misattributed", "earlier"); claims raise none.
-    For quotes this is the expression of the index ix_quote_flagged."""
-    return func.json_array_length(Quote.flags) if model is Quote else literal(0)
-
-
 def _included(kind: str, f: QueueFilters) -> bool:
     """Whether the filters leave `kind` in the queue (claims have no flags and no speaker)."""
     return not ((f.kind and f.kind != kind) or (kind == "claim" and (f.flag or f.person_id)))
@@ -91,8 +78,7 @@ def _part(kind: str, f: QueueFilters, scan_label: bool = False):
         # label is NOT NULL: coalesce changes nothing but which index the planner may use.
         stmt = stmt.where((func.coalesce(model.label, "") if scan_label else model.label) == f.label)
     if f.flag:
-        # Flags are a JSON list of plain words: its text holds '"earlier"' exactly when it has the flag.
-        stmt = stmt.where(cast(Quote.flags, String).like(f'%"{f.flag}"%'))
+        stmt = stmt.where(has_flag(f.flag))
     if f.person_id:
         stmt = stmt.where(Quote.person_id == f.person_id)
     if f.holder_id:

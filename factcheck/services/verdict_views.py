@@ -15,13 +15,8 @@ from sqlmodel import Session, col, select
 from ..store.models import Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
 from .people import find_person
 from .ratings import Rating, scale_for
+from .like import like_pattern
 from .paging import Cache, Page, paginate, paginate_scan, uncached
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern finding `text` anywhere, with LIKE's wildcards in it taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def speaker_filter(session: Session, name: str) -> int | None:
@@ -192,6 +187,15 @@ def verdict_history(session: Session, verdict: Verdict) -> list[tuple[VerdictVer
 
 
 # The review page.
+
+# The columns of the article the review page shows (its text for the excerpt).
+_ARTICLE = select(Article.id, Article.url, Article.title, Article.published, Article.text).where(
+    Article.id == bindparam("article_id"))
+
+
+def review_article(session: Session, article_id: int):
+    """The article a quote or claim is in: id, url, title, published and text."""
+    return session.connection().execute(_ARTICLE, {"article_id": article_id}).one()
 
 _MATCH_COLUMNS = (Match.id, Match.rank, Match.score, Match.label, Match.flags, Match.diff, Match.reasons,
                   Match.confirmed)
