@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
+from ..store.backends import backend_for
 from ..store.models import Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
 from .people import find_person
 from .ratings import Rating, scale_for
@@ -120,14 +121,9 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
         .where(Verdict.status == "published")
     )
     if f.search:
-        pattern = like_pattern(f.search)
-        # SQLite's LIKE already ignores (ASCII) case, as its lower() would: ILIKE's lower() on both sides only costs.
-        sqlite = session.get_bind().dialect.name == "sqlite"
-
-        def matches(column):
-            return col(column).like(pattern, escape="\\") if sqlite else col(column).ilike(pattern, escape="\\")
-
-        stmt = stmt.where(or_(matches(Quote.text), matches(Claim.text), matches(Quote.speaker_name)))
+        pattern, backend = like_pattern(f.search), backend_for(session)
+        stmt = stmt.where(or_(*(backend.contains(column, pattern) for column in (Quote.text, Claim.text,
+                                                                                 Quote.speaker_name))))
     if f.rating:
         stmt = stmt.where(VerdictVersion.rating == f.rating)
     if f.kind:
