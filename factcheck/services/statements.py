@@ -26,7 +26,8 @@ from ..store.db import session_scope
 from ..store.models import Quote, Statement
 from ..store.backends import backend_for, forget_statistics
 from .audit import record
-from .matching import embed_statements, rematch_quotes_for_statements, semantic_encoder
+from .embeddings import embedding_index
+from .matching import rematch_quotes_for_statements
 from .people import name_key, person_for
 
 MAX_FILE_BYTES = 2_000_000_000
@@ -307,7 +308,8 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
     if new:
         backend_for(session).insert_statements(session, list(new.values()))
     changed = [(row.id, row.text) for row in updated]
-    if new and (semantic_encoder() is not None or _has_quotes(session, state)):
+    index = embedding_index(session)
+    if new and (index.encoder is not None or _has_quotes(session, state)):
         changed += [
             (sid, text)
             for sid, text in session.exec(
@@ -315,7 +317,7 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
             ).all()
         ]
     if changed:
-        embed_statements(session, changed)
+        index.embed(session, changed)
         state.changed.extend(sid for sid, _ in changed)
 
 
