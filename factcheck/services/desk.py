@@ -141,8 +141,9 @@ def flags_by_week(session: Session, today: dt.date, weeks: int = CHART_WEEKS) ->
     return [Week(first + dt.timedelta(weeks=n), per_week[n]) for n in range(weeks)]
 
 
-def verdict_rows(session: Session):
-    """Every verdict's current version with what it is about, for the CSV export."""
+def verdict_rows(session: Session) -> list[tuple]:
+    """Every verdict's current version with what it is about, for the CSV export: rows of
+    (verdict, version, reviewer's username, quote, claim, article, outlet)."""
     stmt = (
         select(Verdict, VerdictVersion, User.username, Quote, Claim, Article, Outlet)
         .join(VerdictVersion, (VerdictVersion.verdict_id == Verdict.id) & (VerdictVersion.version == Verdict.current_version))
@@ -151,4 +152,4 @@ def verdict_rows(session: Session):
         .outerjoin(Article, Article.id == func.coalesce(Quote.article_id, Claim.article_id))
         .outerjoin(Outlet, Outlet.id == Article.outlet_id).order_by(Verdict.id)
     )
-    return session.exec(stmt)
+    return list(session.exec(stmt))

@@ -1,6 +1,7 @@
 """Accounts and their roles."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,23 @@ ROLES = tuple(Role)
 MIN_PASSWORD = 8
 USERNAME_MAX = 40
 USERNAME = re.compile(rf"^[A-Za-z0-9_.-]{{2,{USERNAME_MAX}}}$")
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """An account without its password hash: what a request needs to know of the logged-in
+    account, and what the administration lists."""
+
+    id: int
+    username: str
+    role: str
+    active: bool
+    created_at: dt.datetime
+
+
+# A few columns (by primary key: the web app reads an account on every request of a logged-in user).
+_ACCOUNTS = select(User.id, User.username, User.role, User.active, User.created_at)
+_ACCOUNT = _ACCOUNTS.where(User.id == bindparam("user_id"))
 
 
 def create_user(session: Session, username: str, password: str, role: str, actor: User | None = None) -> User:
@@ -36,22 +54,15 @@ def create_user(session: Session, username: str, password: str, role: str, actor
     return user
 
 
+def all_users(session: Session) -> list[AccountState]:
+    """Every account, by username."""
+    return [AccountState(*row) for row in session.connection().execute(_ACCOUNTS.order_by(User.username))]
+
+
 def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-@dataclass(frozen=True)
-class AccountState:
-    """What a request needs to know of the logged-in account."""
-
-    id: int
-    username: str
-    role: str
-    active: bool
-
-
-# Four columns by primary key, not a whole row: the web app reads this on every request of a logged-in user.
-_ACCOUNT = select(User.id, User.username, User.role, User.active).where(User.id == bindparam("user_id"))
 
 
 def account_state(session: Session, user_id: int) -> AccountState | None:

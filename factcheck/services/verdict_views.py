@@ -1,5 +1,5 @@
 """Read-only queries for the pages: published verdicts as the public pages and the API show
-them, the review page's sources and versions, and the administration's lists.
+them, and the review page's article, sources and verdict versions.
 
 Everything here only reads; writing goes through the other services.
 """
@@ -13,7 +13,7 @@ from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from ..store.backends import backend_for
-from ..store.models import Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
+from ..store.models import Article, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
 from .people import find_person
 from .ratings import Rating, scale_for
 from .like import like_pattern
@@ -240,16 +240,3 @@ def candidate_sources(session: Session, target: Quote | Claim) -> list[tuple[Sou
     return [(SourceMatch(*row[:n]), SourceStatement(*row[n:]))
             for row in session.connection().execute(_SOURCES[kind], {"target_id": target.id})]
 
-
-# Administration.
-
-def all_users(session: Session) -> list[User]:
-    return list(session.exec(select(User).order_by(User.username)).all())
-
-
-def recent_audit(session: Session, limit: int = 100) -> list[tuple[AuditEntry, str | None]]:
-    """The latest audit entries, newest first, with the acting user's name (None: the system)."""
-    return list(session.exec(
-        select(AuditEntry, User.username).outerjoin(User, User.id == AuditEntry.user_id)
-        .order_by(col(AuditEntry.id).desc()).limit(limit)
-    ).all())

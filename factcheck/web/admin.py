@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from ..errors import InputError
 from ..domain import Role
-from ..services.users import create_user, set_active, set_role, user_by_id
-from ..services.verdict_views import all_users, recent_audit
+from ..services.audit import recent_audit
+from ..services.users import all_users, create_user, set_active, set_role, user_by_id
 from . import db
 from .auth import role_required
 from .forms import CreateUserForm, UserActiveForm, UserRoleForm
