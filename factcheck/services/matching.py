@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from ..domain import ReviewStatus
 from ..pipeline import matching
 from ..pipeline.records import MatchResult
 from ..pipeline.records import Statement as StatementRecord
@@ -173,7 +174,7 @@ def rematch_quotes_for_statements(session: Session, statement_ids: Iterable[int]
     wanted = set(statement_ids)
     if not wanted:
         return []
-    open_quotes = select(Quote.id).where(Quote.status != "published")
+    open_quotes = select(Quote.id).where(Quote.status != ReviewStatus.PUBLISHED)
     quote_count = session.exec(select(func.count()).select_from(open_quotes.subquery())).one()
     if not quote_count:
         return []
@@ -182,7 +183,7 @@ def rematch_quotes_for_statements(session: Session, statement_ids: Iterable[int]
         quote_ids = set(quote_ids_for_statements(session, texts))
     else:
         quote_ids = set()
-        for quote_id, text in session.exec(select(Quote.id, Quote.text).where(Quote.status != "published")).all():
+        for quote_id, text in session.exec(select(Quote.id, Quote.text).where(Quote.status != ReviewStatus.PUBLISHED)).all():
             if wanted.intersection(candidate_ids(session, text, CANDIDATES)):
                 quote_ids.add(quote_id)
     if not quote_ids:
@@ -190,7 +191,7 @@ def rematch_quotes_for_statements(session: Session, statement_ids: Iterable[int]
     rows = session.exec(
         select(Quote, Article.published)
         .join(Article, Article.id == Quote.article_id)
-        .where(col(Quote.id).in_(sorted(quote_ids)), Quote.status != "published")
+        .where(col(Quote.id).in_(sorted(quote_ids)), Quote.status != ReviewStatus.PUBLISHED)
         .order_by(Quote.id)
     ).all()
     for quote, published in rows:

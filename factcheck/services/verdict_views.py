@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
+from ..domain import VerdictStatus
 from ..store.backends import backend_for
 from ..store.models import Article, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
 from .people import find_person
@@ -118,7 +119,7 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
     stmt = (
         stmt.outerjoin(Quote, Quote.id == Verdict.quote_id)
         .outerjoin(Claim, Claim.id == Verdict.claim_id)
-        .where(Verdict.status == "published")
+        .where(Verdict.status == VerdictStatus.PUBLISHED)
     )
     if f.search:
         pattern, backend = like_pattern(f.search), backend_for(session)

@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from ..domain import LABELS, QUEUE_STATUSES, STAFF, Flag, ItemKind
+from ..domain import LABELS, QUEUE_STATUSES, STAFF, Flag, ItemKind, VerdictStatus
 from ..errors import InputError
 from ..services.queue import SORTS, QueueFilters, holders, outlet_choices, review_queue
 from ..services.ratings import scale_for
@@ -209,7 +209,7 @@ def verdict_form(kind: str, current) -> VerdictForm:
     form.rating.choices = scale_for(kind).names()
     # "Submit for second review" is offered only where the newsroom switched it on.
     form.status.choices = [SelectChoice(value, label) for value, label in STATUS_LABELS.items()
-                           if value != "second_review" or current_app.config["SECOND_REVIEW"]]
+                           if value != VerdictStatus.SECOND_REVIEW or current_app.config["SECOND_REVIEW"]]
     return form
 
 
