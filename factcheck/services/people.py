@@ -139,15 +139,22 @@ def split_alias(session: Session, alias: PersonAlias, actor: User, kind: str | N
 
 # What the pages show of people.
 
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    kind: str
+    quotes: int  # how many quotes are attributed to them
+
+
 def people_page(session: Session, search: str, number: int, size: int) -> Page:
-    """Everyone whose name or an alias holds `search` (everyone when empty), by name, as
-    (person, how many quotes) rows."""
+    """Everyone whose name or an alias holds `search` (everyone when empty), by name."""
     quotes = select(func.count(Quote.id)).where(Quote.person_id == Person.id).correlate(Person).scalar_subquery()
-    stmt = select(Person, quotes).order_by(Person.name, Person.id)
+    stmt = select(Person.id, Person.name, Person.kind, quotes).order_by(Person.name, Person.id)
     if search:
         named = select(PersonAlias.person_id).where(col(PersonAlias.alias).ilike(like_pattern(search), escape="\\"))
         stmt = stmt.where(col(Person.id).in_(named))
-    return paginate(session, stmt, number, size)
+    return paginate(session, stmt, number, size).map(lambda rows: [PersonRow(*row) for row in rows])
 
 
 @dataclass
