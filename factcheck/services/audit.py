@@ -1,7 +1,10 @@
 """The audit log: who did what to which object, and when."""
 from __future__ import annotations
 
-from sqlmodel import Session, SQLModel
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, SQLModel, col, select
 
 from ..store.models import AuditEntry, User
 
@@ -16,3 +19,22 @@ def record(session: Session, user: User | None, action: str, obj: SQLModel | Non
             detail=detail or {},
         )
     )
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: dt.datetime
+    username: str | None  # who acted; None: the system
+    action: str
+    object_type: str | None
+    object_id: int | None
+    detail: dict
+
+
+def recent_audit(session: Session, limit: int = 100) -> list[AuditRow]:
+    """The latest audit entries, newest first."""
+    rows = session.connection().execute(
+        select(AuditEntry.at, User.username, AuditEntry.action, AuditEntry.object_type, AuditEntry.object_id,
+               AuditEntry.detail).outerjoin(User, User.id == AuditEntry.user_id)
+        .order_by(col(AuditEntry.id).desc()).limit(limit))
+    return [AuditRow(*row) for row in rows]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy.engine import Engine
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
@@ -25,9 +24,10 @@ from ..pipeline.matching import normalize
 from ..pipeline.sentences import split_sentences
 from ..store.db import session_scope
 from ..store.models import Quote, Statement
-from ..store.search import forget_statistics
+from ..store.backends import backend_for, forget_statistics
 from .audit import record
-from .matching import embed_statements, rematch_quotes_for_statements, semantic_encoder
+from .embeddings import embedding_index
+from .matching import rematch_quotes_for_statements
 from .people import name_key, person_for
 
 MAX_FILE_BYTES = 2_000_000_000
@@ -197,8 +197,9 @@ def import_statements(
     """
     report = ImportReport()
     items = read_statement_file(path, speaker_date=speaker_date, source_url=source_url)
+    backend = backend_for(engine)
     with session_scope(engine) as session:
-        _prepare_bulk_writes(session)
+        backend.prepare_bulk_writes(session)
         state = _ImportState()
         batch: list[StatementInput] = []
         for item in items:
@@ -216,37 +217,15 @@ def import_statements(
             on_progress(len(batch))
         if not (report.added or report.updated or report.unchanged):
             raise InputError(f"{path}: no statement could be imported ({len(report.rejected)} rejected)" + _first_reject(report))
-        _merge_pending_index_entries(session)
+        backend.finish_bulk_writes(session)
         forget_statistics()
         if state.changed:
             report.rematched = len(rematch_quotes_for_statements(session, state.changed))
         record(session, None, "statements.import", None, {"file": str(path), **report.__dict__})
-    if engine.dialect.name == "postgresql" and (report.added or report.updated):
-        # Fresh term statistics for the rarest-word search, which cannot tell a common
-        # word from a rare one without them. ANALYZE reads a sample of fixed size, so
-        # it costs about as much for a million statements as for a thousand.
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE statement")
+    if report.added or report.updated:
+        backend.refresh_statistics(engine)
     forget_statistics()
     return report
-
-
-def _prepare_bulk_writes(session: Session) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        # A large import touches index pages all over the file: keep more of them in memory.
-        session.connection().exec_driver_sql("PRAGMA cache_size=-262144")
-        return
-    # The words of new rows wait in the text index's pending list and are merged into it
-    # in bulk (`_merge_pending_index_entries`): several times faster than merging a few
-    # megabytes at a time, as the default limits would. For this transaction only.
-    session.connection().exec_driver_sql("SET LOCAL gin_pending_list_limit = '256MB'")
-    session.connection().exec_driver_sql("SET LOCAL work_mem = '256MB'")
-
-
-def _merge_pending_index_entries(session: Session) -> None:
-    # Searches read the pending list from end to end: leave none behind.
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().exec_driver_sql("SELECT gin_clean_pending_list('ix_statement_text_tsv')")
 
 
 @dataclass
@@ -327,9 +306,10 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
         by_key[key] = row
     session.flush()
     if new:
-        _insert_rows(session, list(new.values()))
+        backend_for(session).insert_statements(session, list(new.values()))
     changed = [(row.id, row.text) for row in updated]
-    if new and (semantic_encoder() is not None or _has_quotes(session, state)):
+    index = embedding_index(session)
+    if new and (index.encoder is not None or _has_quotes(session, state)):
         changed += [
             (sid, text)
             for sid, text in session.exec(
@@ -337,21 +317,8 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
             ).all()
         ]
     if changed:
-        embed_statements(session, changed)
+        index.embed(session, changed)
         state.changed.extend(sid for sid, _ in changed)
-
-
-def _insert_rows(session: Session, rows: list[dict]) -> None:
-    """Insert new statements in bulk: on PostgreSQL with COPY, one stream for the batch,
-    where an executemany would send (and the server plan) one INSERT a row."""
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(Statement), rows)
-        return
-    columns = list(rows[0])
-    with session.connection().connection.cursor() as cursor:
-        with cursor.copy(f"COPY statement ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
 
 
 def _has_quotes(session: Session, state: _ImportState) -> bool:

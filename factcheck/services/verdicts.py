@@ -6,21 +6,20 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, select
 
+from ..domain import EDITORS, ReviewStatus, VerdictStatus
 from ..errors import InputError
 from ..store.models import Claim, Quote, User, Verdict, VerdictVersion, utcnow
 from .audit import record
 from .ratings import scale_for
 
-# "second_review" means "done, awaiting a second reviewer": only used when the newsroom
-# switches second review on (the web app's SECOND_REVIEW setting).
-STATUSES = ("draft", "second_review", "published", "unpublished")
+# A verdict's status "second_review" means "done, awaiting a second reviewer": only used
+# when the newsroom switches second review on (the web app's SECOND_REVIEW setting).
 # Working versions: not public, saved by anyone on staff.
-WORKING = ("draft", "second_review")
-# Publishing is an editor's decision; checkers save drafts.
-PUBLISHERS = ("editor", "admin")
+WORKING = (VerdictStatus.DRAFT, VerdictStatus.SECOND_REVIEW)
 # What a verdict's status makes of its quote's or claim's place in the workflow.
-TARGET_STATUS = {"draft": "in_review", "second_review": "awaiting_second_review",
-                 "published": "published", "unpublished": "in_review"}
+TARGET_STATUS = {VerdictStatus.DRAFT: ReviewStatus.IN_REVIEW,
+                 VerdictStatus.SECOND_REVIEW: ReviewStatus.AWAITING_SECOND_REVIEW,
+                 VerdictStatus.PUBLISHED: ReviewStatus.PUBLISHED, VerdictStatus.UNPUBLISHED: ReviewStatus.IN_REVIEW}
 
 
 class VersionConflict(InputError):
@@ -47,10 +46,10 @@ def status_refusal(reviewer: User, status: str, verdict: Verdict | None, *, seco
     With `second_review` on, a verdict is first published only from "second_review" and
     by someone other than `submitted_by` (the user id who saved that version): four eyes.
     """
-    publisher = reviewer.role in PUBLISHERS
-    if status == "second_review" and not second_review:
+    publisher = reviewer.role in EDITORS  # publishing is an editor's decision; checkers save drafts
+    if status == VerdictStatus.SECOND_REVIEW and not second_review:
         return "Second review is not switched on here: save a draft, or publish."
-    if verdict is not None and verdict.status == "published" and status in WORKING:
+    if verdict is not None and verdict.status == VerdictStatus.PUBLISHED and status in WORKING:
         if not publisher:
             return "This verdict is published: only an editor or admin can correct or unpublish it."
         return ("This verdict is published: saving a draft would take it off the public site. To correct it, "
@@ -58,9 +57,10 @@ def status_refusal(reviewer: User, status: str, verdict: Verdict | None, *, seco
     if not publisher and status not in WORKING:
         return ("Only editors and admins can publish or unpublish a verdict. "
                 "Save it as a draft and an editor will publish it.")
-    first_publication = status == "published" and (verdict is None or verdict.status != "published")
+    first_publication = status == VerdictStatus.PUBLISHED and (
+        verdict is None or verdict.status != VerdictStatus.PUBLISHED)
     if second_review and first_publication:
-        if verdict is None or verdict.status != "second_review":
+        if verdict is None or verdict.status != VerdictStatus.SECOND_REVIEW:
             return "Second review is on: submit the verdict for second review before it is published."
         if submitted_by == reviewer.id:
             return "Second review is on: someone other than the person who submitted it must publish it."
@@ -121,7 +121,7 @@ def record_verdict(
     kind = target_kind(target)
     if scale_for(kind).get(rating) is None:
         raise InputError(f"{rating!r} is not a rating on the {kind} scale")
-    if status not in STATUSES:
+    if status not in tuple(VerdictStatus):
         raise InputError(f"unknown verdict status {status!r}")
     if not explanation.strip():
         raise InputError("a verdict needs an explanation")
@@ -141,7 +141,8 @@ def record_verdict(
         verdict = Verdict(quote_id=target.id if kind == "quote" else None, claim_id=target.id if kind == "claim" else None)
         session.add(verdict)
         session.flush()
-    if verdict.first_published_at is not None and status == "published" and verdict.status == "published" and not (note or "").strip():
+    correction = verdict.first_published_at is not None and status == verdict.status == VerdictStatus.PUBLISHED
+    if correction and not (note or "").strip():
         raise InputError("a change to a published verdict is a correction: say what changed in the correction note")
 
     version = VerdictVersion(
@@ -151,7 +152,7 @@ def record_verdict(
     session.add(version)
     verdict.current_version = version.version
     verdict.status = status
-    if status == "published" and verdict.first_published_at is None:
+    if status == VerdictStatus.PUBLISHED and verdict.first_published_at is None:
         verdict.first_published_at = utcnow()
     session.add(verdict)
     target.status = TARGET_STATUS[status]
@@ -163,5 +164,5 @@ def record_verdict(
 
 def corrections(session: Session, verdict: Verdict) -> list[VerdictVersion]:
     """Versions published after the first publication, with their notes: the public correction history."""
-    published = [v for v in versions(session, verdict) if v.status == "published"]
+    published = [v for v in versions(session, verdict) if v.status == VerdictStatus.PUBLISHED]
     return published[1:]

@@ -9,11 +9,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from ..config import database_url
+from .backends import backend_for
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -31,19 +31,10 @@ def get_engine(url: str | None = None) -> Engine:
     url = database_url(url)
     if url not in _engines:
         engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+        backend_for(engine).prepare_engine(engine)
         upgrade(engine)
         _engines[url] = engine
     return _engines[url]
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
 
 
 def upgrade(engine: Engine) -> None:

@@ -1,9 +1,9 @@
 """Candidate retrieval: which known statements are worth comparing with a quote or claim.
 
 Matching scores a few dozen candidates closely; this module finds them through the
-database's own full-text index, never by reading every statement. Two backends sit
-behind each function, chosen by the engine's dialect: SQLite's FTS5 tables and
-PostgreSQL's tsvector GIN indexes (migrations 0002, 0003 and 0011).
+database's own full-text index, never by reading every statement. What to look up is
+decided here; how is the engine's backend's (`store.backends`: SQLite's FTS5 tables,
+PostgreSQL's tsvector GIN indexes, migrations 0002, 0003 and 0011).
 
 - `candidate_ids` (quotes): a quoted fragment carries the statement's words, so any two
   of its rarest words (by `term_counts`) are looked up together; quotes of common words
@@ -18,14 +18,12 @@ PostgreSQL's tsvector GIN indexes (migrations 0002, 0003 and 0011).
 from __future__ import annotations
 
 import re
-import time
-import unicodedata
 from collections import Counter
-from itertools import combinations
 from collections.abc import Iterable
 
-from sqlalchemy import text as sql
 from sqlmodel import Session
+
+from .backends import backend_for
 
 # Words too common to narrow the search; the ranking copes with the rest.
 STOPWORDS = frozenset(
@@ -52,90 +50,16 @@ def search_terms(text: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def fold_term(term: str) -> str:
-    """A term as SQLite's unicode61 tokenizer stores it (lower case, accents removed)."""
-    decomposed = unicodedata.normalize("NFKD", term.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
-# --- term statistics ------------------------------------------------------------------
-
-# PostgreSQL's estimates, per database URL: (time read, total rows, {lexeme: frequency}, floor).
-_PG_STATS: dict[str, tuple[float, float, dict[str, float], float]] = {}
-PG_STATS_TTL = 300.0
-# SQLite's document counts, per database URL, as last read. They only order a quote's
-# words by rarity, so counts a few imports old do no harm; imports clear them.
-_SQLITE_COUNTS: dict[str, dict[str, int]] = {}
-
-
 def statement_total(session: Session) -> int:
     """How many statements there are (an estimate on PostgreSQL for large tables)."""
-    if _dialect(session) == "sqlite":
-        return int(session.exec(sql("SELECT count(*) FROM statement")).one()[0])
-    return int(_pg_stats(session)[1])
+    return backend_for(session).statement_total(session)
 
 
 def term_counts(session: Session, terms: Iterable[str]) -> dict[str, float]:
     """How many statements hold each term (missing: none). Exact on SQLite (fts5vocab);
-    on PostgreSQL estimated from ANALYZE's most common lexemes of the text index, a term
-    not among them counting as rarer than the rarest of them."""
+    on PostgreSQL estimated from ANALYZE's statistics (store.backends)."""
     terms = list(dict.fromkeys(terms))
-    if not terms:
-        return {}
-    if _dialect(session) == "sqlite":
-        folded = {t: fold_term(t) for t in terms}
-        cache = _SQLITE_COUNTS.setdefault(str(session.get_bind().url), {})
-        missing = sorted({f for f in folded.values() if f not in cache})
-        if missing:
-            if len(cache) > 200_000:
-                cache.clear()
-            params = {f"t{i}": f for i, f in enumerate(missing)}
-            rows = session.exec(
-                sql(f"SELECT term, doc FROM statement_vocab WHERE term IN ({', '.join(':' + k for k in params)})"),
-                params=params,
-            )
-            # Only words found are kept: a word absent now may be imported by another process.
-            cache.update({term: doc for term, doc in rows})
-        return {t: float(cache[folded[t]]) for t in terms if cache.get(folded[t])}
-    _, total, freqs, floor = _pg_stats(session)
-    # The statistics cannot tell a rare term from an absent one: every term counts as held.
-    return {t: max(freqs[t] * total if t in freqs else floor * total, 1.0) for t in terms}
-
-
-def _pg_stats(session: Session) -> tuple[float, float, dict[str, float], float]:
-    key = str(session.get_bind().url)
-    cached = _PG_STATS.get(key)
-    # Small tables change fast relative to their size and are cheap to look at again.
-    if cached and cached[1] >= 1000 and time.monotonic() - cached[0] < PG_STATS_TTL:
-        return cached
-    total = session.exec(sql("SELECT greatest(reltuples, 0) FROM pg_class WHERE relname = 'statement'")).one()[0] or 0
-    if total < 1000:  # never analysed, or small: count
-        total = session.exec(sql("SELECT count(*) FROM statement")).one()[0]
-    row = session.exec(
-        sql(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-            " WHERE tablename = 'statement' AND attname = 'text_tsv' LIMIT 1"
-        )
-    ).first()
-    freqs: dict[str, float] = {}
-    floor = 0.5 / max(total, 1)
-    if row and row[0]:
-        elems, values = row[0], row[1]
-        freqs = dict(zip(elems, values))
-        floor = min(values[: len(elems)]) / 2
-    stats = (time.monotonic(), float(total), freqs, floor)
-    _PG_STATS[key] = stats
-    return stats
-
-
-def forget_statistics() -> None:
-    """Drop cached term statistics (after an import)."""
-    _PG_STATS.clear()
-    _SQLITE_COUNTS.clear()
+    return backend_for(session).term_counts(session, terms) if terms else {}
 
 
 def rarest_terms(session: Session, text: str, k: int = RARE_TERMS) -> list[str]:
@@ -165,7 +89,7 @@ def candidate_ids(session: Session, text: str, limit: int = 50) -> list[int]:
     terms = rarest_terms(session, text)
     if not terms:
         return []
-    size = _library_size(session)
+    size = backend_for(session).library_size(session)
     rare, fairly_rare = (max(share * size, COMMON_FLOOR) for share in (RARE_SHARE, FAIRLY_RARE_SHARE))
     paired = _rare_enough(session, terms, rare)[:PAIRED_TERMS]
     if len(paired) < MIN_PAIRED_TERMS:
@@ -200,26 +124,13 @@ def _rare_enough(session: Session, terms: list[str], max_count: float) -> list[s
     return [t for t in terms if counts.get(t, 0) <= max_count]
 
 
-def _library_size(session: Session) -> float:
-    """About how many statements there are, without counting them: on SQLite the highest
-    id (as many as were ever added, read from one index entry where count(*) would read
-    every row), on PostgreSQL the cached estimate (no round trip to the server)."""
-    if _dialect(session) == "sqlite":
-        return session.exec(sql("SELECT coalesce(max(id), 0) FROM statement")).one()[0]
-    return _pg_stats(session)[1]
-
-
 def _with_any_two(session: Session, terms: list[str], limit: int) -> list[int]:
     """Statements holding at least two of `terms` (three or more: with two, a changed
     word would leave only statements that happen to hold the other), those holding more
     of them, closer together, first."""
     if len(terms) < MIN_PAIRED_TERMS:
         return []
-    if _dialect(session) == "sqlite":
-        clauses = [f"({_fts_phrase(a)} AND {_fts_phrase(b)})" for a, b in combinations(terms, 2)]
-        return _fts(session, "statement_fts", "text : (" + " OR ".join(clauses) + ")", limit, QUOTE_RANK)
-    clauses = [f"({_pg_lexeme(a)} & {_pg_lexeme(b)})" for a, b in combinations(terms, 2)]
-    return _pg(session, "statement", STATEMENT_TEXT, " | ".join(clauses), limit, PG_QUOTE_RANK)
+    return backend_for(session).statements_with_any_two(session, terms, limit)
 
 
 def _with_word_pairs(
@@ -235,17 +146,11 @@ def _with_word_pairs(
     pairs = _word_pairs(session, text, max_count)[:max_pairs]
     if not pairs:
         return []
-    if _dialect(session) == "sqlite":
-        phrases = [f'"{_fts_escape(a)} {_fts_escape(b)}"' for a, b in pairs]
-        return _fts(session, "statement_fts", "text : (" + " OR ".join(phrases) + ")", limit, QUOTE_RANK)
-    query = " | ".join(f"{_pg_lexeme(a)} <-> {_pg_lexeme(b)}" for a, b in pairs)
-    return _pg(session, "statement", STATEMENT_TEXT, query, limit, PG_QUOTE_RANK)
+    return backend_for(session).statements_with_phrases(session, pairs, limit)
 
 
 def _with_any(session: Session, terms: list[str], limit: int) -> list[int]:
-    if _dialect(session) == "sqlite":
-        return _fts(session, "statement_fts", "text : (" + _fts_or(terms) + ")", limit, QUOTE_RANK)
-    return _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit, PG_QUOTE_RANK)
+    return backend_for(session).statements_with_any(session, terms, limit)
 
 
 def _word_pairs(session: Session, text: str, max_count: float | None = None) -> list[tuple[str, str]]:
@@ -264,24 +169,12 @@ def _word_pairs(session: Session, text: str, max_count: float | None = None) -> 
     return sorted(costs, key=costs.get)
 
 
-def _fts_escape(term: str) -> str:
-    return term.replace('"', '""')
-
-
-def _fts_phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
 def claim_candidate_ids(session: Session, text: str, limit: int = 100) -> list[int]:
     """Ids of the statements whose text or source title shares most words with a claim."""
     terms = search_terms(text)
     if not terms:
         return []
-    if _dialect(session) == "sqlite":
-        return _fts(session, "statement_fts", _fts_or(terms), limit, "bm25(statement_fts, 1.0, 0.5)")
-    by_text = _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit)
-    by_title = _pg(session, "statement", STATEMENT_TITLE, _pg_or(terms), limit // 2)
-    return list(dict.fromkeys(by_text + by_title))[:limit]
+    return backend_for(session).statements_for_claim(session, terms, limit)
 
 
 def quote_ids_for_statements(session: Session, texts: Iterable[str], limit: int = 200) -> list[int]:
@@ -295,54 +188,6 @@ def quote_ids_for_statements(session: Session, texts: Iterable[str], limit: int 
         terms = rarest_terms(session, text, k=4)
         if not terms:
             continue
-        if _dialect(session) == "sqlite":
-            ids = _fts(session, "quote_fts", _fts_or(terms), limit, "bm25(quote_fts)")
-        else:
-            ids = _pg(session, "quote", QUOTE_TEXT, _pg_or(terms), limit)
-        found.update(dict.fromkeys(ids))
+        found.update(dict.fromkeys(backend_for(session).quotes_with_any(session, terms, limit)))
     return list(found)
 
-
-def _fts_or(terms: list[str]) -> str:
-    return " OR ".join(_fts_phrase(t) for t in terms)
-
-
-def _fts(session: Session, table: str, query: str, limit: int, rank: str) -> list[int]:
-    rows = session.exec(
-        sql(f"SELECT rowid FROM {table} WHERE {table} MATCH :q ORDER BY {rank} LIMIT :k"),
-        params={"q": query, "k": limit},
-    )
-    return [row[0] for row in rows]
-
-
-# The tsvectors the GIN indexes hold: statement text's is stored (migration 0011), so
-# ranking reads it instead of parsing the text again; the others are indexed expressions.
-STATEMENT_TEXT = "text_tsv"
-STATEMENT_TITLE = "to_tsvector('simple', coalesce(source_title, ''))"
-QUOTE_TEXT = "to_tsvector('simple', text)"
-# How quote candidates are ranked: FTS5's bm25 over statement text only (the title
-# column weighs nothing for quotes); PostgreSQL's cover density, which puts first the
-# statements holding the quote's words close together, and counts word pairs (phrases)
-# where ts_rank would see single words only.
-QUOTE_RANK = "bm25(statement_fts, 1.0, 0.0)"
-PG_QUOTE_RANK = "ts_rank_cd"
-
-
-def _pg(session: Session, table: str, vector: str, query: str, limit: int, rank: str = "ts_rank") -> list[int]:
-    rows = session.exec(
-        sql(
-            f"SELECT id FROM {table}, to_tsquery('simple', :q) AS q"
-            f" WHERE {vector} @@ q ORDER BY {rank}({vector}, q) DESC LIMIT :k"
-        ),
-        params={"q": query, "k": limit},
-    )
-    return [row[0] for row in rows]
-
-
-def _pg_or(terms: list[str]) -> str:
-    return " | ".join(_pg_lexeme(t) for t in terms)
-
-
-def _pg_lexeme(term: str) -> str:
-    # Quoted so that words such as "and" or "!" never reach the tsquery parser as operators.
-    return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"

@@ -11,12 +11,15 @@
 - admin.py      /admin/: accounts (create, change role, deactivate) and the audit log
 - api.py        /api/verdicts: published verdicts as JSON
 - forms.py      the WTForms forms
-- queries.py    read-only queries for the pages (writes go through factcheck.services);
-                queue.py (the review queue) and newsroom.py (the desk) hold the larger ones
-- ratelimit.py  failed logins per username and address
-- db.py         one database session per request
-- cache.py      rendered pieces of pages kept until the database changes (a change marker)
-- paging.py, display.py, claimreview.py   pagination, safe text pieces, JSON-LD
+- db.py         the request's unit of work (services.sessions), committed on success
+- cache.py      rendered pieces of pages kept until the database changes (services.changes)
+- paging.py, display.py, claimreview.py   ?page=, safe text pieces, JSON-LD
+
+A view parses the request, calls the services and renders what they return: every page
+and API answer gets its data from factcheck.services (verdict_views, queue, desk, people,
+users, audit, review, transcripts), and failed logins are counted by
+services.login_throttle. Nothing here imports sqlalchemy, sqlmodel or factcheck.store
+but app.py, which builds the engine (tests/test_architecture.py checks).
 
 Templates are in the top-level templates/ folder; the stylesheet in factcheck/static/.
 """

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, url_for
 
+from ..domain import VerdictStatus
+from ..services.verdict_views import VerdictFilters, VerdictView, published_verdicts, said_on, verdict_view
 from ..services.verdicts import corrections
 from . import db
 from .claimreview import claim_review
 from .display import day, http_url
 from .paging import page_number
-from .queries import VerdictFilters, VerdictView, published_verdicts, said_on, verdict_view
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -32,7 +33,7 @@ def verdicts():
 @bp.route("/verdicts/<int:verdict_id>")
 def verdict(verdict_id: int):
     view = verdict_view(db.session(), verdict_id)
-    if view is None or view.verdict.status != "published":
+    if view is None or view.verdict.status != VerdictStatus.PUBLISHED:
         abort(404)
     data = summary(view)
     data.update(

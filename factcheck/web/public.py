@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlmodel import select
 
+from ..domain import ItemKind, VerdictStatus
+from ..services.people import speaker as speaker_of
 from ..services.ratings import scales
+from ..services.verdict_views import VerdictFilters, VerdictView, published_verdicts, said_on, speaker_filter, verdict_view
 from ..services.verdicts import corrections
-from ..store.models import Person, PersonAlias
 from . import db
 from .cache import cached
 from .claimreview import claim_review
 from .display import json_ld
 from .paging import page_number
-from .queries import VerdictFilters, VerdictView, published_verdicts, said_on, speaker_filter, verdict_view
 
 bp = Blueprint("public", __name__)
 
@@ -42,9 +42,9 @@ def index_body() -> Markup:
     rating = request.args.get("rating", "")
     filters = VerdictFilters(
         search=request.args.get("q", "").strip(), rating=rating if rating in ratings else "",
-        kind=kind if kind in ("quote", "claim") else "", person_id=speaker_filter(session, speaker),
+        kind=kind if kind in tuple(ItemKind) else "", person_id=speaker_filter(session, speaker),
     )
-    page = published_verdicts(session, filters, page_number(), current_app.config["PAGE_SIZE"])
+    page = published_verdicts(session, filters, page_number(), current_app.config["PAGE_SIZE"], cached)
     return Markup(render_template("public/_index_body.html", page=page, f=filters, speaker=speaker, ratings=ratings,
                                   filtered=bool(filters.search or filters.rating or filters.kind or speaker)))
 
@@ -55,7 +55,7 @@ def visible_verdict(verdict_id: int) -> VerdictView:
     Everyone else gets a 404, so that unpublished work does not even show that it exists.
     """
     view = verdict_view(db.session(), verdict_id)
-    if view is None or (view.verdict.status != "published" and not current_user.is_authenticated):
+    if view is None or (view.verdict.status != VerdictStatus.PUBLISHED and not current_user.is_authenticated):
         abort(404)
     return view
 
@@ -83,11 +83,11 @@ def verdict_page(verdict_id: int, published_only: bool = False) -> VerdictPage |
     """The rendered parts of a verdict's page; None (published_only) when it is not published."""
     view = verdict_view(db.session(), verdict_id)
     if published_only:
-        if view is None or view.verdict.status != "published":
+        if view is None or view.verdict.status != VerdictStatus.PUBLISHED:
             return None
     else:
         view = visible_verdict(verdict_id)
-    published = view.verdict.status == "published"
+    published = view.verdict.status == VerdictStatus.PUBLISHED
     markup = None
     if published:
         markup = json_ld(claim_review(view, url_for("public.verdict", verdict_id=verdict_id, _external=True),
@@ -102,12 +102,10 @@ def verdict_page(verdict_id: int, published_only: bool = False) -> VerdictPage |
 def speaker(person_id: int):
     """A person or organisation, with its other names and the published verdicts on its quotes."""
     session = db.session()
-    person = session.get(Person, person_id) or abort(404)
-    aliases = session.exec(select(PersonAlias.alias).where(PersonAlias.person_id == person.id,
-                                                           PersonAlias.alias != person.name)).all()
-    page = published_verdicts(session, VerdictFilters(person_id=person.id), page_number(),
+    found = speaker_of(session, person_id) or abort(404)
+    page = published_verdicts(session, VerdictFilters(person_id=person_id), page_number(),
                               current_app.config["PAGE_SIZE"])
-    return render_template("public/speaker.html", person=person, aliases=sorted(aliases), page=page)
+    return render_template("public/speaker.html", person=found.person, aliases=found.other_names, page=page)
 
 
 @bp.route("/verdicts.atom")

@@ -7,8 +7,10 @@ import pytest
 from sqlmodel import Session, select
 
 from factcheck.services import matching as service
-from factcheck.services.matching import match_text, promote_verified_quote, store_quote_matches
+from factcheck.services.embeddings import semantic_encoder
+from factcheck.services.matching import match_text, store_quote_matches
 from factcheck.services.statements import import_statements
+from factcheck.services.verified_quotes import promote_verified_quote
 from factcheck.store.models import Article, Match, Quote, Statement
 
 pytestmark = pytest.mark.db
@@ -200,7 +202,7 @@ def test_a_long_quote_does_not_claim_a_short_statement(engine, tmp_path):
 
 def test_semantic_extra_embeds_at_import_and_ranks_paraphrases(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("FACTCHECK_SEMANTIC", "1")
-    if service.semantic_encoder() is None:
+    if semantic_encoder() is None:
         pytest.skip("the semantic extra (factcheck[semantic]) is not installed")
     from factcheck.store.models import StatementVector
 

@@ -5,11 +5,11 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from factcheck.store import search
+from factcheck.store.backends import forget_statistics
 from factcheck.store.models import Article, Quote, Statement
 from factcheck.store.search import (
     candidate_ids,
     claim_candidate_ids,
-    forget_statistics,
     quote_ids_for_statements,
     rarest_terms,
     statement_total,

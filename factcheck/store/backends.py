@@ -1,0 +1,343 @@
+"""What differs between the two databases, behind one interface chosen once per engine.
+
+`backend_for(session or engine)` gives the engine's `Backend`: `SQLiteBackend` (FTS5
+tables, the fts5vocab counts, plain INSERTs) or `PostgresBackend` (tsvector GIN indexes,
+ANALYZE's statistics, COPY). The rest of the code asks the backend and never looks at the
+dialect's name: the candidate searches of `store.search`, the bulk loading of
+`services.statements` and the public search's text matching.
+
+Each backend keeps the term statistics of its database (they only order a quote's words
+by rarity, so statistics a little old do no harm; an import forgets them).
+"""
+from __future__ import annotations
+
+import time
+import unicodedata
+import weakref
+from itertools import combinations
+from typing import Protocol
+
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Engine
+from sqlalchemy import event, insert
+from sqlmodel import Session, col
+
+from .models import Statement
+
+
+class Backend(Protocol):
+    """The database-specific half of search and bulk loading. Every search gives ids, best first."""
+
+    def prepare_engine(self, engine: Engine) -> None:
+        """Set up a new engine's connections."""
+
+    # --- term statistics
+    def term_counts(self, session: Session, terms: list[str]) -> dict[str, float]:
+        """How many statements hold each term (missing: none)."""
+
+    def statement_total(self, session: Session) -> int:
+        """How many statements there are (may be an estimate)."""
+
+    def library_size(self, session: Session) -> float:
+        """About how many statements there are, as cheaply as can be known."""
+
+    def forget_statistics(self) -> None:
+        """Drop the cached term statistics (after an import)."""
+
+    # --- full-text searches
+    def statements_with_any_two(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        """Statements holding at least two of `terms`, those holding more, closer together, first."""
+
+    def statements_with_phrases(self, session: Session, pairs: list[tuple[str, str]], limit: int) -> list[int]:
+        """Statements holding any of the word pairs side by side, those holding most first."""
+
+    def statements_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        """Statements holding any of `terms`, ranked as quote candidates."""
+
+    def statements_for_claim(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        """Statements whose text or source title shares most of `terms`."""
+
+    def quotes_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        """Stored quotes holding any of `terms`."""
+
+    def contains(self, column, pattern: str):
+        """`column` matches the LIKE `pattern` (escape "\\"), ignoring case."""
+
+    # --- bulk loading of statements, in one transaction
+    def prepare_bulk_writes(self, session: Session) -> None: ...
+
+    def insert_statements(self, session: Session, rows: list[dict]) -> None:
+        """Insert new statement rows (dicts of column values, all with the same keys)."""
+
+    def finish_bulk_writes(self, session: Session) -> None:
+        """Before the transaction commits: leave the indexes ready to search."""
+
+    def refresh_statistics(self, engine: Engine) -> None:
+        """After a committed import that added or changed statements."""
+
+
+def fold_term(term: str) -> str:
+    """A term as SQLite's unicode61 tokenizer stores it (lower case, accents removed)."""
+    decomposed = unicodedata.normalize("NFKD", term.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# How quote candidates are ranked on SQLite: FTS5's bm25 over statement text only (the
+# title column weighs nothing for quotes).
+QUOTE_RANK = "bm25(statement_fts, 1.0, 0.0)"
+
+
+class SQLiteBackend:
+    name = "sqlite"
+    # Counts cached beyond this many terms are dropped all at once.
+    MAX_CACHED_COUNTS = 200_000
+
+    def __init__(self):
+        # Document counts as last read: only words found are kept (a word absent now may
+        # be imported by another process).
+        self._counts: dict[str, int] = {}
+
+    def prepare_engine(self, engine: Engine) -> None:
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+    def term_counts(self, session: Session, terms: list[str]) -> dict[str, float]:
+        """Exact counts from the fts5vocab table."""
+        folded = {t: fold_term(t) for t in terms}
+        cache = self._counts
+        missing = sorted({f for f in folded.values() if f not in cache})
+        if missing:
+            if len(cache) > self.MAX_CACHED_COUNTS:
+                cache.clear()
+            params = {f"t{i}": f for i, f in enumerate(missing)}
+            rows = session.exec(
+                sql(f"SELECT term, doc FROM statement_vocab WHERE term IN ({', '.join(':' + k for k in params)})"),
+                params=params,
+            )
+            cache.update({term: doc for term, doc in rows})
+        return {t: float(cache[folded[t]]) for t in terms if cache.get(folded[t])}
+
+    def statement_total(self, session: Session) -> int:
+        return int(session.exec(sql("SELECT count(*) FROM statement")).one()[0])
+
+    def library_size(self, session: Session) -> float:
+        """The highest id (as many as were ever added, read from one index entry where
+        count(*) would read every row)."""
+        return session.exec(sql("SELECT coalesce(max(id), 0) FROM statement")).one()[0]
+
+    def forget_statistics(self) -> None:
+        self._counts.clear()
+
+    def statements_with_any_two(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        clauses = [f"({_fts_phrase(a)} AND {_fts_phrase(b)})" for a, b in combinations(terms, 2)]
+        return _fts(session, "statement_fts", "text : (" + " OR ".join(clauses) + ")", limit, QUOTE_RANK)
+
+    def statements_with_phrases(self, session: Session, pairs: list[tuple[str, str]], limit: int) -> list[int]:
+        phrases = [f'"{_fts_escape(a)} {_fts_escape(b)}"' for a, b in pairs]
+        return _fts(session, "statement_fts", "text : (" + " OR ".join(phrases) + ")", limit, QUOTE_RANK)
+
+    def statements_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        return _fts(session, "statement_fts", "text : (" + _fts_or(terms) + ")", limit, QUOTE_RANK)
+
+    def statements_for_claim(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        return _fts(session, "statement_fts", _fts_or(terms), limit, "bm25(statement_fts, 1.0, 0.5)")
+
+    def quotes_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        return _fts(session, "quote_fts", _fts_or(terms), limit, "bm25(quote_fts)")
+
+    def contains(self, column, pattern: str):
+        # SQLite's LIKE already ignores (ASCII) case, as its lower() would: ILIKE's lower() on both sides only costs.
+        return col(column).like(pattern, escape="\\")
+
+    def prepare_bulk_writes(self, session: Session) -> None:
+        # A large import touches index pages all over the file: keep more of them in memory.
+        session.connection().exec_driver_sql("PRAGMA cache_size=-262144")
+
+    def insert_statements(self, session: Session, rows: list[dict]) -> None:
+        session.execute(insert(Statement), rows)
+
+    def finish_bulk_writes(self, session: Session) -> None:
+        pass  # the FTS5 triggers keep the index up to date row by row
+
+    def refresh_statistics(self, engine: Engine) -> None:
+        pass  # the fts5vocab counts are always current
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _fts_escape(term: str) -> str:
+    return term.replace('"', '""')
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _fts_or(terms: list[str]) -> str:
+    return " OR ".join(_fts_phrase(t) for t in terms)
+
+
+def _fts(session: Session, table: str, query: str, limit: int, rank: str) -> list[int]:
+    rows = session.exec(
+        sql(f"SELECT rowid FROM {table} WHERE {table} MATCH :q ORDER BY {rank} LIMIT :k"),
+        params={"q": query, "k": limit},
+    )
+    return [row[0] for row in rows]
+
+
+# The tsvectors the GIN indexes hold: statement text's is stored (migration 0011), so
+# ranking reads it instead of parsing the text again; the others are indexed expressions.
+STATEMENT_TEXT = "text_tsv"
+STATEMENT_TITLE = "to_tsvector('simple', coalesce(source_title, ''))"
+QUOTE_TEXT = "to_tsvector('simple', text)"
+# Quote candidates are ranked by cover density, which puts first the statements holding
+# the quote's words close together, and counts word pairs (phrases) where ts_rank would
+# see single words only.
+PG_QUOTE_RANK = "ts_rank_cd"
+
+
+class PostgresBackend:
+    name = "postgresql"
+    # How long ANALYZE's statistics are used before they are read again (seconds).
+    STATS_TTL = 300.0
+
+    def __init__(self):
+        # (time read, total rows, {lexeme: frequency}, floor), or None
+        self._stats: tuple[float, float, dict[str, float], float] | None = None
+
+    def prepare_engine(self, engine: Engine) -> None:
+        pass
+
+    def term_counts(self, session: Session, terms: list[str]) -> dict[str, float]:
+        """Estimated from ANALYZE's most common lexemes of the text index, a term not among
+        them counting as rarer than the rarest of them. The statistics cannot tell a rare
+        term from an absent one: every term counts as held."""
+        _, total, freqs, floor = self._statistics(session)
+        return {t: max(freqs[t] * total if t in freqs else floor * total, 1.0) for t in terms}
+
+    def statement_total(self, session: Session) -> int:
+        return int(self._statistics(session)[1])
+
+    def library_size(self, session: Session) -> float:
+        """The cached estimate (no round trip to the server)."""
+        return self._statistics(session)[1]
+
+    def forget_statistics(self) -> None:
+        self._stats = None
+
+    def _statistics(self, session: Session) -> tuple[float, float, dict[str, float], float]:
+        cached = self._stats
+        # Small tables change fast relative to their size and are cheap to look at again.
+        if cached and cached[1] >= 1000 and time.monotonic() - cached[0] < self.STATS_TTL:
+            return cached
+        total = session.exec(sql("SELECT greatest(reltuples, 0) FROM pg_class WHERE relname = 'statement'")).one()[0] or 0
+        if total < 1000:  # never analysed, or small: count
+            total = session.exec(sql("SELECT count(*) FROM statement")).one()[0]
+        row = session.exec(
+            sql(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+                " WHERE tablename = 'statement' AND attname = 'text_tsv' LIMIT 1"
+            )
+        ).first()
+        freqs: dict[str, float] = {}
+        floor = 0.5 / max(total, 1)
+        if row and row[0]:
+            elems, values = row[0], row[1]
+            freqs = dict(zip(elems, values))
+            floor = min(values[: len(elems)]) / 2
+        self._stats = (time.monotonic(), float(total), freqs, floor)
+        return self._stats
+
+    def statements_with_any_two(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        clauses = [f"({_pg_lexeme(a)} & {_pg_lexeme(b)})" for a, b in combinations(terms, 2)]
+        return _pg(session, "statement", STATEMENT_TEXT, " | ".join(clauses), limit, PG_QUOTE_RANK)
+
+    def statements_with_phrases(self, session: Session, pairs: list[tuple[str, str]], limit: int) -> list[int]:
+        query = " | ".join(f"{_pg_lexeme(a)} <-> {_pg_lexeme(b)}" for a, b in pairs)
+        return _pg(session, "statement", STATEMENT_TEXT, query, limit, PG_QUOTE_RANK)
+
+    def statements_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        return _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit, PG_QUOTE_RANK)
+
+    def statements_for_claim(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        by_text = _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit)
+        by_title = _pg(session, "statement", STATEMENT_TITLE, _pg_or(terms), limit // 2)
+        return list(dict.fromkeys(by_text + by_title))[:limit]
+
+    def quotes_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
+        return _pg(session, "quote", QUOTE_TEXT, _pg_or(terms), limit)
+
+    def contains(self, column, pattern: str):
+        return col(column).ilike(pattern, escape="\\")
+
+    def prepare_bulk_writes(self, session: Session) -> None:
+        # The words of new rows wait in the text index's pending list and are merged into it
+        # in bulk (`finish_bulk_writes`): several times faster than merging a few
+        # megabytes at a time, as the default limits would. For this transaction only.
+        session.connection().exec_driver_sql("SET LOCAL gin_pending_list_limit = '256MB'")
+        session.connection().exec_driver_sql("SET LOCAL work_mem = '256MB'")
+
+    def insert_statements(self, session: Session, rows: list[dict]) -> None:
+        """With COPY, one stream for the batch, where an executemany would send (and the
+        server plan) one INSERT a row."""
+        columns = list(rows[0])
+        with session.connection().connection.cursor() as cursor:
+            with cursor.copy(f"COPY statement ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+
+    def finish_bulk_writes(self, session: Session) -> None:
+        # Searches read the pending list from end to end: leave none behind.
+        session.connection().exec_driver_sql("SELECT gin_clean_pending_list('ix_statement_text_tsv')")
+
+    def refresh_statistics(self, engine: Engine) -> None:
+        # Fresh term statistics for the rarest-word search, which cannot tell a common
+        # word from a rare one without them. ANALYZE reads a sample of fixed size, so
+        # it costs about as much for a million statements as for a thousand.
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE statement")
+
+
+def _pg(session: Session, table: str, vector: str, query: str, limit: int, rank: str = "ts_rank") -> list[int]:
+    rows = session.exec(
+        sql(
+            f"SELECT id FROM {table}, to_tsquery('simple', :q) AS q"
+            f" WHERE {vector} @@ q ORDER BY {rank}({vector}, q) DESC LIMIT :k"
+        ),
+        params={"q": query, "k": limit},
+    )
+    return [row[0] for row in rows]
+
+
+def _pg_or(terms: list[str]) -> str:
+    return " | ".join(_pg_lexeme(t) for t in terms)
+
+
+def _pg_lexeme(term: str) -> str:
+    # Quoted so that words such as "and" or "!" never reach the tsquery parser as operators.
+    return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}
+_chosen: weakref.WeakKeyDictionary[Engine, Backend] = weakref.WeakKeyDictionary()
+
+
+def backend_for(bind: Session | Engine) -> Backend:
+    """The backend of a session's (or an engine's) database, made on the engine's first use."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    engine = getattr(engine, "engine", engine)  # a Connection's engine
+    backend = _chosen.get(engine)
+    if backend is None:
+        backend = _chosen[engine] = BACKENDS[engine.dialect.name]()
+    return backend
+
+
+def forget_statistics() -> None:
+    """Drop every backend's cached term statistics (after an import)."""
+    for backend in list(_chosen.values()):
+        backend.forget_statistics()

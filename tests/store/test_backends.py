@@ -1,0 +1,46 @@
+"""One backend per engine, chosen from its database, doing what differs between the two."""
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, select
+
+from factcheck.services.like import like_pattern
+from factcheck.store.backends import BACKENDS, backend_for, forget_statistics
+from factcheck.store.models import Statement
+
+pytestmark = pytest.mark.db
+
+NOW = dt.datetime(2025, 11, 1, tzinfo=dt.timezone.utc)
+
+
+def test_an_engine_has_one_backend_for_its_database(engine):
+    backend = backend_for(engine)
+    assert isinstance(backend, BACKENDS[engine.dialect.name])
+    with Session(engine) as session, engine.connect() as conn:
+        assert backend_for(session) is backend
+        assert backend_for(conn.engine) is backend
+
+
+def test_bulk_inserted_statements_are_found_and_counted(engine):
+    backend = backend_for(engine)
+    rows = [{"text": f"The ferry number {n} runs late", "speaker_name": "Teodor Brandt", "dedupe_key": f"k{n}",
+             "ref": f"r{n}", "origin": "import", "created_at": NOW, "updated_at": NOW} for n in range(3)]
+    with Session(engine) as session:
+        backend.prepare_bulk_writes(session)
+        backend.insert_statements(session, rows)
+        backend.finish_bulk_writes(session)
+        session.commit()
+    backend.refresh_statistics(engine)
+    forget_statistics()
+    with Session(engine) as session:
+        assert backend.statement_total(session) == 3
+        assert backend.library_size(session) >= 3
+        assert backend.term_counts(session, ["ferry"])["ferry"] >= 1
+        ids = set(session.exec(select(Statement.id)))
+        assert set(backend.statements_with_any(session, ["ferry"], 10)) == ids
+        assert set(backend.statements_with_phrases(session, [("ferry", "number")], 10)) == ids
+        assert set(backend.statements_with_any_two(session, ["ferry", "late", "nowhere"], 10)) == ids
+        assert set(backend.statements_for_claim(session, ["ferry", "late"], 10)) == ids
+        # Case is ignored, and LIKE's wildcards in the text are taken literally.
+        assert session.exec(select(Statement.id).where(backend.contains(Statement.text, like_pattern("FERRY")))).all()
+        assert not session.exec(select(Statement.id).where(backend.contains(Statement.text, like_pattern("f_rry")))).all()
