@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ..domain import is_flagged
 from ..errors import InputError
 from ..pipeline import records
 from ..pipeline.extract import extract
@@ -66,7 +67,7 @@ def ingest_article(session: Session, article: records.Article, source: str | Non
         session.flush()
         store_quote_matches(session, quote, article.published)
         result.quotes += 1
-        result.flagged += quote.label in ("altered", "none") or bool(quote.flags)
+        result.flagged += is_flagged(quote.label, quote.flags)
     for c in found.claims:
         claim = Claim(article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds))
         session.add(claim)

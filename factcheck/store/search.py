@@ -58,6 +58,21 @@ def fold_term(term: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# The full-text objects the migrations make beside the tables the models declare: SQLite's
+# FTS5 tables (`statement_fts`, with their shadow tables `statement_fts_data` ...) and
+# fts5vocab tables (`statement_vocab`); PostgreSQL's stored tsvector columns and GIN
+# indexes (`text_tsv`, `ix_quote_tsv`).
+_FULL_TEXT_TABLE = re.compile(r"\w+_(fts(_\w+)?|vocab)")
+
+
+def full_text_object(name: str, kind: str) -> bool:
+    """Whether the table, column or index `name` (`kind` as Alembic says it) is one of the
+    full-text objects that only the migrations know of."""
+    if kind == "table":
+        return bool(_FULL_TEXT_TABLE.fullmatch(name))
+    return kind in ("column", "index") and name.endswith("_tsv")
+
+
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 

@@ -130,7 +130,7 @@ def test_quotes_sharing_rare_words_with_new_statements_are_found(engine):
         session.add(article)
         session.flush()
         quote = Quote(article_id=article.id, start=0, end=1, text="the Kessler bridge will reopen in March")
-        other = Quote(article_id=article.id, start=0, end=1, text="fares will rise next year")
+        other = Quote(article_id=article.id, start=2, end=3, text="fares will rise next year")
         session.add_all([quote, other])
         add(session, "The Kessler bridge reopens in March.", "k")
         session.commit()
