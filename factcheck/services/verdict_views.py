@@ -13,9 +13,9 @@ from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from ..store.models import Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
+from ..store.search import claims_holding, quotes_holding
 from .people import find_person
 from .ratings import Rating, scale_for
-from .like import like_pattern
 from .paging import Cache, Page, paginate, paginate_scan, uncached
 
 
@@ -119,15 +119,9 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
         .outerjoin(Claim, Claim.id == Verdict.claim_id)
         .where(Verdict.status == "published")
     )
-    if f.search:
-        pattern = like_pattern(f.search)
-        # SQLite's LIKE already ignores (ASCII) case, as its lower() would: ILIKE's lower() on both sides only costs.
-        sqlite = session.get_bind().dialect.name == "sqlite"
-
-        def matches(column):
-            return col(column).like(pattern, escape="\\") if sqlite else col(column).ilike(pattern, escape="\\")
-
-        stmt = stmt.where(or_(matches(Quote.text), matches(Claim.text), matches(Quote.speaker_name)))
+    if f.search:  # by the full-text indexes
+        stmt = stmt.where(or_(col(Verdict.quote_id).in_(quotes_holding(session, f.search)),
+                              col(Verdict.claim_id).in_(claims_holding(session, f.search))))
     if f.rating:
         stmt = stmt.where(VerdictVersion.rating == f.rating)
     if f.kind:

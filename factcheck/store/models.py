@@ -16,7 +16,7 @@ import datetime as dt
 from enum import StrEnum
 
 from sqlalchemy import (JSON, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, Text,
-                        UniqueConstraint, or_)
+                        UniqueConstraint)
 from sqlmodel import Field, SQLModel
 
 from ..domain import (LABELS, ClaimLabel, Flag, PersonKind, QuoteLabel, ReviewStatus, Role, SpeakerKind,
@@ -46,6 +46,14 @@ def _json_list():
 def flag_column(flag: str) -> str:
     """The name of the quote column holding `flag`."""
     return f"flag_{flag}"
+
+
+def flag_values(flags: list[str] | tuple[str, ...]) -> dict[str, bool | int]:
+    """The quote columns that store `flags`, with their values (for Quote.flags and bulk inserts)."""
+    unknown = set(flags) - set(Flag)
+    if unknown:
+        raise ValueError(f"not a quote flag: {', '.join(sorted(unknown))}")
+    return {**{flag_column(flag): flag in flags for flag in Flag}, "flag_count": len(set(flags))}
 
 
 def one_of(column: str, values: type[StrEnum] | tuple[str, ...]) -> CheckConstraint:
@@ -156,12 +164,8 @@ class Quote(SQLModel, table=True):
 
     @flags.setter
     def flags(self, flags: list[str] | tuple[str, ...]) -> None:
-        unknown = set(flags) - set(Flag)
-        if unknown:
-            raise ValueError(f"not a quote flag: {', '.join(sorted(unknown))}")
-        for flag in Flag:
-            setattr(self, flag_column(flag), flag in flags)
-        self.flag_count = len(set(flags))
+        for column, value in flag_values(flags).items():
+            setattr(self, column, value)
 
 
 class Claim(SQLModel, table=True):
@@ -294,13 +298,8 @@ class StatementVector(SQLModel, table=True):
 
 
 def has_flag(flag: str):
-    """SQL: the quote raises `flag`."""
+    """SQL: the quote raises `flag` (the condition of its partial index; services.flags uses it)."""
     return getattr(Quote, flag_column(flag)) == True  # noqa: E712  (SQL, not Python)
-
-
-def any_flag():
-    """SQL: the quote raises any flag."""
-    return or_(*(has_flag(flag) for flag in Flag))
 
 
 # The review queue's indexes (migrations 0010, 0013): newest article first and each article

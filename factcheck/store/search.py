@@ -14,6 +14,8 @@ PostgreSQL's tsvector GIN indexes (migrations 0002, 0003 and 0011).
   its search terms are used, over the statement text and its source title.
 - `quote_ids_for_statements`: the stored quotes that share rare words with new
   statements, so that they can be matched again.
+- `quotes_holding`, `claims_holding` (the public search): the quotes whose text and
+  speaker's name, and the claims whose text, hold every word searched for.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from collections import Counter
 from itertools import combinations
 from collections.abc import Iterable
 
+from sqlalchemy import Integer, TextualSelect
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
@@ -311,11 +314,40 @@ def quote_ids_for_statements(session: Session, texts: Iterable[str], limit: int 
         if not terms:
             continue
         if _dialect(session) == "sqlite":
-            ids = _fts(session, "quote_fts", _fts_or(terms), limit, "bm25(quote_fts)")
+            ids = _fts(session, "quote_fts", "text : (" + _fts_or(terms) + ")", limit, "bm25(quote_fts)")
         else:
             ids = _pg(session, "quote", QUOTE_TEXT, _pg_or(terms), limit)
         found.update(dict.fromkeys(ids))
     return list(found)
+
+
+# --- the public search -------------------------------------------------------------------
+
+
+def quotes_holding(session: Session, words: str) -> TextualSelect:
+    """The ids of the quotes whose text and speaker's name hold, between them, every word of
+    `words` (the beginning of a word is enough: "ferr" finds "ferries"), as a subquery."""
+    return _holding(session, "quote", words, [QUOTE_TEXT, QUOTE_SPEAKER])
+
+
+def claims_holding(session: Session, words: str) -> TextualSelect:
+    """The ids of the claims whose text holds every word of `words`, as a subquery."""
+    return _holding(session, "claim", words, [CLAIM_TEXT])
+
+
+def _holding(session: Session, table: str, words: str, vectors: list[str]) -> TextualSelect:
+    terms = list(dict.fromkeys(w.casefold() for w in WORD.findall(words)))[:MAX_TERMS]
+    if not terms:  # nothing to look for: nothing found
+        return sql("SELECT 0 AS id WHERE 1 = 0").columns(id=Integer)
+    if _dialect(session) == "sqlite":
+        query = " AND ".join(f"{_fts_phrase(term)}*" for term in terms)
+        return sql(f"SELECT rowid AS id FROM {table}_fts WHERE {table}_fts MATCH :{table}_words").bindparams(
+            **{f"{table}_words": query}).columns(id=Integer)
+    # Each word in any of the vectors: GIN bitmap scans, ORed per word and ANDed together.
+    params = {f"{table}_word{i}": _pg_lexeme(term) + ":*" for i, term in enumerate(terms)}
+    clauses = [" OR ".join(f"{vector} @@ to_tsquery('simple', :{name})" for vector in vectors) for name in params]
+    return sql(f"SELECT id FROM {table} WHERE " + " AND ".join(f"({clause})" for clause in clauses)).bindparams(
+        **params).columns(id=Integer)
 
 
 def _fts_or(terms: list[str]) -> str:
@@ -335,6 +367,8 @@ def _fts(session: Session, table: str, query: str, limit: int, rank: str) -> lis
 STATEMENT_TEXT = "text_tsv"
 STATEMENT_TITLE = "to_tsvector('simple', coalesce(source_title, ''))"
 QUOTE_TEXT = "to_tsvector('simple', text)"
+QUOTE_SPEAKER = "to_tsvector('simple', coalesce(speaker_name, ''))"
+CLAIM_TEXT = "to_tsvector('simple', text)"
 # How quote candidates are ranked: FTS5's bm25 over statement text only (the title
 # column weighs nothing for quotes); PostgreSQL's cover density, which puts first the
 # statements holding the quote's words close together, and counts word pairs (phrases)

@@ -5,12 +5,14 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from factcheck.store import search
-from factcheck.store.models import Article, Quote, Statement
+from factcheck.store.models import Article, Claim, Quote, Statement
 from factcheck.store.search import (
     candidate_ids,
     claim_candidate_ids,
+    claims_holding,
     forget_statistics,
     quote_ids_for_statements,
+    quotes_holding,
     rarest_terms,
     statement_total,
     term_counts,
@@ -137,6 +139,44 @@ def test_quotes_sharing_rare_words_with_new_statements_are_found(engine):
         assert quote_ids_for_statements(session, ["The Kessler bridge reopens in March."]) == [quote.id]
         assert quote_ids_for_statements(session, ["Nothing in common."]) == []
         assert quote_ids_for_statements(session, []) == []
+
+
+def test_quotes_sharing_words_with_a_new_statement_are_found_by_text_not_speaker(engine):
+    with Session(engine) as session:
+        article = Article(text="x", content_hash="h")
+        session.add(article)
+        session.flush()
+        quote = Quote(article_id=article.id, start=0, end=1, text="fares will rise", speaker_name="Kessler")
+        session.add(quote)
+        session.commit()
+        assert quote_ids_for_statements(session, ["Kessler spoke."]) == []
+
+
+def test_the_public_search_finds_every_word_in_text_or_speaker(engine):
+    with Session(engine) as session:
+        article = Article(text="x", content_hash="h")
+        session.add(article)
+        session.flush()
+        bridge = Quote(article_id=article.id, start=0, end=1, text="The Kessler bridge will reopen in March.",
+                       speaker_name="Ana Reyes")
+        ferries = Quote(article_id=article.id, start=2, end=3, text="Ferries run every hour.", speaker_name=None)
+        fares = Claim(article_id=article.id, start=0, end=1, text="Fares rose by 4% in Malmö.", score=0.5)
+        session.add_all([bridge, ferries, fares])
+        session.commit()
+
+        def quotes(words):
+            return sorted(session.exec(quotes_holding(session, words)).scalars())
+
+        def claims(words):
+            return sorted(session.exec(claims_holding(session, words)).scalars())
+
+        assert quotes("bridge") == quotes("BRIDGE reopen") == [bridge.id]
+        assert quotes("reyes") == quotes("reyes bridge") == [bridge.id]  # the speaker's name with the text
+        assert quotes("ferr") == [ferries.id]  # the beginning of a word
+        assert quotes("bridge ferries") == quotes("tunnel") == []  # every word, not any
+        assert claims("fares 4") == claims("malmö") == [fares.id]
+        assert claims("bridge") == quotes("fares rose") == []
+        assert quotes("%") == claims('" * : ( NOT') == []  # no word, or no word found: nothing
 
 
 def test_hostile_text_is_only_words(engine):
