@@ -362,13 +362,14 @@ def _fts(session: Session, table: str, query: str, limit: int, rank: str) -> lis
     return [row[0] for row in rows]
 
 
-# The tsvectors the GIN indexes hold: statement text's is stored (migration 0011), so
-# ranking reads it instead of parsing the text again; the others are indexed expressions.
+# The tsvectors the GIN indexes hold. Stored (migrations 0011, 0013), so that ranking and
+# checking the rows found read them instead of parsing the text again; the title's is an
+# indexed expression.
 STATEMENT_TEXT = "text_tsv"
 STATEMENT_TITLE = "to_tsvector('simple', coalesce(source_title, ''))"
-QUOTE_TEXT = "to_tsvector('simple', text)"
-QUOTE_SPEAKER = "to_tsvector('simple', coalesce(speaker_name, ''))"
-CLAIM_TEXT = "to_tsvector('simple', text)"
+QUOTE_TEXT = "text_tsv"
+QUOTE_SPEAKER = "speaker_tsv"
+CLAIM_TEXT = "text_tsv"
 # How quote candidates are ranked: FTS5's bm25 over statement text only (the title
 # column weighs nothing for quotes); PostgreSQL's cover density, which puts first the
 # statements holding the quote's words close together, and counts word pairs (phrases)

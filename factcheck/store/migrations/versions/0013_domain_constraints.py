@@ -10,8 +10,9 @@ spans, ON DELETE rules, flags by index, and full-text indexes for the public sea
   with a partial index per flag in queue order, and `flag_count` (checked to be their
   sum) under `ix_quote_flagged`, the queue's "most flagged first".
 - The public search's full-text indexes: SQLite's `quote_fts` also holds the speaker's
-  name and `claim_fts` holds claim text; PostgreSQL gets GIN indexes on claim text and on
-  the speaker's name (quote text has one since revision 0003).
+  name and `claim_fts` holds claim text; PostgreSQL stores the tsvectors of quote text,
+  speaker's name and claim text, each with a GIN index (quote text's replaces the
+  expression index of revision 0003).
 - Constraints get the names of `models.NAMING`.
 
 SQLite alters a table by rebuilding it (Alembic's batch mode), which drops the table's
@@ -126,11 +127,24 @@ SQLITE_FTS_DOWN = [
     "INSERT INTO quote_fts(rowid, text) VALUES (new.id, new.text); END",
     "INSERT INTO quote_fts(quote_fts) VALUES ('rebuild')",
 ]
+# Stored tsvectors (like statement.text_tsv, revision 0011): a search matching many rows
+# checks each against its stored words instead of parsing its text again.
 POSTGRES_FTS_UP = [
-    "CREATE INDEX ix_claim_tsv ON claim USING gin (to_tsvector('simple', text))",
-    "CREATE INDEX ix_quote_speaker_tsv ON quote USING gin (to_tsvector('simple', coalesce(speaker_name, '')))",
+    "ALTER TABLE quote ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
+    "ALTER TABLE quote ADD COLUMN speaker_tsv tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', coalesce(speaker_name, ''))) STORED",
+    "ALTER TABLE claim ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
+    "CREATE INDEX ix_quote_text_tsv ON quote USING gin (text_tsv)",
+    "CREATE INDEX ix_quote_speaker_tsv ON quote USING gin (speaker_tsv)",
+    "CREATE INDEX ix_claim_text_tsv ON claim USING gin (text_tsv)",
+    "DROP INDEX ix_quote_tsv",
 ]
-POSTGRES_FTS_DOWN = ["DROP INDEX ix_quote_speaker_tsv", "DROP INDEX ix_claim_tsv"]
+POSTGRES_FTS_DOWN = [
+    "CREATE INDEX ix_quote_tsv ON quote USING gin (to_tsvector('simple', text))",
+    "ALTER TABLE claim DROP COLUMN text_tsv",
+    "ALTER TABLE quote DROP COLUMN speaker_tsv",
+    "ALTER TABLE quote DROP COLUMN text_tsv",
+]
 
 
 def _fk_name(table: str, column: str, referred: str) -> str:
