@@ -9,11 +9,11 @@ import datetime as dt
 from dataclasses import astuple, dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, func, or_
+from sqlalchemy import and_, bindparam, func
 from sqlmodel import Session, col, select
 
 from ..store.models import Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
-from ..store.search import claims_holding, quotes_holding
+from ..store.search import joined_rows_holding
 from .people import find_person
 from .ratings import Rating, scale_for
 from .paging import Cache, Page, paginate, paginate_scan, uncached
@@ -120,8 +120,7 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
         .where(Verdict.status == "published")
     )
     if f.search:  # by the full-text indexes
-        stmt = stmt.where(or_(col(Verdict.quote_id).in_(quotes_holding(session, f.search)),
-                              col(Verdict.claim_id).in_(claims_holding(session, f.search))))
+        stmt = stmt.where(joined_rows_holding(session, f.search, col(Verdict.quote_id), col(Verdict.claim_id)))
     if f.rating:
         stmt = stmt.where(VerdictVersion.rating == f.rating)
     if f.kind:

@@ -2,15 +2,16 @@
 quotes found again from new statements."""
 import pytest
 from sqlalchemy import text as sql
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from factcheck.store import search
-from factcheck.store.models import Article, Claim, Quote, Statement
+from factcheck.store.models import Article, Claim, Quote, Statement, Verdict
 from factcheck.store.search import (
     candidate_ids,
     claim_candidate_ids,
     claims_holding,
     forget_statistics,
+    joined_rows_holding,
     quote_ids_for_statements,
     quotes_holding,
     rarest_terms,
@@ -177,6 +178,33 @@ def test_the_public_search_finds_every_word_in_text_or_speaker(engine):
         assert claims("fares 4") == claims("malmö") == [fares.id]
         assert claims("bridge") == quotes("fares rose") == []
         assert quotes("%") == claims('" * : ( NOT') == []  # no word, or no word found: nothing
+
+
+@pytest.mark.parametrize("common", [2000, 1])
+def test_the_public_search_finds_verdicts_by_index_or_by_row_alike(engine, monkeypatch, common):
+    # Words held by `common` quotes or more are checked row by row on PostgreSQL: the same answers.
+    monkeypatch.setattr(search, "COMMON_MATCHES", common)
+    with Session(engine) as session:
+        article = Article(text="x", content_hash="h")
+        session.add(article)
+        session.flush()
+        quote = Quote(article_id=article.id, start=0, end=1, text="The bridge will reopen.", speaker_name="Ana Reyes")
+        claim = Claim(article_id=article.id, start=0, end=1, text="The bridge cost 4 million.", score=0.5)
+        session.add_all([quote, claim])
+        session.flush()
+        on_quote, on_claim = Verdict(quote_id=quote.id), Verdict(claim_id=claim.id)
+        session.add_all([on_quote, on_claim])
+        session.commit()
+
+        def found(words):
+            return sorted(session.exec(select(Verdict.id).outerjoin(Quote, Quote.id == Verdict.quote_id)
+                                       .outerjoin(Claim, Claim.id == Verdict.claim_id)
+                                       .where(joined_rows_holding(session, words, Verdict.quote_id, Verdict.claim_id))).all())
+
+        assert found("bridge") == sorted([on_quote.id, on_claim.id])
+        assert found("reyes bri") == found("reopen") == [on_quote.id]
+        assert found("million") == [on_claim.id]
+        assert found("reyes million") == found("tunnel") == found("%") == []
 
 
 def test_hostile_text_is_only_words(engine):
