@@ -55,6 +55,7 @@ from factcheck.store.models import (
     User,
     Verdict,
     VerdictVersion,
+    flag_values,
 )
 
 PASSWORD = "benchmark password"
@@ -117,8 +118,8 @@ def build(url: str, n_quotes: int, n_verdicts: int, seed: int = 5) -> dict:
                 flags = rng.choice(FLAG_SETS)
                 quotes.append({"id": q, "article_id": a, "start": start, "end": start + len(t), "text": t,
                                "person_id": person, "speaker_name": f"Speaker {person}", "speaker_kind": "person",
-                               "cue": "said", "confidence": 0.9, "partial": False, "label": label, "flags": flags,
-                               "status": "new", "created_at": now})
+                               "cue": "said", "confidence": 0.9, "partial": False, "label": label,
+                               **flag_values(flags), "status": "new", "created_at": now})
                 words = t.split()
                 matches.append({"quote_id": q, "statement_id": rng.randrange(1, n_quotes // 20 + 1), "rank": 1,
                                 "score": 80.0, "label": label, "flags": flags, "matcher_version": "bench",

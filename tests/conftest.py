@@ -48,6 +48,21 @@ def database(tmp_path, migrated_sqlite):
         yield f"sqlite:///{tmp_path / 'test.db'}"
         forget_engines()
         return
+    yield from _throwaway_postgres(server)
+
+
+@pytest.fixture
+def blank_database(tmp_path):
+    """The URL of a fresh database without even the schema (for migration tests), dropped afterwards."""
+    server = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        forget_engines()
+        return
+    yield from _throwaway_postgres(server)
+
+
+def _throwaway_postgres(server: str):
     admin_url = make_url(database_url(server))
     name = f"factcheck_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")

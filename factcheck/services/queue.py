@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from ..domain import LABELS, QUEUE_STATUSES
 from ..store.models import Article, Claim, Outlet, Quote, User
-from .flags import flag_count, has_flag
+from .flags import FLAG_COLUMNS, flag_count, flags_from, has_flag
 from .paging import COUNT_CAP, Cache, Page, uncached
 
 SORTS = {"newest": "Newest first", "flagged": "Most flagged first"}
@@ -140,8 +140,8 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int, cach
 
 def _load(model):
     is_quote = model is Quote
-    return (select(model.id, model.text, Quote.speaker_name if is_quote else null(), model.label,
-                   Quote.flags if is_quote else null(), model.status, Article.title, Outlet.name, User.username)
+    return (select(model.id, model.text, Quote.speaker_name if is_quote else null(), model.label, model.status,
+                   Article.title, Outlet.name, User.username, *(FLAG_COLUMNS if is_quote else ()))
             .join(Article, Article.id == model.article_id)
             .outerjoin(Outlet, Outlet.id == Article.outlet_id)
             .outerjoin(User, User.id == model.assigned_to_id)
@@ -159,10 +159,10 @@ def load_items(session: Session, rows) -> list[QueueItem]:
     for kind in MODELS:
         ids = [i for k, i in rows if k == kind]
         if ids:
-            for item_id, text, speaker, label, flags, status, title, outlet, holder in conn.execute(_LOAD[kind],
-                                                                                                  {"ids": ids}):
-                found[kind, item_id] = QueueItem(kind, item_id, text, speaker, label, flags or [], status, title,
-                                                 outlet, holder)
+            for item_id, text, speaker, label, status, title, outlet, holder, *flags in conn.execute(_LOAD[kind],
+                                                                                                   {"ids": ids}):
+                found[kind, item_id] = QueueItem(kind, item_id, text, speaker, label, flags_from(flags), status,
+                                                 title, outlet, holder)
     return [found[kind, i] for kind, i in rows]
 
 

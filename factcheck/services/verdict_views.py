@@ -9,15 +9,14 @@ import datetime as dt
 from dataclasses import astuple, dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, func, or_
+from sqlalchemy import and_, bindparam, func
 from sqlmodel import Session, col, select
 
 from ..domain import VerdictStatus
-from ..store.backends import backend_for
 from ..store.models import Article, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
+from ..store.search import joined_rows_holding
 from .people import find_person
 from .ratings import Rating, scale_for
-from .like import like_pattern
 from .paging import Cache, Page, paginate, paginate_scan, uncached
 
 
@@ -121,10 +120,8 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
         .outerjoin(Claim, Claim.id == Verdict.claim_id)
         .where(Verdict.status == VerdictStatus.PUBLISHED)
     )
-    if f.search:
-        pattern, backend = like_pattern(f.search), backend_for(session)
-        stmt = stmt.where(or_(*(backend.contains(column, pattern) for column in (Quote.text, Claim.text,
-                                                                                 Quote.speaker_name))))
+    if f.search:  # by the full-text indexes
+        stmt = stmt.where(joined_rows_holding(session, f.search, col(Verdict.quote_id), col(Verdict.claim_id)))
     if f.rating:
         stmt = stmt.where(VerdictVersion.rating == f.rating)
     if f.kind:

@@ -14,6 +14,7 @@ from sqlmodel import Session, create_engine
 
 from ..config import database_url
 from .backends import backend_for
+from .search import full_text_object
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -26,26 +27,54 @@ def alembic_config() -> Config:
     return cfg
 
 
+def include_object(_object, name: str, type_: str, reflected: bool, compare_to) -> bool:
+    """What Alembic's autogenerate compares: not the full-text indexes, which the migrations
+    make and the models do not declare (it would propose dropping them)."""
+    return not (reflected and compare_to is None and full_text_object(name, type_))
+
+
 def get_engine(url: str | None = None) -> Engine:
     """One engine per database URL for the life of the process, migrated to head."""
     url = database_url(url)
     if url not in _engines:
-        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-        backend_for(engine).prepare_engine(engine)
+        engine = make_engine(url)
         upgrade(engine)
         _engines[url] = engine
     return _engines[url]
 
 
-def upgrade(engine: Engine) -> None:
-    """Run any migration the database has not had yet (cheap when it is at head)."""
+def make_engine(url: str) -> Engine:
+    """A new engine on `url`, as is (get_engine also migrates it)."""
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    backend_for(engine).prepare_engine(engine)
+    return engine
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run any migration the database has not had yet, up to `revision` (cheap when it is there)."""
     cfg = alembic_config()
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    with engine.begin() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
+    target = ScriptDirectory.from_config(cfg).get_revision(revision).revision
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == target:
             return
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo the migrations after `revision`."""
+    migrate(engine, command.downgrade, revision)
+
+
+def migrate(engine: Engine, step, revision: str) -> None:
+    """Run Alembic's `step` (command.upgrade or command.downgrade) to `revision`, in one
+    transaction, inside the backend's guard (SQLite's rebuilt tables need foreign keys off)."""
+    cfg = alembic_config()
+    backend = backend_for(engine)
+    with engine.connect() as conn, backend.migrating(conn):
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+            backend.check_migration(conn)
 
 
 def forget_engines() -> None:

@@ -2,13 +2,33 @@
 
 Schema changes go through Alembic (`factcheck/store/migrations/`): change a class here,
 then add a migration with `alembic revision --autogenerate` (see the README).
+
+The schema holds the domain's rules (migration 0013): every status, role, label and kind
+is checked against its `factcheck.domain` enum, a match or verdict is about exactly one
+quote or claim, a quote or claim is stored once per span of its article, and every
+foreign key says what deleting its row does. Every foreign key says what deleting the row it names does: CASCADE (this row is part of that one),
+SET NULL (this row outlives it) or RESTRICT (that row may not go while this one names it).
+Constraints are named by `NAMING`, so that migrations find them again on every database.
 """
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint, func
+from sqlalchemy import (JSON, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, Text,
+                        UniqueConstraint)
 from sqlmodel import Field, SQLModel
+
+from ..domain import (LABELS, ClaimLabel, Flag, PersonKind, QuoteLabel, ReviewStatus, Role, SpeakerKind,
+                      StatementOrigin, VerdictStatus)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING
 
 
 def utcnow() -> dt.datetime:
@@ -23,6 +43,30 @@ def _json_list():
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
+def flag_column(flag: str) -> str:
+    """The name of the quote column holding `flag`."""
+    return f"flag_{flag}"
+
+
+def flag_values(flags: list[str] | tuple[str, ...]) -> dict[str, bool | int]:
+    """The quote columns that store `flags`, with their values (for Quote.flags and bulk inserts)."""
+    unknown = set(flags) - set(Flag)
+    if unknown:
+        raise ValueError(f"not a quote flag: {', '.join(sorted(unknown))}")
+    return {**{flag_column(flag): flag in flags for flag in Flag}, "flag_count": len(set(flags))}
+
+
+def one_of(column: str, values: type[StrEnum] | tuple[str, ...]) -> CheckConstraint:
+    """A CHECK that `column` holds one of `values` (a domain enum), named ck_<table>_<column>."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+def exactly_one_of(first: str, second: str) -> CheckConstraint:
+    """A CHECK that a row names `first` or `second`, never both or neither."""
+    return CheckConstraint(f"({first} IS NULL) <> ({second} IS NULL)", name=f"one_{first}_or_{second}")
+
+
 class Outlet(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
@@ -31,7 +75,7 @@ class Outlet(SQLModel, table=True):
 
 class Article(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    outlet_id: int | None = Field(default=None, foreign_key="outlet.id", index=True)
+    outlet_id: int | None = Field(default=None, foreign_key="outlet.id", ondelete="RESTRICT", index=True)
     url: str | None = Field(default=None, index=True)
     title: str | None = None
     authors: list[str] = _json_list()
@@ -44,38 +88,52 @@ class Article(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
+    __table_args__ = (one_of("kind", PersonKind),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
-    kind: str = "person"  # person | organization
+    kind: str = PersonKind.PERSON
     created_at: dt.datetime = _created()
 
 
 class PersonAlias(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
     alias: str
     # The alias folded for lookup (see services.people.name_key); one person per key.
     key: str = Field(unique=True, index=True)
 
 
 class User(SQLModel, table=True):
+    __table_args__ = (one_of("role", Role),)
+
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, index=True)
     password_hash: str
-    role: str  # admin | editor | checker
+    role: str  # a domain.Role
     active: bool = True
     created_at: dt.datetime = _created()
 
 
 class Quote(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("article_id", "start", "end"),
+        one_of("speaker_kind", SpeakerKind),
+        one_of("label", QuoteLabel),
+        one_of("status", ReviewStatus),
+        CheckConstraint(f"flag_count = {' + '.join(f'CAST({flag_column(flag)} AS INTEGER)' for flag in Flag)}",
+                        name="flag_count"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    article_id: int = Field(foreign_key="article.id", index=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
     start: int
     end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    # The quote keeps its speaker's name when the person entry goes.
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL", index=True)
     speaker_name: str | None = None
-    speaker_kind: str = "unknown"
+    speaker_kind: str = SpeakerKind.UNKNOWN
     mention_text: str | None = None
     mention_start: int | None = None
     mention_end: int | None = None
@@ -83,37 +141,65 @@ class Quote(SQLModel, table=True):
     confidence: float = 0.0
     partial: bool = False
     # The best match's label and flags, copied here so the queue can filter without joins.
-    label: str = Field(default="none", index=True)
-    flags: list[str] = _json_list()
-    status: str = Field(default="new", index=True)  # new | in_review | published
-    assigned_to_id: int | None = Field(default=None, foreign_key="user.id")
+    # Each flag is a column of its own (`flag_<flag>`, read and written as the list
+    # `flags`), so that the queue and the desk find flagged quotes by index (FLAG_INDEXES);
+    # `flag_count`, how many there are, orders "most flagged first" (ix_quote_flagged).
+    label: str = Field(default=QuoteLabel.NONE, index=True)
+    flag_misattributed: bool = False
+    flag_earlier: bool = False
+    flag_count: int = 0
+    status: str = Field(default=ReviewStatus.NEW, index=True)
+    assigned_to_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: dt.datetime = _created()
+
+    def __init__(self, *, flags: list[str] | tuple[str, ...] = (), **data):
+        super().__init__(**data)
+        if flags:
+            self.flags = flags
+
+    @property
+    def flags(self) -> list[str]:
+        """The flags the quote's best match raises, in `domain.Flag` order."""
+        return [flag.value for flag in Flag if getattr(self, flag_column(flag))]
+
+    @flags.setter
+    def flags(self, flags: list[str] | tuple[str, ...]) -> None:
+        for column, value in flag_values(flags).items():
+            setattr(self, column, value)
 
 
 class Claim(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("article_id", "start", "end"),
+        one_of("label", ClaimLabel),
+        one_of("status", ReviewStatus),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    article_id: int = Field(foreign_key="article.id", index=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
     start: int
     end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     score: float
     kinds: list[str] = _json_list()
-    label: str = Field(default="none", index=True)
-    status: str = Field(default="new", index=True)
+    label: str = Field(default=ClaimLabel.NONE, index=True)
+    status: str = Field(default=ReviewStatus.NEW, index=True)
     # The fact-checker holding this claim (like Quote.assigned_to_id); None: anyone may take it.
-    assigned_to_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    assigned_to_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL", index=True)
     created_at: dt.datetime = _created()
 
 
 class Statement(SQLModel, table=True):
     """A known statement: transcript turn, official statement or verified quote."""
 
+    __table_args__ = (one_of("origin", StatementOrigin),)
+
     id: int | None = Field(default=None, primary_key=True)
     # The importer's record id; re-importing the same ref updates instead of duplicating.
     ref: str | None = Field(default=None, unique=True, index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     speaker_name: str
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL", index=True)
     date: dt.date | None = Field(default=None, index=True)
     source_url: str | None = None
     source_title: str | None = None
@@ -121,16 +207,20 @@ class Statement(SQLModel, table=True):
     rating: str | None = None
     # Hash of (text, speaker, date): identical text from one speaker on one day is stored once.
     dedupe_key: str = Field(unique=True, index=True)
-    origin: str = "import"  # import | transcript | verified_quote
+    origin: str = StatementOrigin.IMPORT
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
 
 
 class Match(SQLModel, table=True):
+    """A statement found for a quote or a claim: computed, so it goes with either side."""
+
+    __table_args__ = (exactly_one_of("quote_id", "claim_id"), one_of("label", LABELS))
+
     id: int | None = Field(default=None, primary_key=True)
-    quote_id: int | None = Field(default=None, foreign_key="quote.id", index=True)
-    claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
-    statement_id: int = Field(foreign_key="statement.id", index=True)
+    quote_id: int | None = Field(default=None, foreign_key="quote.id", ondelete="CASCADE", index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", ondelete="CASCADE", index=True)
+    statement_id: int = Field(foreign_key="statement.id", ondelete="CASCADE", index=True)
     rank: int
     score: float
     label: str
@@ -144,33 +234,42 @@ class Match(SQLModel, table=True):
 
 
 class Verdict(SQLModel, table=True):
-    """A verdict on one quote or claim. Its content lives in append-only versions."""
+    """A verdict on one quote or claim. Its content lives in append-only versions.
 
-    __table_args__ = (UniqueConstraint("quote_id"), UniqueConstraint("claim_id"))
+    A fact-checker's work is never deleted along with what it is about: a quote or claim
+    with a verdict cannot be deleted (RESTRICT)."""
+
+    __table_args__ = (
+        UniqueConstraint("quote_id"),
+        UniqueConstraint("claim_id"),
+        exactly_one_of("quote_id", "claim_id"),
+        one_of("status", VerdictStatus),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    quote_id: int | None = Field(default=None, foreign_key="quote.id")
-    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    quote_id: int | None = Field(default=None, foreign_key="quote.id", ondelete="RESTRICT")
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", ondelete="RESTRICT")
     # Copied from the latest version for listing; the versions are the truth.
-    status: str = Field(default="draft", index=True)
+    status: str = Field(default=VerdictStatus.DRAFT, index=True)
     current_version: int = 0
     first_published_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     created_at: dt.datetime = _created()
 
 
 class VerdictVersion(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("verdict_id", "version"),)
+    __table_args__ = (UniqueConstraint("verdict_id", "version"), one_of("status", VerdictStatus))
 
     id: int | None = Field(default=None, primary_key=True)
-    verdict_id: int = Field(foreign_key="verdict.id", index=True)
+    verdict_id: int = Field(foreign_key="verdict.id", ondelete="CASCADE", index=True)
     version: int
     rating: str
     explanation: str = Field(sa_column=Column(Text, nullable=False))
     # [{"url": ..., "title": ..., "note": ...}, ...]
     evidence: list[dict] = _json_list()
-    status: str  # draft | published | unpublished
+    status: str  # a domain.VerdictStatus
     note: str | None = None  # why this version was made (a correction note, say)
-    reviewer_id: int | None = Field(default=None, foreign_key="user.id")
+    # Who reviewed stays known: accounts are deactivated, not deleted (RESTRICT).
+    reviewer_id: int | None = Field(default=None, foreign_key="user.id", ondelete="RESTRICT")
     created_at: dt.datetime = _created()
 
 
@@ -179,7 +278,7 @@ class AuditEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = _created()
-    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="RESTRICT", index=True)
     action: str = Field(index=True)
     object_type: str | None = None
     object_id: int | None = None
@@ -198,11 +297,22 @@ class StatementVector(SQLModel, table=True):
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-# The review queue's indexes (migration 0010): newest article first and each article in
-# reading order, most flags first, and "who holds what". Declared here so that autogenerate keeps them.
+def has_flag(flag: str):
+    """SQL: the quote raises `flag` (the condition of its partial index; services.flags uses it)."""
+    return getattr(Quote, flag_column(flag)) == True  # noqa: E712  (SQL, not Python)
+
+
+# The review queue's indexes (migrations 0010, 0013): newest article first and each article
+# in reading order, most flags first, and "who holds what". Declared here so that autogenerate keeps them.
 Index("ix_quote_queue", Quote.article_id.desc(), Quote.start)
 Index("ix_claim_queue", Claim.article_id.desc(), Claim.start)
-Index("ix_quote_flagged", func.json_array_length(Quote.flags).desc(), Quote.article_id.desc(), Quote.start)
+Index("ix_quote_flagged", Quote.flag_count.desc(), Quote.article_id.desc(), Quote.start)
+# One per flag: the quotes raising it, in queue order (partial: only those rows are indexed).
+FLAG_INDEXES = {
+    flag: Index(f"ix_quote_{flag_column(flag)}", Quote.article_id.desc(), Quote.start,
+                sqlite_where=has_flag(flag), postgresql_where=has_flag(flag))
+    for flag in Flag
+}
 Index("ix_quote_assigned_to_id", Quote.assigned_to_id)
 Index("ix_verdict_published", Verdict.status, Verdict.first_published_at)
 

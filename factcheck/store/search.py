@@ -14,6 +14,8 @@ PostgreSQL's tsvector GIN indexes, migrations 0002, 0003 and 0011).
   its search terms are used, over the statement text and its source title.
 - `quote_ids_for_statements`: the stored quotes that share rare words with new
   statements, so that they can be matched again.
+- `quotes_holding`, `claims_holding`, `joined_rows_holding`: the public index's search,
+  on the full-text indexes of quotes and claims (migration 0013).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from sqlalchemy import ColumnElement, TextualSelect
 from sqlmodel import Session
 
 from .backends import backend_for
@@ -191,3 +194,42 @@ def quote_ids_for_statements(session: Session, texts: Iterable[str], limit: int 
         found.update(dict.fromkeys(backend_for(session).quotes_with_any(session, terms, limit)))
     return list(found)
 
+
+# --- the public search -------------------------------------------------------------------
+
+
+def quotes_holding(session: Session, words: str) -> TextualSelect:
+    """The ids of the quotes whose text and speaker's name hold, between them, every word of
+    `words` (the beginning of a word is enough: "ferr" finds "ferries"), as a subquery."""
+    return backend_for(session).rows_holding(session, "quote", _words(words))
+
+
+def claims_holding(session: Session, words: str) -> TextualSelect:
+    """The ids of the claims whose text holds every word of `words`, as a subquery."""
+    return backend_for(session).rows_holding(session, "claim", _words(words))
+
+
+def joined_rows_holding(session: Session, words: str, quote_id, claim_id) -> ColumnElement[bool]:
+    """SQL for a query that outer-joins `quote` and `claim` on the columns `quote_id` and
+    `claim_id` (the public index, on a verdict's): the quote or the claim holds every word
+    of `words` (as `quotes_holding`, `claims_holding`)."""
+    return backend_for(session).joined_rows_holding(session, _words(words), quote_id, claim_id)
+
+
+def _words(words: str) -> list[str]:
+    return list(dict.fromkeys(w.casefold() for w in WORD.findall(words)))[:MAX_TERMS]
+
+
+# The full-text objects the migrations make beside the tables the models declare: SQLite's
+# FTS5 tables (`statement_fts`, with their shadow tables `statement_fts_data` ...) and
+# fts5vocab tables (`statement_vocab`); PostgreSQL's stored tsvector columns and GIN
+# indexes (`text_tsv`, `ix_quote_tsv`).
+_FULL_TEXT_TABLE = re.compile(r"\w+_(fts(_\w+)?|vocab)")
+
+
+def full_text_object(name: str, kind: str) -> bool:
+    """Whether the table, column or index `name` (`kind` as Alembic says it) is one of the
+    full-text objects that only the migrations know of."""
+    if kind == "table":
+        return bool(_FULL_TEXT_TABLE.fullmatch(name))
+    return kind in ("column", "index") and name.endswith("_tsv")

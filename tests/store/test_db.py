@@ -4,7 +4,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlmodel import Session
 
-from factcheck.store.db import alembic_config, get_engine, upgrade
+from factcheck.store.db import alembic_config, get_engine, migrate, upgrade
 from factcheck.store.models import Statement
 from factcheck.store.search import candidate_ids, search_terms
 
@@ -75,11 +75,8 @@ def test_the_stored_search_vector_migration_goes_down_and_up(engine):
     with Session(engine) as session:
         sid = _statement(session, "The Kessler bridge will reopen in March.", "a")
         session.commit()
-    cfg = alembic_config()
     for step, target, stored in ((command.downgrade, "0010", False), (command.upgrade, "head", True)):
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            step(cfg, target)
+        migrate(engine, step, target)
         columns = {c["name"] for c in inspect(engine).get_columns("statement")}
         assert ("text_tsv" in columns) == (stored and engine.dialect.name == "postgresql")
     with Session(engine) as session:

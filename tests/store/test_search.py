@@ -2,15 +2,18 @@
 quotes found again from new statements."""
 import pytest
 from sqlalchemy import text as sql
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from factcheck.store import search
+from factcheck.store import backends, search
 from factcheck.store.backends import forget_statistics
-from factcheck.store.models import Article, Quote, Statement
+from factcheck.store.models import Article, Claim, Quote, Statement, Verdict
 from factcheck.store.search import (
     candidate_ids,
     claim_candidate_ids,
+    claims_holding,
+    joined_rows_holding,
     quote_ids_for_statements,
+    quotes_holding,
     rarest_terms,
     statement_total,
     term_counts,
@@ -130,13 +133,78 @@ def test_quotes_sharing_rare_words_with_new_statements_are_found(engine):
         session.add(article)
         session.flush()
         quote = Quote(article_id=article.id, start=0, end=1, text="the Kessler bridge will reopen in March")
-        other = Quote(article_id=article.id, start=0, end=1, text="fares will rise next year")
+        other = Quote(article_id=article.id, start=2, end=3, text="fares will rise next year")
         session.add_all([quote, other])
         add(session, "The Kessler bridge reopens in March.", "k")
         session.commit()
         assert quote_ids_for_statements(session, ["The Kessler bridge reopens in March."]) == [quote.id]
         assert quote_ids_for_statements(session, ["Nothing in common."]) == []
         assert quote_ids_for_statements(session, []) == []
+
+
+def test_quotes_sharing_words_with_a_new_statement_are_found_by_text_not_speaker(engine):
+    with Session(engine) as session:
+        article = Article(text="x", content_hash="h")
+        session.add(article)
+        session.flush()
+        quote = Quote(article_id=article.id, start=0, end=1, text="fares will rise", speaker_name="Kessler")
+        session.add(quote)
+        session.commit()
+        assert quote_ids_for_statements(session, ["Kessler spoke."]) == []
+
+
+def test_the_public_search_finds_every_word_in_text_or_speaker(engine):
+    with Session(engine) as session:
+        article = Article(text="x", content_hash="h")
+        session.add(article)
+        session.flush()
+        bridge = Quote(article_id=article.id, start=0, end=1, text="The Kessler bridge will reopen in March.",
+                       speaker_name="Ana Reyes")
+        ferries = Quote(article_id=article.id, start=2, end=3, text="Ferries run every hour.", speaker_name=None)
+        fares = Claim(article_id=article.id, start=0, end=1, text="Fares rose by 4% in Malmö.", score=0.5)
+        session.add_all([bridge, ferries, fares])
+        session.commit()
+
+        def quotes(words):
+            return sorted(session.exec(quotes_holding(session, words)).scalars())
+
+        def claims(words):
+            return sorted(session.exec(claims_holding(session, words)).scalars())
+
+        assert quotes("bridge") == quotes("BRIDGE reopen") == [bridge.id]
+        assert quotes("reyes") == quotes("reyes bridge") == [bridge.id]  # the speaker's name with the text
+        assert quotes("ferr") == [ferries.id]  # the beginning of a word
+        assert quotes("bridge ferries") == quotes("tunnel") == []  # every word, not any
+        assert claims("fares 4") == claims("malmö") == [fares.id]
+        assert claims("bridge") == quotes("fares rose") == []
+        assert quotes("%") == claims('" * : ( NOT') == []  # no word, or no word found: nothing
+
+
+@pytest.mark.parametrize("common", [2000, 1])
+def test_the_public_search_finds_verdicts_by_index_or_by_row_alike(engine, monkeypatch, common):
+    # Words held by `common` quotes or more are checked row by row on PostgreSQL: the same answers.
+    monkeypatch.setattr(backends, "COMMON_MATCHES", common)
+    with Session(engine) as session:
+        article = Article(text="x", content_hash="h")
+        session.add(article)
+        session.flush()
+        quote = Quote(article_id=article.id, start=0, end=1, text="The bridge will reopen.", speaker_name="Ana Reyes")
+        claim = Claim(article_id=article.id, start=0, end=1, text="The bridge cost 4 million.", score=0.5)
+        session.add_all([quote, claim])
+        session.flush()
+        on_quote, on_claim = Verdict(quote_id=quote.id), Verdict(claim_id=claim.id)
+        session.add_all([on_quote, on_claim])
+        session.commit()
+
+        def found(words):
+            return sorted(session.exec(select(Verdict.id).outerjoin(Quote, Quote.id == Verdict.quote_id)
+                                       .outerjoin(Claim, Claim.id == Verdict.claim_id)
+                                       .where(joined_rows_holding(session, words, Verdict.quote_id, Verdict.claim_id))).all())
+
+        assert found("bridge") == sorted([on_quote.id, on_claim.id])
+        assert found("reyes bri") == found("reopen") == [on_quote.id]
+        assert found("million") == [on_claim.id]
+        assert found("reyes million") == found("tunnel") == found("%") == []
 
 
 def test_hostile_text_is_only_words(engine):

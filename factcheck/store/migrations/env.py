@@ -3,6 +3,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from factcheck.store import models  # noqa: F401  (registers the tables)
+from factcheck.store.db import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -13,6 +14,7 @@ def run_migrations(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
