@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, delete, select
 
+from ..domain import SourceKind
 from ..pipeline import matching
 from ..pipeline.records import MatchResult
 from ..pipeline.records import Statement as StatementRecord
@@ -33,6 +34,7 @@ from ..store.search import (
     term_counts,
 )
 from .people import person_for, same_person_test
+from .sources import article_key, document_for, place
 
 CANDIDATES = 50
 CLAIM_CANDIDATES = 100
@@ -209,7 +211,8 @@ def promote_verified_quote(session: Session, quote: Quote, article: Article | No
 
     Keyed by ref `quote:{id}`: promoting the same quote again updates that statement.
     The statement is dated by the article, attributed to the quote's speaker, and its
-    source is the article.
+    source is the article: it belongs to the article's source document, after the
+    article's quotes verified before it.
     """
     from .statements import dedupe_key  # statements imports this module
 
@@ -230,6 +233,10 @@ def promote_verified_quote(session: Session, quote: Quote, article: Article | No
     row.source_url = article.url if article else None
     row.source_title = article.title if article else None
     row.updated_at = dt.datetime.now(dt.timezone.utc)
+    if article is not None:
+        place(session, row, document_for(
+            session, article_key(article.id), kind=SourceKind.ARTICLE, title=article.title, url=article.url, date=date,
+        ))
     session.add(row)
     session.flush()
     embed_statements(session, [(row.id, row.text)])
