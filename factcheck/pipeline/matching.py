@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from ..domain import QuoteLabel
 from .diffing import (
     MIN_COVERAGE,
     Op,
@@ -82,8 +83,9 @@ __all__ = [
 # Stored with each match so that a better matcher can re-run over old quotes.
 MATCHER_VERSION = "1"
 
-# Quote labels, best first. "none" is not a match and never appears in a result's matches.
-LABELS = ("exact", "minor", "elided", "altered")
+# Quote labels (domain.QuoteLabel), best first, as plain strings. "none" is not a match and
+# never appears in a result's matches.
+LABELS = tuple(label.value for label in QuoteLabel if label is not QuoteLabel.NONE)
 
 # A quote of fewer words is too common to attribute ("freedom", "blank check" occur in
 # countless statements): it matches only a statement of those very words.

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ..domain import is_flagged
 from ..errors import InputError
 from ..pipeline import records
 from ..pipeline.claimants import Claimant, QuoteSpan, claimant
@@ -70,7 +71,7 @@ def ingest_article(session: Session, article: records.Article, source: str | Non
         store_quote_matches(session, quote, article.published)
         quotes.append(quote)
         result.quotes += 1
-        result.flagged += quote.label in ("altered", "none") or bool(quote.flags)
+        result.flagged += is_flagged(quote.label, quote.flags)
     spans = [QuoteSpan(q.start, q.end, q.speaker_name, q.speaker_kind) for q in quotes]
     for c in found.claims:
         who = claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None)

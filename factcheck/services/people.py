@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Callable
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from ..errors import InputError
 from ..store.models import Claim, Person, PersonAlias, Quote, Statement, User
 from .audit import record
+from .like import like_pattern
+from .paging import Page, paginate
 
 # Titles that do not change who a name refers to ("Mrs. Trump" is "Trump").
 TITLES = frozenset(
@@ -32,6 +36,14 @@ def find_person(session: Session, name: str) -> Person | None:
         return None
     alias = session.exec(select(PersonAlias).where(PersonAlias.key == key)).first()
     return session.get(Person, alias.person_id) if alias else None
+
+
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def alias_by_id(session: Session, alias_id: int) -> PersonAlias | None:
+    return session.get(PersonAlias, alias_id)
 
 
 def person_for(session: Session, name: str, kind: str = "person") -> Person | None:
@@ -123,3 +135,49 @@ def split_alias(session: Session, alias: PersonAlias, actor: User, kind: str | N
     session.flush()
     record(session, actor, "person.split", new, {"from": old.id, "alias": alias.alias, **moved})
     return new
+
+
+# What the pages show of people.
+
+def people_page(session: Session, search: str, number: int, size: int) -> Page:
+    """Everyone whose name or an alias holds `search` (everyone when empty), by name, as
+    (person, how many quotes) rows."""
+    quotes = select(func.count(Quote.id)).where(Quote.person_id == Person.id).correlate(Person).scalar_subquery()
+    stmt = select(Person, quotes).order_by(Person.name, Person.id)
+    if search:
+        named = select(PersonAlias.person_id).where(col(PersonAlias.alias).ilike(like_pattern(search), escape="\\"))
+        stmt = stmt.where(col(Person.id).in_(named))
+    return paginate(session, stmt, number, size)
+
+
+@dataclass
+class PersonPage:
+    person: Person
+    aliases: list[PersonAlias]  # every name, the person's own among them
+    quotes: int
+
+
+def person_page(session: Session, person_id: int) -> PersonPage | None:
+    """A person with their names and how many quotes they have, for the editors."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    aliases = session.exec(select(PersonAlias).where(PersonAlias.person_id == person.id).order_by(PersonAlias.alias))
+    quotes = session.exec(select(func.count(Quote.id)).where(Quote.person_id == person.id)).one()
+    return PersonPage(person, list(aliases), quotes)
+
+
+@dataclass
+class Speaker:
+    person: Person
+    other_names: list[str]  # the aliases besides the person's name, sorted
+
+
+def speaker(session: Session, person_id: int) -> Speaker | None:
+    """A person as the public speaker page shows them."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    names = session.exec(select(PersonAlias.alias).where(PersonAlias.person_id == person.id,
+                                                         PersonAlias.alias != person.name)).all()
+    return Speaker(person, sorted(names))

@@ -7,8 +7,18 @@ from sqlmodel import Session
 from ..errors import InputError
 from ..store.models import Claim, Match, Quote, User
 from .audit import record
+from .queue import MODELS
 
 FEEDBACK = {"confirm": True, "reject": False, "clear": None}
+
+
+def target_by_id(session: Session, kind: str, item_id: int) -> Quote | Claim | None:
+    """The quote or claim (`kind`) with this id."""
+    return session.get(MODELS[kind], item_id)
+
+
+def match_by_id(session: Session, match_id: int) -> Match | None:
+    return session.get(Match, match_id)
 
 
 def assign(session: Session, target: Quote | Claim, assignee: User | None, actor: User) -> None:

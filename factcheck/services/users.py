@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain import Role
 from ..errors import InputError
 from ..store.models import User
 from .audit import record
 
-ROLES = ("admin", "editor", "checker")
+ROLES = tuple(Role)
 MIN_PASSWORD = 8
 USERNAME_MAX = 40
 USERNAME = re.compile(rf"^[A-Za-z0-9_.-]{{2,{USERNAME_MAX}}}$")
@@ -34,6 +36,29 @@ def create_user(session: Session, username: str, password: str, role: str, actor
     return user
 
 
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What a request needs to know of the logged-in account."""
+
+    id: int
+    username: str
+    role: str
+    active: bool
+
+
+# Four columns by primary key, not a whole row: the web app reads this on every request of a logged-in user.
+_ACCOUNT = select(User.id, User.username, User.role, User.active).where(User.id == bindparam("user_id"))
+
+
+def account_state(session: Session, user_id: int) -> AccountState | None:
+    row = session.connection().execute(_ACCOUNT, {"user_id": user_id}).first()
+    return AccountState(*row) if row else None
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.exec(select(User).where(User.username == username)).first()
     if user and user.active and check_password_hash(user.password_hash, password):
@@ -42,13 +67,13 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def _active_admins(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(User).where(User.role == "admin",
+    return session.exec(select(func.count()).select_from(User).where(User.role == Role.ADMIN,
                                                                      User.active == True)).one()  # noqa: E712
 
 
 def _keeps_an_admin(session: Session, user: User, role: str, active: bool) -> None:
     """Refuse a change that would leave no active admin to manage the accounts."""
-    if user.role == "admin" and user.active and (role != "admin" or not active) and _active_admins(session) <= 1:
+    if user.role == Role.ADMIN and user.active and (role != Role.ADMIN or not active) and _active_admins(session) <= 1:
         raise InputError(f"{user.username} is the last active admin: make another admin first")
 
 

@@ -6,21 +6,20 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, select
 
+from ..domain import EDITORS, ReviewStatus, VerdictStatus
 from ..errors import InputError
 from ..store.models import Claim, Quote, User, Verdict, VerdictVersion, utcnow
 from .audit import record
 from .ratings import scale_for
 
-# "second_review" means "done, awaiting a second reviewer": only used when the newsroom
-# switches second review on (the web app's SECOND_REVIEW setting).
-STATUSES = ("draft", "second_review", "published", "unpublished")
+# A verdict's status "second_review" means "done, awaiting a second reviewer": only used
+# when the newsroom switches second review on (the web app's SECOND_REVIEW setting).
 # Working versions: not public, saved by anyone on staff.
-WORKING = ("draft", "second_review")
-# Publishing is an editor's decision; checkers save drafts.
-PUBLISHERS = ("editor", "admin")
+WORKING = (VerdictStatus.DRAFT, VerdictStatus.SECOND_REVIEW)
 # What a verdict's status makes of its quote's or claim's place in the workflow.
-TARGET_STATUS = {"draft": "in_review", "second_review": "awaiting_second_review",
-                 "published": "published", "unpublished": "in_review"}
+TARGET_STATUS = {VerdictStatus.DRAFT: ReviewStatus.IN_REVIEW,
+                 VerdictStatus.SECOND_REVIEW: ReviewStatus.AWAITING_SECOND_REVIEW,
+                 VerdictStatus.PUBLISHED: ReviewStatus.PUBLISHED, VerdictStatus.UNPUBLISHED: ReviewStatus.IN_REVIEW}
 
 
 class VersionConflict(InputError):
@@ -47,7 +46,7 @@ def status_refusal(reviewer: User, status: str, verdict: Verdict | None, *, seco
     With `second_review` on, a verdict is first published only from "second_review" and
     by someone other than `submitted_by` (the user id who saved that version): four eyes.
     """
-    publisher = reviewer.role in PUBLISHERS
+    publisher = reviewer.role in EDITORS  # publishing is an editor's decision; checkers save drafts
     if status == "second_review" and not second_review:
         return "Second review is not switched on here: save a draft, or publish."
     if verdict is not None and verdict.status == "published" and status in WORKING:
@@ -121,7 +120,7 @@ def record_verdict(
     kind = target_kind(target)
     if scale_for(kind).get(rating) is None:
         raise InputError(f"{rating!r} is not a rating on the {kind} scale")
-    if status not in STATUSES:
+    if status not in tuple(VerdictStatus):
         raise InputError(f"unknown verdict status {status!r}")
     if not explanation.strip():
         raise InputError("a verdict needs an explanation")

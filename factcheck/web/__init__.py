@@ -11,12 +11,12 @@
 - admin.py      /admin/: accounts (create, change role, deactivate) and the audit log
 - api.py        /api/verdicts: published verdicts as JSON
 - forms.py      the WTForms forms
-- queries.py    read-only queries for the pages (writes go through factcheck.services);
-                queue.py (the review queue) and newsroom.py (the desk) hold the larger ones
-- ratelimit.py  failed logins per username and address
 - db.py         one database session per request
 - cache.py      rendered pieces of pages kept until the database changes (a change marker)
-- paging.py, display.py, claimreview.py   pagination, safe text pieces, JSON-LD
+- paging.py, display.py, claimreview.py   ?page=, safe text pieces, JSON-LD
+
+The pages read through factcheck.services (verdict_views.py, queue.py, desk.py, paging.py)
+and count failed logins with services/login_throttle.py.
 
 Templates are in the top-level templates/ folder; the stylesheet in factcheck/static/.
 """

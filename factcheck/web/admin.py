@@ -5,12 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..errors import InputError
-from ..services.users import create_user, set_active, set_role
-from ..store.models import User
+from ..domain import Role
+from ..services.users import create_user, set_active, set_role, user_by_id
+from ..services.verdict_views import all_users, recent_audit
 from . import db
 from .auth import role_required
 from .forms import CreateUserForm, UserActiveForm, UserRoleForm
-from .queries import all_users, recent_audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -18,7 +18,7 @@ AUDIT_ROWS = 100
 
 
 @bp.route("/", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def index():
     session = db.session()
     form = CreateUserForm()
@@ -48,11 +48,11 @@ def admin_page(form: CreateUserForm, status: int = 200):
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def user_role(user_id: int):
     """Change an account's role (the form's field is named user-<id>-role)."""
     session = db.session()
-    user = session.get(User, user_id) or abort(404)
+    user = user_by_id(session, user_id) or abort(404)
     form = UserRoleForm(prefix=f"user-{user.id}")
     if not form.validate_on_submit():
         flash("The role was not changed: " + "; ".join(e for errors in form.errors.values() for e in errors), "error")
@@ -64,11 +64,11 @@ def user_role(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def user_active(user_id: int):
     """Deactivate (active=0) or reactivate (active=1) an account."""
     session = db.session()
-    user = session.get(User, user_id) or abort(404)
+    user = user_by_id(session, user_id) or abort(404)
     form = UserActiveForm()
     if not form.validate_on_submit():
         flash("Nothing was changed: the form is damaged or expired.", "error")

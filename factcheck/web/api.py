@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, url_for
 
+from ..services.verdict_views import VerdictFilters, VerdictView, published_verdicts, said_on, verdict_view
 from ..services.verdicts import corrections
 from . import db
 from .claimreview import claim_review
 from .display import day, http_url
 from .paging import page_number
-from .queries import VerdictFilters, VerdictView, published_verdicts, said_on, verdict_view
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

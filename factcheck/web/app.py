@@ -10,10 +10,10 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import config as paths
+from ..services.login_throttle import LoginThrottle
 from ..store.db import get_engine
 from . import admin, api, auth, cache, db, desk, people, public, review, transcripts
 from .display import register_template_helpers
-from .ratelimit import LoginThrottle
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
@@ -21,7 +21,7 @@ DEFAULTS = {
     "PAGE_SIZE": 25,
     # True: a verdict is submitted for second review and published by someone else.
     "SECOND_REVIEW": False,
-    # Failed logins allowed per username and address within the window (seconds): ratelimit.py.
+    # Failed logins allowed per username and address within the window (seconds): services/login_throttle.py.
     "LOGIN_FAILURES": 5,
     "LOGIN_WINDOW": 15 * 60,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -6,13 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from sqlalchemy import bindparam, select
-
-from ..services.users import authenticate
-from ..store.models import User
+from ..services.login_throttle import LoginThrottle
+from ..domain import EDITORS, STAFF
+from ..services.users import account_state, authenticate, user_by_id
 from . import db
 from .forms import LoginForm
-from .ratelimit import LoginThrottle
 
 bp = Blueprint("auth", __name__)
 
@@ -21,26 +19,22 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Log in to see that page."
 login_manager.login_message_category = "info"
 
-STAFF = ("admin", "editor", "checker")
-EDITORS = ("admin", "editor")
-
-
 class Account(UserMixin):
     """The logged-in user as Flask-Login sees it: the account's id, name, role and state,
     read on each request. `user` is the database row, for services, loaded when asked for."""
 
-    def __init__(self, user_id: int, username: str, role: str, active: bool, user: User | None = None):
+    def __init__(self, user_id: int, username: str, role: str, active: bool, user=None):
         self.user_id, self.username, self.role, self.active = user_id, username, role, active
         self._user = user
 
     @classmethod
-    def of(cls, user: User) -> "Account":
+    def of(cls, user) -> "Account":
         return cls(user.id, user.username, user.role, user.active, user)
 
     @property
-    def user(self) -> User:
+    def user(self):
         if self._user is None:
-            self._user = db.session().get(User, self.user_id)
+            self._user = user_by_id(db.session(), self.user_id)
         return self._user
 
     def get_id(self) -> str:
@@ -53,9 +47,10 @@ class Account(UserMixin):
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
-
-# Four columns by primary key, not a whole row: this runs on every request of a logged-in user.
-_ACCOUNT = select(User.id, User.username, User.role, User.active).where(User.id == bindparam("user_id"))
+    @property
+    def is_editor(self) -> bool:
+        """Whether the account may publish and open the desk (domain.EDITORS)."""
+        return self.has_role(*EDITORS)
 
 
 @login_manager.user_loader
@@ -64,8 +59,8 @@ def load_account(user_id: str) -> Account | None:
     sessions stop working on their next request."""
     if not user_id.isdigit():
         return None
-    row = db.session().connection().execute(_ACCOUNT, {"user_id": int(user_id)}).first()
-    return Account(*row) if row and row.active else None
+    state = account_state(db.session(), int(user_id))
+    return Account(state.id, state.username, state.role, state.active) if state and state.active else None
 
 
 def role_required(*roles: str):

@@ -1,12 +1,9 @@
 """A small in-process cache for rendered pieces of pages, invalidated by the database.
 
-Every write that can change what a page shows goes through a service that adds a row to
-the audit log or a verdict version (publishing, correcting, merging people, assigning,
-importing statements, managing accounts), ingesting adds quotes or claims, and matching
-again adds matches. So the largest ids of those five tables, read in one cheap query
-(five index look-ups) once per request, form a
-*change marker*: an entry is used only while the marker it was made under is still the
-database's marker, and every server process sees a change on its next request, however
+The database's *change marker* (services.changes: the largest ids of the five tables
+every page-changing write adds to), read in one cheap query once per request, guards
+it: an entry is used only while the marker it was made under is still the database's
+marker, and every server process sees a change on its next request, however
 many processes serve. A correction therefore shows at once, in every process.
 
 Entries also expire after PAGE_CACHE_SECONDS (60; 0 turns the cache off), which bounds
@@ -24,9 +21,8 @@ from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
 
 from flask import current_app, g
-from sqlalchemy import func, select
 
-from ..store.models import AuditEntry, Claim, Match, Quote, VerdictVersion
+from ..services import changes
 from . import db
 
 T = TypeVar("T")
@@ -66,19 +62,10 @@ class PageCache:
             self._entries.clear()
 
 
-_MARKER = select(
-    select(func.max(AuditEntry.id)).scalar_subquery(),
-    select(func.max(VerdictVersion.id)).scalar_subquery(),
-    select(func.max(Quote.id)).scalar_subquery(),
-    select(func.max(Claim.id)).scalar_subquery(),
-    select(func.max(Match.id)).scalar_subquery(),
-)
-
-
 def change_marker() -> tuple:
     """The database's change marker, read once per request, before what it guards."""
     if "page_cache_marker" not in g:
-        g.page_cache_marker = tuple(db.session().connection().execute(_MARKER).one())
+        g.page_cache_marker = changes.change_marker(db.session())
     return g.page_cache_marker
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 from ..services.ratings import scale_for
+from ..services.verdict_views import VerdictView
 from .display import day, http_url
-from .queries import VerdictView
 
 
 def claim_review(view: VerdictView, url: str, publisher: str, said_on: dt.date | None) -> dict:
     """The ClaimReview of `view`, published at `url` by the organisation `publisher`;
-    `said_on` is when the words were said (queries.said_on).
+    `said_on` is when the words were said (services.verdict_views.said_on).
 
     One per verdict page, with Google's required properties (claimReviewed, reviewRating,
     url, author) and recommended ones. Properties with no value are left out, not null.

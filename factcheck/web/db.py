@@ -8,13 +8,14 @@ page shows the stored state, not what the failed call had flushed.
 from __future__ import annotations
 
 from flask import Flask, current_app, g
-from sqlmodel import Session
+
+from ..services.sessions import open_session
 
 
-def session() -> Session:
-    """This request's session, opened on first use."""
+def session():
+    """This request's session (services.sessions), opened on first use: views pass it to the services."""
     if "db_session" not in g:
-        g.db_session = Session(current_app.extensions["factcheck.engine"], expire_on_commit=False)
+        g.db_session = open_session(current_app.extensions["factcheck.engine"])
     return g.db_session
 
 

@@ -8,24 +8,22 @@ import io
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from ..store.models import Article, Outlet
-from . import db
-from .auth import EDITORS, role_required
-from .display import Span, day, paragraphs
-from .newsroom import (
+from ..domain import EDITORS
+from ..services.desk import (
     CATEGORIES,
-    article_claims,
-    article_quotes,
+    desk_article,
     desk_articles,
     flagged_quotes,
     flags_by_week,
-    is_flagged,
     outlet_counts,
     repeat_claims,
     speaker_counts,
     verdict_rows,
     window_start,
 )
+from . import db
+from .auth import role_required
+from .display import Span, day, paragraphs
 from .paging import page_number
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -54,17 +52,15 @@ def index():
 @bp.route("/article/<int:article_id>")
 @role_required(*EDITORS)
 def article(article_id: int):
-    session = db.session()
-    row = session.get(Article, article_id) or abort(404)
-    quotes = article_quotes(session, row)
-    claims = article_claims(session, row)
+    page = desk_article(db.session(), article_id) or abort(404)
     # Each quote and claim is marked in the text and numbered (Q1, C1); the number links to its row below.
-    spans = [Span(q.start, q.end, "flagged" if is_flagged(q) else "quote", ref=(f"Q{n}", f"quote-{q.id}"))
-             for n, q in enumerate(quotes, start=1)]
-    spans += [Span(c.start, c.end, "claim", ref=(f"C{n}", f"claim-{c.id}")) for n, c in enumerate(claims, start=1)]
+    spans = [Span(q.start, q.end, "flagged" if q.id in page.flagged else "quote", ref=(f"Q{n}", f"quote-{q.id}"))
+             for n, q in enumerate(page.quotes, start=1)]
+    spans += [Span(c.start, c.end, "claim", ref=(f"C{n}", f"claim-{c.id}"))
+              for n, c in enumerate(page.claims, start=1)]
     return render_template(
-        "desk/article.html", article=row, outlet=session.get(Outlet, row.outlet_id) if row.outlet_id else None,
-        text=paragraphs(row.text, spans), quotes=quotes, claims=claims, is_flagged=is_flagged,
+        "desk/article.html", article=page.article, outlet=page.outlet, text=paragraphs(page.article.text, spans),
+        quotes=page.quotes, claims=page.claims, flagged=page.flagged,
     )
 
 

@@ -9,11 +9,12 @@ from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, Sele
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
-from ..services.users import ROLES, USERNAME_MAX
+from ..domain import Role, VerdictStatus
+from ..services.users import USERNAME_MAX
 
-# How the verdict form names each status of services.verdicts.STATUSES.
-STATUS_LABELS = {"draft": "Draft", "second_review": "Submit for second review", "published": "Published",
-                 "unpublished": "Unpublished"}
+# How the verdict form names each verdict status (domain.VerdictStatus).
+STATUS_LABELS = {VerdictStatus.DRAFT: "Draft", VerdictStatus.SECOND_REVIEW: "Submit for second review",
+                 VerdictStatus.PUBLISHED: "Published", VerdictStatus.UNPUBLISHED: "Unpublished"}
 
 EVIDENCE_ROWS = 3
 
@@ -56,13 +57,13 @@ class VerdictForm(FlaskForm):
 class CreateUserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=40)], render_kw={"autocomplete": "off"})
     password = PasswordField("Password", validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
-    role = SelectField("Role", choices=list(ROLES))
+    role = SelectField("Role", choices=list(Role))
 
 
 class UserRoleForm(FlaskForm):
     """An admin changes an account's role (admin.user_role)."""
 
-    role = SelectField("Role", choices=list(ROLES))
+    role = SelectField("Role", choices=list(Role))
 
 
 class UserActiveForm(FlaskForm):

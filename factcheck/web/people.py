@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func
-from sqlmodel import col, select
-
+from ..domain import EDITORS
 from ..errors import InputError
-from ..services.people import find_person, merge_people, split_alias
-from ..store.models import Person, PersonAlias, Quote
+from ..services.people import alias_by_id, find_person, merge_people, people_page, person_by_id, person_page, split_alias
 from . import db
-from .auth import EDITORS, role_required
-from .paging import page_number, paginate
-from .queries import like_pattern
+from .auth import role_required
+from .paging import page_number
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -24,23 +20,15 @@ def index():
     """Everyone, by name; ?q= finds a name or alias."""
     session = db.session()
     search = request.args.get("q", "").strip()
-    quotes = select(func.count(Quote.id)).where(Quote.person_id == Person.id).correlate(Person).scalar_subquery()
-    stmt = select(Person, quotes).order_by(Person.name, Person.id)
-    if search:
-        named = select(PersonAlias.person_id).where(col(PersonAlias.alias).ilike(like_pattern(search), escape="\\"))
-        stmt = stmt.where(col(Person.id).in_(named))
-    page = paginate(session, stmt, page_number(), current_app.config["PAGE_SIZE"])
+    page = people_page(session, search, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("people/index.html", page=page, search=search)
 
 
 @bp.route("/<int:person_id>")
 @role_required(*EDITORS)
 def person(person_id: int):
-    session = db.session()
-    row = session.get(Person, person_id) or abort(404)
-    aliases = session.exec(select(PersonAlias).where(PersonAlias.person_id == row.id).order_by(PersonAlias.alias)).all()
-    quotes = session.exec(select(func.count(Quote.id)).where(Quote.person_id == row.id)).one()
-    return render_template("people/person.html", person=row, aliases=aliases, quotes=quotes)
+    page = person_page(db.session(), person_id) or abort(404)
+    return render_template("people/person.html", person=page.person, aliases=page.aliases, quotes=page.quotes)
 
 
 @bp.route("/<int:person_id>/merge", methods=["POST"])
@@ -48,9 +36,9 @@ def person(person_id: int):
 def merge(person_id: int):
     """Merge the person named (or numbered) in the form's `other` field into this one."""
     session = db.session()
-    keep = session.get(Person, person_id) or abort(404)
+    keep = person_by_id(session, person_id) or abort(404)
     other_field = request.form.get("other", "").strip().lstrip("#")
-    other = session.get(Person, int(other_field)) if other_field.isdigit() else find_person(session, other_field)
+    other = person_by_id(session, int(other_field)) if other_field.isdigit() else find_person(session, other_field)
     if other is None:
         flash(f"Nobody called {other_field!r} was found: give a name, an alias or a number from the list.", "error")
         return redirect(url_for(".person", person_id=keep.id))
@@ -68,7 +56,7 @@ def merge(person_id: int):
 @role_required(*EDITORS)
 def split(alias_id: int):
     session = db.session()
-    alias = session.get(PersonAlias, alias_id) or abort(404)
+    alias = alias_by_id(session, alias_id) or abort(404)
     old_id = alias.person_id
     try:
         new = split_alias(session, alias, current_user.user, request.form.get("kind"))

@@ -7,17 +7,16 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlmodel import select
 
+from ..services.people import speaker as speaker_of
 from ..services.ratings import scales
+from ..services.verdict_views import VerdictFilters, VerdictView, published_verdicts, said_on, speaker_filter, verdict_view
 from ..services.verdicts import corrections
-from ..store.models import Person, PersonAlias
 from . import db
 from .cache import cached
 from .claimreview import claim_review
 from .display import json_ld
 from .paging import page_number
-from .queries import VerdictFilters, VerdictView, published_verdicts, said_on, speaker_filter, verdict_view
 
 bp = Blueprint("public", __name__)
 
@@ -44,7 +43,7 @@ def index_body() -> Markup:
         search=request.args.get("q", "").strip(), rating=rating if rating in ratings else "",
         kind=kind if kind in ("quote", "claim") else "", person_id=speaker_filter(session, speaker),
     )
-    page = published_verdicts(session, filters, page_number(), current_app.config["PAGE_SIZE"])
+    page = published_verdicts(session, filters, page_number(), current_app.config["PAGE_SIZE"], cached)
     return Markup(render_template("public/_index_body.html", page=page, f=filters, speaker=speaker, ratings=ratings,
                                   filtered=bool(filters.search or filters.rating or filters.kind or speaker)))
 
@@ -102,12 +101,10 @@ def verdict_page(verdict_id: int, published_only: bool = False) -> VerdictPage |
 def speaker(person_id: int):
     """A person or organisation, with its other names and the published verdicts on its quotes."""
     session = db.session()
-    person = session.get(Person, person_id) or abort(404)
-    aliases = session.exec(select(PersonAlias.alias).where(PersonAlias.person_id == person.id,
-                                                           PersonAlias.alias != person.name)).all()
-    page = published_verdicts(session, VerdictFilters(person_id=person.id), page_number(),
+    found = speaker_of(session, person_id) or abort(404)
+    page = published_verdicts(session, VerdictFilters(person_id=person_id), page_number(),
                               current_app.config["PAGE_SIZE"])
-    return render_template("public/speaker.html", person=person, aliases=sorted(aliases), page=page)
+    return render_template("public/speaker.html", person=found.person, aliases=found.other_names, page=page)
 
 
 @bp.route("/verdicts.atom")

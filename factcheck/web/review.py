@@ -7,23 +7,23 @@ from dataclasses import astuple
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import bindparam, select
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from ..domain import LABELS, QUEUE_STATUSES, STAFF, Flag, ItemKind
 from ..errors import InputError
+from ..services.queue import SORTS, QueueFilters, holders, outlet_choices, review_queue
 from ..services.ratings import scale_for
-from ..services.review import assign, set_match_feedback
+from ..services.review import assign, match_by_id, set_match_feedback, target_by_id
+from ..services.users import user_by_id
+from ..services.verdict_views import candidate_sources, review_article, speaker_filter, verdict_history
 from ..services.verdicts import Evidence, NotAllowed, VersionConflict, current_version, record_verdict, verdict_for
-from ..store.models import Article, Claim, Match, Quote, User, VerdictVersion
 from . import db
 from .cache import cached
-from .auth import STAFF, local_target, role_required
+from .auth import local_target, role_required
 from .display import Span, paragraphs
 from .forms import STATUS_LABELS, VerdictForm
 from .paging import page_number
-from .queries import candidate_sources, speaker_filter, verdict_history
-from .queue import FLAGS, LABELS, MODELS, QUEUE_STATUSES, SORTS, QueueFilters, holders, outlet_choices, review_queue
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -41,12 +41,12 @@ def queue():
 
     def filters_html() -> Markup:
         return Markup(render_template(
-            "review/_queue_filters.html", f=filters, labels=LABELS, statuses=QUEUE_STATUSES, kinds=tuple(MODELS),
-            flags=FLAGS, sorts=SORTS, outlets=outlet_choices(session), speaker=speaker,
+            "review/_queue_filters.html", f=filters, labels=LABELS, statuses=QUEUE_STATUSES, kinds=tuple(ItemKind),
+            flags=tuple(Flag), sorts=SORTS, outlets=outlet_choices(session), speaker=speaker,
             holder_options=[(user.id, user.username) for user, _count in held]))
 
     def list_html() -> str:
-        page = review_queue(session, filters, number, size)
+        page = review_queue(session, filters, number, size, cached)
         return render_template("review/_queue_list.html", page=page, token=TOKEN_PLACEHOLDER, back=request.full_path)
 
     rows = cached(("queue list", astuple(filters), request.full_path, size), list_html)
@@ -64,8 +64,8 @@ def queue_filters(session) -> QueueFilters:
     args = request.args
     holder = current_user.user_id if args.get("mine") else args.get("holder", type=int)
     return QueueFilters(
-        kind=_choice("kind", tuple(MODELS)), status=_choice("status", QUEUE_STATUSES),
-        label=_choice("label", LABELS), flag=_choice("flag", FLAGS), outlet_id=args.get("outlet", type=int),
+        kind=_choice("kind", tuple(ItemKind)), status=_choice("status", QUEUE_STATUSES),
+        label=_choice("label", LABELS), flag=_choice("flag", tuple(Flag)), outlet_id=args.get("outlet", type=int),
         person_id=speaker_filter(session, args.get("speaker", "")),
         since=_date("since"), until=_date("until"), holder_id=holder, sort=_choice("sort", tuple(SORTS)) or "newest",
     )
@@ -89,9 +89,9 @@ def _date(name: str) -> dt.date | None:
 def assign_item(kind: str, item_id: int):
     """Take an item (to=me), hand it to a colleague (to=<user id>) or give it back (to=)."""
     session = db.session()
-    target = session.get(MODELS[kind], item_id) or abort(404)
+    target = target_by_id(session, kind, item_id) or abort(404)
     to = request.form.get("to", "")
-    assignee = current_user.user if to == "me" else (session.get(User, int(to)) if to.isdigit() else None)
+    assignee = current_user.user if to == "me" else (user_by_id(session, int(to)) if to.isdigit() else None)
     if to not in ("", "me") and assignee is None:
         abort(404)
     try:
@@ -110,7 +110,7 @@ def assign_item(kind: str, item_id: int):
 def match_feedback(match_id: int):
     """Confirm or reject a candidate source (or clear that), then back to the review page."""
     session = db.session()
-    match = session.get(Match, match_id) or abort(404)
+    match = match_by_id(session, match_id) or abort(404)
     try:
         set_match_feedback(session, match, request.form.get("feedback", ""), current_user.user)
     except InputError:
@@ -125,7 +125,7 @@ def match_feedback(match_id: int):
 @role_required(*STAFF)
 def item(kind: str, item_id: int):
     session = db.session()
-    target = session.get(MODELS[kind], item_id) or abort(404)
+    target = target_by_id(session, kind, item_id) or abort(404)
     verdict = verdict_for(session, target)
     status, conflict = 200, None
     if request.method == "GET" and verdict is None:
@@ -142,22 +142,17 @@ def item(kind: str, item_id: int):
         if request.method == "POST":
             verdict = verdict_for(session, target)  # read again: a refused save was rolled back
         form_html = Markup(render_template("review/_verdict_form.html", form=form))
-    article = session.connection().execute(_ARTICLE, {"article_id": target.article_id}).one()
+    article = review_article(session, target.article_id)
     return render_template(
         "review/item.html", kind=kind, target=target, article=article, form_html=form_html,
-        excerpt=excerpt(article, target), sources=candidate_sources(session, target),
+        excerpt=excerpt(article, kind, target), sources=candidate_sources(session, target),
         verdict=verdict, history=verdict_history(session, verdict) if verdict else [], conflict=conflict,
-        holder=session.get(User, target.assigned_to_id) if target.assigned_to_id else None,
+        holder=user_by_id(session, target.assigned_to_id) if target.assigned_to_id else None,
         colleagues=cached_holders(session),
     ), status
 
 
-# The columns of the article the review page shows (its text for the excerpt).
-_ARTICLE = select(Article.id, Article.url, Article.title, Article.published, Article.text).where(
-    Article.id == bindparam("article_id"))
-
-
-def try_save(form: VerdictForm, target: Quote | Claim):
+def try_save(form: VerdictForm, target):
     """Save the form's verdict: (the new version, 200, None), or (None, an error status, the
     version saved meanwhile by someone else if that is why) with the reason added to the form."""
     session = db.session()
@@ -191,7 +186,7 @@ def blank_form_html(kind: str) -> Markup:
     time but for its CSRF token: it is rendered once per kind and kind of reader and
     stored with a placeholder where the token goes, put back for each request."""
     token = generate_csrf()
-    key = (kind, bool(current_app.config["SECOND_REVIEW"]), current_user.has_role("admin", "editor"))
+    key = (kind, bool(current_app.config["SECOND_REVIEW"]), current_user.is_editor)
     store = current_app.extensions.setdefault("factcheck.blank_forms", {})
     html = store.get(key)
     if html is None:
@@ -202,7 +197,7 @@ def blank_form_html(kind: str) -> Markup:
     return Markup(html.replace(TOKEN_PLACEHOLDER, token))
 
 
-def verdict_form(kind: str, current: VerdictVersion | None) -> VerdictForm:
+def verdict_form(kind: str, current) -> VerdictForm:
     """The verdict form: the request's data on a POST, else filled from the current version."""
     if current is not None and request.method == "GET":
         form = VerdictForm(data={
@@ -218,7 +213,8 @@ def verdict_form(kind: str, current: VerdictVersion | None) -> VerdictForm:
     return form
 
 
-def save_verdict(form: VerdictForm, target: Quote | Claim) -> VerdictVersion:
+def save_verdict(form: VerdictForm, target):
+    """The form's verdict saved on `target` (a quote or claim): the new version."""
     evidence = [
         Evidence(url, (row.title.data or "").strip(), (row.note.data or "").strip())
         for row in form.evidence
@@ -231,9 +227,9 @@ def save_verdict(form: VerdictForm, target: Quote | Claim) -> VerdictVersion:
     )
 
 
-def excerpt(article: Article, target: Quote | Claim) -> list:
+def excerpt(article, kind: str, target) -> list:
     """The paragraphs around the quote or claim, with it (and a quote's speaker mention) marked."""
     spans = [Span(target.start, target.end, "target")]
-    if isinstance(target, Quote) and target.mention_start is not None and target.mention_end is not None:
+    if kind == "quote" and target.mention_start is not None and target.mention_end is not None:
         spans.append(Span(target.mention_start, target.mention_end, "mention"))
     return paragraphs(article.text, spans, min(s.start for s in spans), max(s.end for s in spans))

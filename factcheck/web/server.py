@@ -14,7 +14,7 @@ measured both. A slow client holds a sync worker while it sends or reads: facing
 internet, put a buffering proxy such as nginx in front, as gunicorn's documentation advises.
 
 Every process keeps its own page cache (`cache.py`, kept right by the database's change
-marker) and counts failed logins in the database (`ratelimit.py`), so nothing depends on
+marker) and counts failed logins in the database (`services/login_throttle.py`), so nothing depends on
 which worker answers.
 """
 from __future__ import annotations

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from ..domain import STAFF
+from ..services.paging import Page
 from ..services.transcripts import rank_transcript, transcript, transcripts
 from . import db
-from .auth import STAFF, role_required
-from .paging import Page, page_number
+from .auth import role_required
+from .paging import page_number
 
 bp = Blueprint("transcripts", __name__, url_prefix="/desk/transcripts")
 

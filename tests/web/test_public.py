@@ -150,7 +150,7 @@ def test_claim_review_says_when_the_words_were_said(engine, client, as_user):
 
 
 def test_search_reads_only_as_far_as_the_page_needs(engine, app, client, users, monkeypatch):
-    from factcheck.web import paging
+    from factcheck.services import paging
 
     monkeypatch.setattr(paging, "SCAN_AHEAD", 2)
     app.config["PAGE_SIZE"] = 1

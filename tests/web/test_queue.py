@@ -117,8 +117,8 @@ def test_changed_numbers_and_negations_stand_out(engine, as_user):
 
 
 def test_long_lists_are_counted_only_up_to_a_cap(engine, app, as_user, monkeypatch):
-    monkeypatch.setattr("factcheck.web.queue.COUNT_CAP", 2)
-    monkeypatch.setattr("factcheck.web.paging.COUNT_CAP", 2)
+    monkeypatch.setattr("factcheck.services.queue.COUNT_CAP", 2)
+    monkeypatch.setattr("factcheck.services.paging.COUNT_CAP", 2)
     app.config["PAGE_SIZE"] = 2
     seed(engine, quote="One quote here.", title="A")
     seed(engine, quote="Two quote here.", title="B")

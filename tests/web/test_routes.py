@@ -13,7 +13,7 @@ from factcheck.services.people import person_for
 from factcheck.store.db import session_scope
 from factcheck.store.models import LoginFailure, Match, PersonAlias, Quote, Statement, User
 from factcheck.web.app import create_app
-from factcheck.web.ratelimit import LoginThrottle
+from factcheck.services.login_throttle import LoginThrottle
 
 from .conftest import PASSWORD, publish, seed
 

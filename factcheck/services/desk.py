@@ -6,38 +6,26 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import String, case, cast, func, or_
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from ..domain import ClaimLabel, Flag, QuoteLabel, is_flagged
 from ..store.models import Article, Claim, Match, Outlet, Person, Quote, Statement, User, Verdict, VerdictVersion
+from .flags import flagged
 from .paging import Page, paginate
-from .queue import FLAGGED_LABELS, FLAGS
 
 # What the desk calls a flag: the two flagged labels and the two flags a match can raise.
-CATEGORIES = ("altered", "misattributed", "earlier", "none")
+CATEGORIES = (QuoteLabel.ALTERED, Flag.MISATTRIBUTED, Flag.EARLIER, QuoteLabel.NONE)
 # Claim-matching labels meaning "this was fact-checked before".
-REPEAT_LABELS = ("same", "related")
+REPEAT_LABELS = (ClaimLabel.SAME, ClaimLabel.RELATED)
 CHART_WEEKS = 12
-
-
-def flagged_sql(category: str = ""):
-    """A quote flagged in `category` (one of CATEGORIES), or in any way when empty."""
-    if category in FLAGS:
-        return cast(Quote.flags, String).like(f'%"{category}"%')
-    if category in FLAGGED_LABELS:
-        return Quote.label == category
-    return or_(col(Quote.label).in_(FLAGGED_LABELS), func.json_array_length(Quote.flags) > 0)
-
-
-def is_flagged(quote: Quote) -> bool:
-    return quote.label in FLAGGED_LABELS or bool(quote.flags)
 
 
 def flagged_quotes(session: Session, category: str, number: int, size: int | None) -> Page | list:
     """Flagged quotes with their article and outlet, newest article first. With `size`
     None, every row (for the CSV export) instead of a page."""
     stmt = (select(Quote, Article, Outlet).join(Article, Article.id == Quote.article_id)
-            .outerjoin(Outlet, Outlet.id == Article.outlet_id).where(flagged_sql(category))
+            .outerjoin(Outlet, Outlet.id == Article.outlet_id).where(flagged(category))
             .order_by(col(Quote.article_id).desc(), Quote.start))
     return list(session.exec(stmt).all()) if size is None else paginate(session, stmt, number, size)
 
@@ -70,19 +58,32 @@ def desk_articles(session: Session, number: int, size: int) -> Page:
                 .correlate(Article).scalar_subquery())
 
     stmt = (
-        select(Article, Outlet, count(Quote), count(Quote, flagged_sql()), count(Claim))
+        select(Article, Outlet, count(Quote), count(Quote, flagged()), count(Claim))
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .order_by(col(Article.created_at).desc(), col(Article.id).desc())
     )
     return paginate(session, stmt, number, size).map(lambda rows: [ArticleRow(*row) for row in rows])
 
 
-def article_quotes(session: Session, article: Article) -> list[Quote]:
-    return list(session.exec(select(Quote).where(Quote.article_id == article.id).order_by(Quote.start)).all())
+@dataclass
+class DeskArticle:
+    """An article with its quotes and claims in reading order."""
+
+    article: Article
+    outlet: Outlet | None
+    quotes: list[Quote]
+    claims: list[Claim]
+    flagged: set[int]  # the ids of its flagged quotes (domain.is_flagged)
 
 
-def article_claims(session: Session, article: Article) -> list[Claim]:
-    return list(session.exec(select(Claim).where(Claim.article_id == article.id).order_by(Claim.start)).all())
+def desk_article(session: Session, article_id: int) -> DeskArticle | None:
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    quotes = list(session.exec(select(Quote).where(Quote.article_id == article.id).order_by(Quote.start)))
+    claims = list(session.exec(select(Claim).where(Claim.article_id == article.id).order_by(Claim.start)))
+    outlet = session.get(Outlet, article.outlet_id) if article.outlet_id else None
+    return DeskArticle(article, outlet, quotes, claims, {q.id for q in quotes if is_flagged(q.label, q.flags)})
 
 
 @dataclass
@@ -108,9 +109,10 @@ def _tally(session: Session, key, model, since: dt.date, limit: int | None = Non
     first, named from `model`'s rows. The counting starts from the articles in the window
     (ix_article_published) and groups the quote rows alone: joining the names in the
     same query lets the database walk every person or outlet and all their quotes instead."""
-    flagged = func.sum(case((flagged_sql(), 1), else_=0))
-    stmt = (select(key, func.count(Quote.id), flagged).select_from(Article).join(Quote, Quote.article_id == Article.id)
-            .where(Article.published >= since, col(key).is_not(None)).group_by(key).order_by(flagged.desc(), key)
+    flagged_count = func.sum(case((flagged(), 1), else_=0))
+    stmt = (select(key, func.count(Quote.id), flagged_count).select_from(Article)
+            .join(Quote, Quote.article_id == Article.id)
+            .where(Article.published >= since, col(key).is_not(None)).group_by(key).order_by(flagged_count.desc(), key)
             .limit(limit))
     rows = session.exec(stmt).all()
     names = dict(session.exec(select(model.id, model.name).where(col(model.id).in_([r[0] for r in rows]))).all())
@@ -132,7 +134,7 @@ def flags_by_week(session: Session, today: dt.date, weeks: int = CHART_WEEKS) ->
     """Flagged quotes per week (by the article's publication day), the last `weeks` weeks."""
     first = window_start(today, weeks)
     stmt = (select(Article.published, func.count(Quote.id)).join(Quote, Quote.article_id == Article.id)
-            .where(flagged_sql(), Article.published >= first, Article.published <= today).group_by(Article.published))
+            .where(flagged(), Article.published >= first, Article.published <= today).group_by(Article.published))
     per_week = Counter()
     for day, count in session.exec(stmt):
         per_week[(day - first).days // 7] += count

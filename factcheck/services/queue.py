@@ -10,25 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import astuple, dataclass, replace
 
-from sqlalchemy import String, bindparam, cast, func, literal, null
+from sqlalchemy import bindparam, func, literal, null
 from sqlmodel import Session, col, select
 
+from ..domain import LABELS, QUEUE_STATUSES
 from ..store.models import Article, Claim, Outlet, Quote, User
-from .cache import cached
-from .paging import COUNT_CAP, Page
+from .flags import flag_count, has_flag
+from .paging import COUNT_CAP, Cache, Page, uncached
 
-# The queue holds what is not published yet.
-QUEUE_STATUSES = ("new", "in_review", "awaiting_second_review")
-# A quote is flagged when no source confirms it as said, or its best source raises a flag;
-# the same rule as services.articles counts as "flagged" on ingest.
-FLAGGED_LABELS = ("altered", "none")
-# Flags a match can raise (pipeline.matching).
-FLAGS = ("misattributed", "earlier")
 SORTS = {"newest": "Newest first", "flagged": "Most flagged first"}
-# The labels the matcher gives: quotes (pipeline.matching.LABELS, or "none") and claims
-# ("same"/"related": it repeats something checked before). A constant, because finding
-# the labels in use would read every queued row on every page view.
-LABELS = ("exact", "minor", "elided", "altered", "none", "same", "related")
+# The queue offers every label (domain.LABELS), not the labels in use: finding those
+# would read every queued row on every page view.
 MODELS = {"quote": Quote, "claim": Claim}
 
 
@@ -39,7 +31,7 @@ class QueueFilters:
     kind: str = ""  # quote | claim
     status: str = ""
     label: str = ""
-    flag: str = ""  # one of FLAGS; only quotes carry flags
+    flag: str = ""  # a domain.Flag; only quotes carry flags
     outlet_id: int | None = None
     person_id: int | None = None  # the speaker; only quotes have one
     since: dt.date | None = None  # the article's publication date, inclusive
@@ -64,12 +56,6 @@ class QueueItem:
     holder: str | None  # the username of whoever holds it
 
 
-def flag_count(model):
-    """How many flags an item raises ("misattributed", "earlier"); claims raise none.
-    For quotes this is the expression of the index ix_quote_flagged."""
-    return func.json_array_length(Quote.flags) if model is Quote else literal(0)
-
-
 def _included(kind: str, f: QueueFilters) -> bool:
     """Whether the filters leave `kind` in the queue (claims have no flags and no speaker)."""
     return not ((f.kind and f.kind != kind) or (kind == "claim" and (f.flag or f.person_id)))
@@ -92,8 +78,7 @@ def _part(kind: str, f: QueueFilters, scan_label: bool = False):
         # label is NOT NULL: coalesce changes nothing but which index the planner may use.
         stmt = stmt.where((func.coalesce(model.label, "") if scan_label else model.label) == f.label)
     if f.flag:
-        # Flags are a JSON list of plain words: its text holds '"earlier"' exactly when it has the flag.
-        stmt = stmt.where(cast(Quote.flags, String).like(f'%"{f.flag}"%'))
+        stmt = stmt.where(has_flag(f.flag))
     if f.person_id:
         stmt = stmt.where(Quote.person_id == f.person_id)
     if f.holder_id:
@@ -113,7 +98,7 @@ def _part(kind: str, f: QueueFilters, scan_label: bool = False):
     return stmt.order_by(*order)
 
 
-def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> Page:
+def review_queue(session: Session, f: QueueFilters, number: int, size: int, cache: Cache = uncached) -> Page:
     """A page of the queue. Newest: newest article first (ids grow with ingestion), each
     article in reading order, its quotes before its claims. Flagged: most flags first.
 
@@ -121,7 +106,7 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> P
     database (OFFSET over one index scan); with both, each table's first number × size + 1
     rows are merged here.
     Lists are counted up to COUNT_CAP per table, and the count also picks the plan for a
-    label filter (see _part).
+    label filter (see _part); `cache` keeps the counts, the same for every page of these filters.
     """
     kinds = [kind for kind in MODELS if _included(kind, f)]
     number, end = max(number, 1), max(number, 1) * size
@@ -129,7 +114,7 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int) -> P
     # more than the query when a deep page merges a thousand key rows.
     conn = session.connection()
     # Each table's rows, counted up to the cap: the same for every page (and order) of these filters.
-    counts = cached(("queue counts", astuple(replace(f, sort="newest"))), lambda: {
+    counts = cache(("queue counts", astuple(replace(f, sort="newest"))), lambda: {
         kind: conn.execute(select(func.count()).select_from(
             _part(kind, f).order_by(None).limit(COUNT_CAP + 1).subquery())).scalar_one() for kind in kinds})
     # A label that many rows have is found soonest by walking the queue index (see _part).

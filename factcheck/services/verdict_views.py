@@ -1,6 +1,7 @@
-"""Read-only queries that the pages need and the services do not offer.
+"""Read-only queries for the pages: published verdicts as the public pages and the API show
+them, the review page's sources and versions, and the administration's lists.
 
-Everything here only reads; writing goes through factcheck.services.
+Everything here only reads; writing goes through the other services.
 """
 from __future__ import annotations
 
@@ -11,16 +12,11 @@ from types import SimpleNamespace
 from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
-from ..services.people import find_person
-from ..services.ratings import Rating, scale_for
 from ..store.models import Article, AuditEntry, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
-from .paging import Page, paginate, paginate_scan
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern finding `text` anywhere, with LIKE's wildcards in it taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+from .people import find_person
+from .ratings import Rating, scale_for
+from .like import like_pattern
+from .paging import Cache, Page, paginate, paginate_scan, uncached
 
 
 def speaker_filter(session: Session, name: str) -> int | None:
@@ -108,8 +104,8 @@ class VerdictFilters:
     person_id: int | None = None  # the speaker
 
 
-def published_verdicts(session: Session, f: VerdictFilters, number: int, size: int) -> Page:
-    """Published verdicts, newest first.
+def published_verdicts(session: Session, f: VerdictFilters, number: int, size: int, cache: Cache = uncached) -> Page:
+    """Published verdicts, newest first (what a text search read is kept by `cache`).
 
     The page's verdict ids are found first (and counted) along ix_verdict_published,
     joining only the tables the filters need; then those few verdicts are loaded.
@@ -140,7 +136,7 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
         stmt = stmt.where(Quote.person_id == f.person_id)
     stmt = stmt.order_by(col(Verdict.first_published_at).desc(), col(Verdict.id).desc())
     if f.search:  # a scan: every page of one search shares one pass (paging.paginate_scan)
-        page = paginate_scan(session, stmt, number, size, key=("published", astuple(f)))
+        page = paginate_scan(session, stmt, number, size, key=("published", astuple(f)), cache=cache)
     else:
         page = paginate(session, stmt, number, size)
     return page.map(lambda ids: verdict_views(session, ids))
@@ -191,6 +187,15 @@ def verdict_history(session: Session, verdict: Verdict) -> list[tuple[VerdictVer
 
 
 # The review page.
+
+# The columns of the article the review page shows (its text for the excerpt).
+_ARTICLE = select(Article.id, Article.url, Article.title, Article.published, Article.text).where(
+    Article.id == bindparam("article_id"))
+
+
+def review_article(session: Session, article_id: int):
+    """The article a quote or claim is in: id, url, title, published and text."""
+    return session.connection().execute(_ARTICLE, {"article_id": article_id}).one()
 
 _MATCH_COLUMNS = (Match.id, Match.rank, Match.score, Match.label, Match.flags, Match.diff, Match.reasons,
                   Match.confirmed)
