@@ -92,19 +92,25 @@ class ImportPlaces:
     _next: dict[str, list[int]] = field(default_factory=dict)  # key -> [document id, next position]
     made: list[int] = field(default_factory=list)  # ids of the documents this import created
 
-    def key(self, title: str | None, date: dt.date | None, url: str | None, speaker: str) -> str:
-        if self.fixed is not None:
-            return self.fixed.key
-        return record_key(title, date, url, speaker) or file_key(SourceKind.STATEMENT_FILE, self.path)
+    def __post_init__(self) -> None:
+        self._file_key = self.fixed.key if self.fixed is not None else file_key(SourceKind.STATEMENT_FILE, self.path)
 
-    def prepare(self, wanted: dict[str, dict]) -> None:
-        """Look up (or make) the documents of these keys, each with the fields of its first
-        record, in a few queries for the whole batch."""
-        missing = [k for k in wanted if k not in self._next]
-        if not missing:
+    def key(self, title: str | None, date: dt.date | None, url: str | None, speaker: str) -> str:
+        if self.fixed is not None or not (title or url):
+            return self._file_key
+        return record_key(title, date, url, speaker)
+
+    def prepare(self, records: list[tuple[str, str | None, dt.date | None, str | None]]) -> None:
+        """Look up (or make) the documents of these (key, title, date, url) records, a new
+        one with the fields of its first record, in a few queries for the whole batch."""
+        wanted: dict[str, dict] = {}
+        for key, title, date, url in records:
+            if key not in self._next and key not in wanted:
+                wanted[key] = self._fields(title, date, url)
+        if not wanted:
             return
-        found = {d.key: d for d in self.session.exec(select(SourceDocument).where(col(SourceDocument.key).in_(missing)))}
-        new = [SourceDocument(key=k, **wanted[k]) for k in missing if k not in found]
+        found = {d.key: d for d in self.session.exec(select(SourceDocument).where(col(SourceDocument.key).in_(list(wanted))))}
+        new = [SourceDocument(key=k, **fields) for k, fields in wanted.items() if k not in found]
         if new:
             self.session.add_all(new)
             self.session.flush()
@@ -118,7 +124,7 @@ class ImportPlaces:
         for d in documents:
             self._next[d.key] = [d.id, (last.get(d.id) or 0) + 1]
 
-    def fields(self, title: str | None, date: dt.date | None, url: str | None) -> dict:
+    def _fields(self, title: str | None, date: dt.date | None, url: str | None) -> dict:
         """A new document's fields, from the record that makes it."""
         if self.fixed is None and (title or url):
             return dict(kind=SourceKind.STATEMENT, title=title, url=url, date=date)

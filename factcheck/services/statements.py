@@ -299,10 +299,7 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
         r.dedupe_key: r for r in session.exec(select(Statement).where(col(Statement.dedupe_key).in_(set(keys)))).all()
     }
     places = {id(item): state.places.key(item.source_title, item.date, item.source_url, item.speaker) for item in batch}
-    wanted: dict[str, dict] = {}
-    for item in batch:
-        wanted.setdefault(places[id(item)], state.places.fields(item.source_title, item.date, item.source_url))
-    state.places.prepare(wanted)
+    state.places.prepare([(places[id(item)], item.source_title, item.date, item.source_url) for item in batch])
     new: dict[str, dict] = {}  # dedupe key -> values of a row to insert
     new_by_ref: dict[str, str] = {}  # ref -> dedupe key in `new`
     updated: list[Statement] = []
