@@ -176,3 +176,31 @@ def test_a_migrated_transcript_imported_again_is_updated_in_place(old_engine, tm
         rows = transcript_statements(session, summary.id)
     assert [(s.id, s.ref, s.text, s.position) for s in rows] == [
         (1, "hearing#1", "Welcome.", 1), (2, "hearing#2", "Thank you all.", 2), (rows[2].id, "hearing#3", "Goodbye.", 3)]
+
+
+def test_0014_goes_down_and_up_and_the_text_index_keeps_up(engine):
+    """On SQLite the batch copy of `statement` keeps the triggers of its text index."""
+    from sqlmodel import Session
+
+    from factcheck.store.models import Statement
+    from factcheck.store.search import candidate_ids
+
+    def add(text):
+        with Session(engine) as session:
+            row = Statement(text=text, speaker_name="a", dedupe_key=text)
+            session.add(row)
+            session.commit()
+            return row.id
+
+    before = add("The Kessler bridge reopens in March.")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+    with engine.connect() as conn:
+        assert "source_document" not in sa.inspect(conn).get_table_names()
+    migrate(engine, "head")
+    after = add("The Lindqvist ferry sails at noon.")
+    with Session(engine) as session:
+        assert candidate_ids(session, "the Kessler bridge reopens") == [before]
+        assert candidate_ids(session, "the Lindqvist ferry sails") == [after]
