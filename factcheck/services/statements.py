@@ -246,7 +246,7 @@ def import_statements(
 
 def _import_places(session: Session, path: str, date: dt.date | None, url: str | None) -> tuple[ImportPlaces, str | None]:
     """Where the file's new statements go, and the stem of a transcript's refs."""
-    if not is_transcript_file(path) or not Path(path).is_file():
+    if not is_transcript_file(path):
         return ImportPlaces(session, path), None
     document = transcript_document(session, path, Path(path).stem, date, url)
     return ImportPlaces(session, path, fixed=document), transcript_ref_stem(session, document)
@@ -298,13 +298,13 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
     by_key: dict[str, object] = {
         r.dedupe_key: r for r in session.exec(select(Statement).where(col(Statement.dedupe_key).in_(set(keys)))).all()
     }
-    places = {id(item): state.places.key(item.source_title, item.date, item.source_url, item.speaker) for item in batch}
-    state.places.prepare([(places[id(item)], item.source_title, item.date, item.source_url) for item in batch])
+    document_keys = [state.places.key(s.source_title, s.date, s.source_url, s.speaker) for s in batch]
+    state.places.prepare([(k, s.source_title, s.date, s.source_url) for k, s in zip(document_keys, batch)])
     new: dict[str, dict] = {}  # dedupe key -> values of a row to insert
     new_by_ref: dict[str, str] = {}  # ref -> dedupe key in `new`
     updated: list[Statement] = []
     now = dt.datetime.now(dt.timezone.utc)
-    for item, key in zip(batch, keys):
+    for item, key, document_key in zip(batch, keys, document_keys):
         row = by_ref.get(item.ref) if item.ref else None
         pending = new_by_ref.get(item.ref) if item.ref and row is None else None
         if row is None and pending is None and (key in by_key or key in new):
@@ -330,7 +330,7 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
             report.updated += 1
             continue
         if row is None:
-            document_id, position = state.places.take(places[id(item)])
+            document_id, position = state.places.take(document_key)
             new[key] = dict(ref=item.ref, created_at=now, updated_at=now, source_document_id=document_id, position=position, **values)
             if item.ref:
                 new_by_ref[item.ref] = key
@@ -345,7 +345,7 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
         for name, value in values.items():
             setattr(row, name, value)
         if row.source_document_id is None:  # a statement stored by hand, before any import
-            row.source_document_id, row.position = state.places.take(places[id(item)])
+            row.source_document_id, row.position = state.places.take(document_key)
         row.updated_at = now
         session.add(row)
         updated.append(row)
