@@ -103,3 +103,12 @@ class StatementOrigin(StrEnum):
     IMPORT = "import"
     TRANSCRIPT = "transcript"
     VERIFIED_QUOTE = "verified_quote"
+
+
+class SourceKind(StrEnum):
+    """What a source document (the thing statements were said or written in) is."""
+
+    TRANSCRIPT = "transcript"  # one imported speaker-labelled file
+    STATEMENT = "statement"  # imported records sharing a source (a press release, letter, speech)
+    STATEMENT_FILE = "statement_file"  # the records of one imported file that name no source
+    ARTICLE = "article"  # the article whose verified quotes became statements

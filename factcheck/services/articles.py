@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from ..domain import is_flagged
 from ..errors import InputError
 from ..pipeline import records
+from ..pipeline.claimants import Claimant, QuoteSpan, claimant
 from ..pipeline.extract import extract
 from ..pipeline.feeds import feed_entry_urls, is_feed
 from ..pipeline.fetching import fetch_url
@@ -53,23 +54,31 @@ def ingest_article(session: Session, article: records.Article, source: str | Non
         return IngestResult(source or "", existing.id, existing.title, created=False)
 
     found = extract(article)
+    outlet = _outlet(session, article)
     row = Article(
-        outlet_id=_outlet_id(session, article),
+        outlet_id=outlet.id if outlet else None,
         url=article.url, title=article.title, authors=list(article.authors),
         published=article.published, text=article.text, content_hash=digest, source=source,
     )
     session.add(row)
     session.flush()
     result = IngestResult(source or "", row.id, row.title, created=True)
+    quotes = []
     for q in found.quotes:
         quote = _quote_row(session, row.id, q)
         session.add(quote)
         session.flush()
         store_quote_matches(session, quote, article.published)
+        quotes.append(quote)
         result.quotes += 1
         result.flagged += is_flagged(quote.label, quote.flags)
+    spans = [QuoteSpan(q.start, q.end, q.speaker_name, q.speaker_kind) for q in quotes]
     for c in found.claims:
-        claim = Claim(article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds))
+        who = claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None)
+        claim = Claim(
+            article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds),
+            speaker_name=who.name, speaker_kind=who.kind, person_id=_claimant_person(session, who, quotes),
+        )
         session.add(claim)
         session.flush()
         store_claim_matches(session, claim)
@@ -90,7 +99,16 @@ def _quote_row(session: Session, article_id: int, q: records.Quote) -> Quote:
     )
 
 
-def _outlet_id(session: Session, article: records.Article) -> int | None:
+def _claimant_person(session: Session, who: Claimant, quotes: list[Quote]) -> int | None:
+    """The person row of a claim's claimant: the quote's speaker's, or the author's or
+    outlet's (an outlet is a person of kind organization)."""
+    if who.quote is not None:
+        return quotes[who.quote].person_id
+    person = person_for(session, who.name, who.kind) if who.name else None
+    return person.id if person else None
+
+
+def _outlet(session: Session, article: records.Article) -> Outlet | None:
     domain = urlparse(article.url).hostname if article.url else None
     name = article.outlet or (re.sub(r"^www\.", "", domain) if domain else None)
     if not name:
@@ -100,7 +118,7 @@ def _outlet_id(session: Session, article: records.Article) -> int | None:
         outlet = Outlet(name=name, domain=domain)
         session.add(outlet)
         session.flush()
-    return outlet.id
+    return outlet
 
 
 def expand_sources(sources: list[str]) -> Iterator[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
-from ..store.models import Person, PersonAlias, Quote, Statement, User
+from ..store.models import Claim, Person, PersonAlias, Quote, Statement, User
 from .audit import record
 from .like import like_pattern
 from .paging import Page, paginate
@@ -94,16 +94,16 @@ def same_person_test(session: Session) -> Callable[[str, str], bool]:
 # Fixing the people table by hand: merging two rows for one person, splitting a wrong alias off.
 
 def merge_people(session: Session, keep: Person, other: Person, actor: User) -> None:
-    """Make `other` part of `keep`: its aliases, quotes and statements move over, and the
-    `other` row is deleted. Moved quotes take `keep`'s name, so the pages agree."""
+    """Make `other` part of `keep`: its aliases, quotes, claims and statements move over, and
+    the `other` row is deleted. Moved quotes and claims take `keep`'s name, so the pages agree."""
     if keep.id == other.id:
         raise InputError("choose two different people to merge")
     moved = {}
-    for model in (PersonAlias, Quote, Statement):
+    for model in (PersonAlias, Quote, Claim, Statement):
         rows = session.exec(select(model).where(model.person_id == other.id)).all()
         for row in rows:
             row.person_id = keep.id
-            if model is Quote:
+            if model in (Quote, Claim):
                 row.speaker_name = keep.name
             session.add(row)
         moved[model.__name__.lower()] = len(rows)
@@ -114,8 +114,8 @@ def merge_people(session: Session, keep: Person, other: Person, actor: User) -> 
 
 
 def split_alias(session: Session, alias: PersonAlias, actor: User, kind: str | None = None) -> Person:
-    """Make `alias` a person of its own, taking the quotes and statements given under that
-    name; returns the new person. A person's last alias cannot be split off."""
+    """Make `alias` a person of its own, taking the quotes, claims and statements given under
+    that name; returns the new person. A person's last alias cannot be split off."""
     old = session.get(Person, alias.person_id)
     if len(session.exec(select(PersonAlias).where(PersonAlias.person_id == old.id)).all()) < 2:
         raise InputError(f"{alias.alias!r} is the only name of {old.name}: nothing to split it from")
@@ -125,7 +125,7 @@ def split_alias(session: Session, alias: PersonAlias, actor: User, kind: str | N
     alias.person_id = new.id
     session.add(alias)
     moved = {}
-    for model in (Quote, Statement):
+    for model in (Quote, Claim, Statement):
         rows = [r for r in session.exec(select(model).where(model.person_id == old.id)).all()
                 if name_key(r.speaker_name or "") == alias.key]
         for row in rows:

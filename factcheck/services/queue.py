@@ -47,7 +47,7 @@ class QueueItem:
     kind: str  # quote | claim
     id: int
     text: str
-    speaker_name: str | None  # quotes only
+    speaker_name: str | None  # a quote's speaker, a claim's claimant
     label: str
     flags: list  # quotes only
     status: str
@@ -140,7 +140,7 @@ def review_queue(session: Session, f: QueueFilters, number: int, size: int, cach
 
 def _load(model):
     is_quote = model is Quote
-    return (select(model.id, model.text, Quote.speaker_name if is_quote else null(), model.label, model.status,
+    return (select(model.id, model.text, model.speaker_name, model.label, model.status,
                    Article.title, Outlet.name, User.username, *(FLAG_COLUMNS if is_quote else ()))
             .join(Article, Article.id == model.article_id)
             .outerjoin(Outlet, Outlet.id == Article.outlet_id)

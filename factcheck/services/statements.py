@@ -29,6 +29,7 @@ from .audit import record
 from .embeddings import embedding_index
 from .matching import rematch_quotes_for_statements
 from .people import name_key, person_for
+from .sources import ImportPlaces, transcript_document, transcript_ref_stem
 
 MAX_FILE_BYTES = 2_000_000_000
 BATCH = 2000
@@ -128,8 +129,9 @@ def _speaker_name(label: str) -> str:
     return label.title() if label.isupper() else label
 
 
-def _transcript(text: str, name: str, date: dt.date | None, source_url: str | None) -> Iterator[StatementInput | tuple[int, str]]:
-    """`NAME: words` turns; unlabelled lines continue the turn above them."""
+def _transcript(text: str, name: str, date: dt.date | None, source_url: str | None, ref_stem: str | None) -> Iterator[StatementInput | tuple[int, str]]:
+    """`NAME: words` turns; unlabelled lines continue the turn above them. Refs are
+    `{ref_stem}#{turn}` (and `.{sentence}`); the file's stem unless told otherwise."""
     turns: list[list] = []  # [line, speaker, text]
     for number, line in enumerate(text.splitlines(), start=1):
         m = TURN.match(line)
@@ -142,16 +144,24 @@ def _transcript(text: str, name: str, date: dt.date | None, source_url: str | No
     if not turns:
         raise InputError(f"{name}: no 'NAME: words' turns found; is this a transcript?")
     stem = Path(name).stem
+    ref_stem = ref_stem or stem
     for index, (number, speaker, words) in enumerate(turns, start=1):
         common = dict(line=number, speaker=speaker, date=date, source_url=source_url, source_title=stem, origin="transcript")
-        yield StatementInput(text=words, ref=f"{stem}#{index}", **common)
+        yield StatementInput(text=words, ref=f"{ref_stem}#{index}", **common)
         if len(words) > LONG_TURN:
             for n, (start, end) in enumerate(split_sentences(words), start=1):
-                yield StatementInput(text=words[start:end], ref=f"{stem}#{index}.{n}", context=words, **common)
+                yield StatementInput(text=words[start:end], ref=f"{ref_stem}#{index}.{n}", context=words, **common)
 
 
-def read_statement_file(path: str, *, speaker_date: dt.date | None = None, source_url: str | None = None) -> Iterator[StatementInput | tuple[int, str]]:
-    """Records, or (line, reason) for each rejected line, from a .jsonl, .csv or transcript file."""
+def is_transcript_file(path: str) -> bool:
+    return Path(path).suffix.lower() in (".txt", "")
+
+
+def read_statement_file(
+    path: str, *, speaker_date: dt.date | None = None, source_url: str | None = None, ref_stem: str | None = None
+) -> Iterator[StatementInput | tuple[int, str]]:
+    """Records, or (line, reason) for each rejected line, from a .jsonl, .csv or transcript
+    file (whose refs start with `ref_stem`, by default the file's stem)."""
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{path}: no such file")
@@ -172,8 +182,8 @@ def read_statement_file(path: str, *, speaker_date: dt.date | None = None, sourc
         return _jsonl(text)
     if suffix == ".csv":
         return _csv(text, path)
-    if suffix in (".txt", ""):
-        return _transcript(text, path, speaker_date, source_url)
+    if is_transcript_file(path):
+        return _transcript(text, path, speaker_date, source_url, ref_stem)
     raise InputError(f"{path}: unknown statement file type {suffix!r} (use .jsonl, .csv or a .txt transcript)")
 
 
@@ -193,14 +203,16 @@ def import_statements(
     """Import a statement file in one transaction; see the module docstring.
 
     New and changed statements get their sentence embedding when the semantic extra is
-    installed, and the stored quotes they could affect are matched again.
+    installed, and the stored quotes they could affect are matched again. New statements
+    take their place in their source documents (`services.sources`).
     """
     report = ImportReport()
-    items = read_statement_file(path, speaker_date=speaker_date, source_url=source_url)
     backend = backend_for(engine)
     with session_scope(engine) as session:
         backend.prepare_bulk_writes(session)
-        state = _ImportState()
+        places, ref_stem = _import_places(session, path, speaker_date, source_url)
+        items = read_statement_file(path, speaker_date=speaker_date, source_url=source_url, ref_stem=ref_stem)
+        state = _ImportState(places=places)
         batch: list[StatementInput] = []
         for item in items:
             if isinstance(item, tuple):
@@ -217,6 +229,7 @@ def import_statements(
             on_progress(len(batch))
         if not (report.added or report.updated or report.unchanged):
             raise InputError(f"{path}: no statement could be imported ({len(report.rejected)} rejected)" + _first_reject(report))
+        places.drop_unused()
         backend.finish_bulk_writes(session)
         forget_statistics()
         if state.changed:
@@ -228,10 +241,19 @@ def import_statements(
     return report
 
 
+def _import_places(session: Session, path: str, date: dt.date | None, url: str | None) -> tuple[ImportPlaces, str | None]:
+    """Where the file's new statements go, and the stem of a transcript's refs."""
+    if not is_transcript_file(path):
+        return ImportPlaces(session, path), None
+    document = transcript_document(session, path, Path(path).stem, date, url)
+    return ImportPlaces(session, path, fixed=document), transcript_ref_stem(session, document)
+
+
 @dataclass
 class _ImportState:
     """What one import carries from batch to batch."""
 
+    places: ImportPlaces
     people: dict[str, int | None] = field(default_factory=dict)
     changed: list[int] = field(default_factory=list)  # ids of statements added or changed
     quotes: bool | None = None  # whether any quote is stored (looked up once)
@@ -244,23 +266,24 @@ def _first_reject(report: ImportReport) -> str:
     return f"; line {line}: {reason}"
 
 
-def _store_batch(session: Session, batch: Iterable[StatementInput], report: ImportReport, state: _ImportState | None = None) -> None:
+def _store_batch(session: Session, batch: Iterable[StatementInput], report: ImportReport, state: _ImportState) -> None:
     """Store one batch: updates through the ORM (they are few), new rows in one bulk insert."""
     batch = list(batch)
     if not batch:
         return
-    state = state or _ImportState()
     keys = [dedupe_key(s.text, s.speaker, s.date) for s in batch]
     refs = [s.ref for s in batch if s.ref]
     by_ref = {r.ref: r for r in session.exec(select(Statement).where(col(Statement.ref).in_(refs))).all()} if refs else {}
     by_key: dict[str, object] = {
         r.dedupe_key: r for r in session.exec(select(Statement).where(col(Statement.dedupe_key).in_(set(keys)))).all()
     }
+    document_keys = [state.places.key(s.source_title, s.date, s.source_url, s.speaker) for s in batch]
+    state.places.prepare([(k, s.source_title, s.date, s.source_url) for k, s in zip(document_keys, batch)])
     new: dict[str, dict] = {}  # dedupe key -> values of a row to insert
     new_by_ref: dict[str, str] = {}  # ref -> dedupe key in `new`
     updated: list[Statement] = []
     now = dt.datetime.now(dt.timezone.utc)
-    for item, key in zip(batch, keys):
+    for item, key, document_key in zip(batch, keys, document_keys):
         row = by_ref.get(item.ref) if item.ref else None
         pending = new_by_ref.get(item.ref) if item.ref and row is None else None
         if row is None and pending is None and (key in by_key or key in new):
@@ -286,7 +309,8 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
             report.updated += 1
             continue
         if row is None:
-            new[key] = dict(ref=item.ref, created_at=now, updated_at=now, **values)
+            document_id, position = state.places.take(document_key)
+            new[key] = dict(ref=item.ref, created_at=now, updated_at=now, source_document_id=document_id, position=position, **values)
             if item.ref:
                 new_by_ref[item.ref] = key
             by_key[key] = new[key]
@@ -299,6 +323,8 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
             record(session, None, "statement.update", row, {"ref": row.ref, "old_text": row.text, "new_text": item.text})
         for name, value in values.items():
             setattr(row, name, value)
+        if row.source_document_id is None:  # a statement stored by hand, before any import
+            row.source_document_id, row.position = state.places.take(document_key)
         row.updated_at = now
         session.add(row)
         updated.append(row)

@@ -1,11 +1,10 @@
 """Imported transcripts, and a transcript's statements ranked by check-worthiness.
 
-A transcript is the set of statements one `statements import` of a speaker-labelled file
-stored (`origin == "transcript"`), known by its title (the file's stem) and date, and
-named in addresses by the id of its first statement. Its
-statements are scored when asked, in their spoken order so that each is read with its
-neighbours (what `factcheck checkworthy` does), so a better scorer ranks old transcripts
-too without a re-import.
+A transcript is a source document of kind transcript (one imported speaker-labelled file,
+`services.sources`), named in addresses by its id; its statements keep their spoken order
+(`Statement.position`). They are scored when asked, in that order so that each is read
+with its neighbours (what `factcheck checkworthy` does), so a better scorer ranks old
+transcripts too without a re-import.
 """
 from __future__ import annotations
 
@@ -15,17 +14,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, nulls_last
 from sqlmodel import Session, col, select
 
+from ..domain import SourceKind
 from ..pipeline.claims import score_batch
-from ..store.models import Statement
-
-TRANSCRIPT = "transcript"
+from ..store.models import SourceDocument, Statement
 
 
 @dataclass(frozen=True)
 class TranscriptSummary:
-    id: int  # its first statement's
-    title: str
+    id: int  # its source document's
+    title: str | None
     date: dt.date | None
+    url: str | None
     statements: int
     speakers: int
 
@@ -35,35 +34,44 @@ class RankedStatement:
     statement: Statement
     score: float
     kinds: list[str]
-    position: int  # 1 for the transcript's first statement
+    position: int  # its place in the transcript, 1 for the first statement
+
+
+def _summaries():
+    return (
+        select(
+            SourceDocument.id, SourceDocument.title, SourceDocument.date, SourceDocument.url,
+            func.count(col(Statement.id)), func.count(func.distinct(Statement.speaker_name)),
+        )
+        .join(Statement, Statement.source_document_id == SourceDocument.id)
+        .where(SourceDocument.kind == SourceKind.TRANSCRIPT)
+        .group_by(SourceDocument.id, SourceDocument.title, SourceDocument.date, SourceDocument.url)
+    )
 
 
 def transcripts(session: Session) -> list[TranscriptSummary]:
     """Every imported transcript, newest first."""
     rows = session.exec(
-        select(
-            func.min(Statement.id), Statement.source_title, Statement.date, func.count(),
-            func.count(func.distinct(Statement.speaker_name)),
-        )
-        .where(Statement.origin == TRANSCRIPT)
-        .group_by(Statement.source_title, Statement.date)
-        .order_by(nulls_last(col(Statement.date).desc()), Statement.source_title)
+        _summaries().order_by(nulls_last(col(SourceDocument.date).desc()), SourceDocument.title, SourceDocument.id)
     ).all()
     return [TranscriptSummary(*row) for row in rows]
 
 
+def transcript(session: Session, transcript_id: int) -> TranscriptSummary | None:
+    """One transcript, or None when no transcript has this id."""
+    row = session.exec(_summaries().where(SourceDocument.id == transcript_id)).first()
+    return TranscriptSummary(*row) if row else None
+
+
 def transcript_statements(session: Session, transcript_id: int) -> list[Statement]:
-    """The statements of the transcript whose first statement has this id, in spoken
-    order; empty when there is no such transcript."""
-    first = session.get(Statement, transcript_id)
-    if first is None or first.origin != TRANSCRIPT:
-        return []
-    # `== None` compiles to IS NULL: an undated transcript finds its undated statements.
-    stmt = select(Statement).where(
-        Statement.origin == TRANSCRIPT, Statement.source_title == first.source_title, Statement.date == first.date
-    )
-    statements = list(session.exec(stmt.order_by(Statement.id)).all())
-    return statements if statements[0].id == transcript_id else []
+    """The statements of one transcript in spoken order; empty when there is no such
+    transcript."""
+    return list(session.exec(
+        select(Statement)
+        .join(SourceDocument, SourceDocument.id == Statement.source_document_id)
+        .where(Statement.source_document_id == transcript_id, SourceDocument.kind == SourceKind.TRANSCRIPT)
+        .order_by(Statement.position)
+    ).all())
 
 
 def rank_transcript(session: Session, transcript_id: int) -> list[RankedStatement]:
@@ -72,7 +80,7 @@ def rank_transcript(session: Session, transcript_id: int) -> list[RankedStatemen
     statements = transcript_statements(session, transcript_id)
     scored = score_batch({"id": i, "text": s.text, "speaker": s.speaker_name} for i, s in enumerate(statements))
     ranked = [
-        RankedStatement(statements[row["id"]], row["score"], row["kinds"], row["id"] + 1)
+        RankedStatement(statements[row["id"]], row["score"], row["kinds"], statements[row["id"]].position)
         for row in scored
     ]
     ranked.sort(key=lambda r: (-r.score, r.position))

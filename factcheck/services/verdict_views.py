@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import astuple, dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, func
+from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from ..domain import VerdictStatus
@@ -52,11 +52,12 @@ class VerdictView:
 
     @property
     def speaker(self) -> str | None:
-        return self.target.speaker_name if self.kind == "quote" else None
+        """Who said the quote, or who makes the claim (`pipeline.claimants`)."""
+        return self.target.speaker_name
 
     @property
     def speaker_kind(self) -> str:
-        return self.target.speaker_kind if self.kind == "quote" else "unknown"
+        return self.target.speaker_kind
 
     @property
     def rating(self) -> Rating | None:
@@ -127,7 +128,7 @@ def published_verdicts(session: Session, f: VerdictFilters, number: int, size: i
     if f.kind:
         stmt = stmt.where(col(Verdict.quote_id if f.kind == "quote" else Verdict.claim_id).is_not(None))
     if f.person_id:
-        stmt = stmt.where(Quote.person_id == f.person_id)
+        stmt = stmt.where(or_(Quote.person_id == f.person_id, Claim.person_id == f.person_id))
     stmt = stmt.order_by(col(Verdict.first_published_at).desc(), col(Verdict.id).desc())
     if f.search:  # a scan: every page of one search shares one pass (paging.paginate_scan)
         page = paginate_scan(session, stmt, number, size, key=("published", astuple(f)), cache=cache)

@@ -6,10 +6,11 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from ..domain import StatementOrigin
+from ..domain import SourceKind, StatementOrigin
 from ..store.models import Article, Quote, Statement
 from .embeddings import embedding_index
 from .people import person_for
+from .sources import article_key, document_for, place
 from .statements import dedupe_key
 
 
@@ -18,7 +19,8 @@ def promote_verified_quote(session: Session, quote: Quote, article: Article | No
 
     Keyed by ref `quote:{id}`: promoting the same quote again updates that statement.
     The statement is dated by the article, attributed to the quote's speaker, and its
-    source is the article.
+    source is the article: it belongs to the article's source document, after the
+    article's quotes verified before it.
     """
     article = article or session.get(Article, quote.article_id)
     speaker = quote.speaker_name or "Unknown"
@@ -38,6 +40,10 @@ def promote_verified_quote(session: Session, quote: Quote, article: Article | No
     row.source_url = article.url if article else None
     row.source_title = article.title if article else None
     row.updated_at = dt.datetime.now(dt.timezone.utc)
+    if article is not None:
+        place(session, row, document_for(
+            session, article_key(article.id), kind=SourceKind.ARTICLE, title=article.title, url=article.url, date=date,
+        ))
     session.add(row)
     session.flush()
     embedding_index(session).embed(session, [(row.id, row.text)])

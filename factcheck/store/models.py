@@ -187,6 +187,30 @@ class Claim(SQLModel, table=True):
     # The fact-checker holding this claim (like Quote.assigned_to_id); None: anyone may take it.
     assigned_to_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL", index=True)
     created_at: dt.datetime = _created()
+    # Who makes the claim (`pipeline.claimants`): the quote's speaker when it is said inside
+    # a quote, else the article's first author, else its outlet. speaker_kind is a SpeakerKind.
+    person_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    )
+    speaker_name: str | None = None
+    speaker_kind: str = "unknown"
+
+
+class SourceDocument(SQLModel, table=True):
+    """Where statements come from: a transcript, press release, letter, speech, a file of
+    statements or an article (`domain.SourceKind`). Its statements keep their order in it
+    (`Statement.position`); the grouping rules are in `services/sources.py`."""
+
+    __tablename__ = "source_document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    title: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+    # What later imports find this document by (`services.sources`); None: found by id only.
+    key: str | None = Field(default=None, unique=True, index=True)
+    created_at: dt.datetime = _created()
 
 
 class Statement(SQLModel, table=True):
@@ -208,6 +232,13 @@ class Statement(SQLModel, table=True):
     # Hash of (text, speaker, date): identical text from one speaker on one day is stored once.
     dedupe_key: str = Field(unique=True, index=True)
     origin: str = StatementOrigin.IMPORT
+    # The document it belongs to, and its place there (1, 2, ...). A statement is part of its
+    # document: deleting the document deletes it. NULL only for a row made by hand (the
+    # services and the migration give every statement a document).
+    source_document_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("source_document.id", ondelete="CASCADE"))
+    )
+    position: int | None = None
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
 
@@ -315,6 +346,8 @@ FLAG_INDEXES = {
 }
 Index("ix_quote_assigned_to_id", Quote.assigned_to_id)
 Index("ix_verdict_published", Verdict.status, Verdict.first_published_at)
+# A document's statements in order (migration 0014); one statement a place.
+Index("ix_statement_document_position", Statement.source_document_id, Statement.position, unique=True)
 
 
 class LoginFailure(SQLModel, table=True):

@@ -44,12 +44,11 @@ def claim_review(view: VerdictView, url: str, publisher: str, said_on: dt.date |
 
 
 def _claim_author(view: VerdictView) -> dict | None:
-    """Who made the claim: a quote's speaker; for a claim in the article's own words, the outlet."""
+    """Who made the claim: a quote's speaker, or a claim's claimant (the speaker of the
+    quote it is in, else the article's author or outlet: `pipeline.claimants`)."""
     if view.speaker:
         kind = "Organization" if view.speaker_kind == "organization" else "Person"
         return {"@type": kind, "name": view.speaker}
-    if view.kind == "claim" and view.outlet:
-        return {"@type": "Organization", "name": view.outlet.name}
     return None
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from ..domain import STAFF
 from ..services.paging import Page
-from ..services.transcripts import rank_transcript, transcripts
+from ..services.transcripts import rank_transcript, transcript, transcripts
 from . import db
 from .auth import role_required
 from .paging import page_number
@@ -24,16 +24,16 @@ def index():
 @role_required(*STAFF)
 def ranked(transcript_id: int):
     """?speaker= keeps one speaker's statements; ?page= pages the ranking."""
-    everyone = rank_transcript(db.session(), transcript_id)
-    if not everyone:
+    document = transcript(db.session(), transcript_id)
+    if document is None:
         abort(404)
+    everyone = rank_transcript(db.session(), transcript_id)
     speaker = request.args.get("speaker") or None
     rows = [r for r in everyone if speaker is None or r.statement.speaker_name == speaker]
     size = current_app.config["PAGE_SIZE"]
     number = page_number()
     page = Page(rows[(number - 1) * size : number * size], number, size, len(rows))
-    first = min(everyone, key=lambda r: r.position).statement
     return render_template(
-        "desk/transcript.html", transcript=first, speaker=speaker,
+        "desk/transcript.html", transcript=document, speaker=speaker,
         speakers=sorted({r.statement.speaker_name for r in everyone}), page=page,
     )

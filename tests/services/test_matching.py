@@ -11,7 +11,7 @@ from factcheck.services.embeddings import semantic_encoder
 from factcheck.services.matching import match_text, store_quote_matches
 from factcheck.services.statements import import_statements
 from factcheck.services.verified_quotes import promote_verified_quote
-from factcheck.store.models import Article, Match, Quote, Statement
+from factcheck.store.models import Article, Match, Quote, SourceDocument, Statement
 
 pytestmark = pytest.mark.db
 
@@ -110,6 +110,22 @@ def test_a_verified_quote_becomes_a_known_statement_once(engine):
         result = match_text(session, "will open in the spring of 2027", speaker="Teodor Brandt", date=dt.date(2025, 12, 1))
         assert result.label == "exact" and result.matches[0].statement.ref == f"quote:{quote.id}"
         session.commit()
+
+
+def test_verified_quotes_belong_to_their_articles_document_in_the_order_verified(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        first = stored_quote(session, "The tunnel will open in the spring of 2027, not before.")
+        second = Quote(article_id=first.article_id, start=0, end=6, text="Brandt", speaker_name="Amara Osei")
+        session.add(second)
+        session.flush()
+        rows = [promote_verified_quote(session, q) for q in (second, first)]
+        promote_verified_quote(session, second)  # again: the same place
+        article = session.get(Article, first.article_id)
+        document = session.get(SourceDocument, rows[0].source_document_id)
+        assert rows[1].source_document_id == document.id
+        assert (document.kind, document.title, document.url, document.date) == (
+            "article", article.title, article.url, article.published)
+        assert [r.position for r in rows] == [1, 2]
 
 
 def test_a_verified_quote_already_known_is_not_duplicated(engine, tmp_path):

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from factcheck.errors import InputError
 from factcheck.services.statements import import_statements
-from factcheck.store.models import AuditEntry, Statement
+from factcheck.store.models import AuditEntry, SourceDocument, Statement
 
 pytestmark = pytest.mark.db
 
@@ -197,3 +197,68 @@ def test_odd_records_are_rejected_or_kept_as_written(engine, tmp_path):
     assert report.added == 4 and [line for line, _ in report.rejected] == [2]
     texts = [r.text for r in statements(engine)]
     assert "我们不会提高票价。" in texts and "42" in texts
+
+
+def documents(engine):
+    """[(kind, title, [(ref, position), ...]), ...]: each source document with its
+    statements in position order, documents in the order they were made."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(SourceDocument.id, SourceDocument.kind, SourceDocument.title, Statement.ref, Statement.position)
+            .join(Statement, Statement.source_document_id == SourceDocument.id)
+            .order_by(SourceDocument.id, Statement.position)
+        ).all()
+    grouped = {}
+    for document_id, kind, title, ref, position in rows:
+        grouped.setdefault(document_id, (kind, title, []))[2].append((ref, position))
+    return list(grouped.values())
+
+
+def test_records_are_grouped_into_source_documents_in_file_order(engine, tmp_path):
+    f = write_jsonl(tmp_path / "mixed.jsonl", [
+        {"id": "A1", "text": "Fares stay frozen.", "speaker": "Amara Osei", "source_title": "Fares briefing", "date": "2025-11-20"},
+        {"id": "N1", "text": "No source named here.", "speaker": "Lena Varga"},
+        {"id": "U1", "text": "The tunnel opens in May.", "speaker": "Teodor Brandt", "source_url": "https://example.org/letter"},
+        {"id": "A2", "text": "The budget pays for it.", "speaker": "Amara Osei", "source_title": "Fares briefing", "date": "2025-11-20"},
+        {"id": "B1", "text": "Another day, another briefing.", "speaker": "Amara Osei", "source_title": "Fares briefing", "date": "2025-11-21"},
+        {"id": "U2", "text": "It will cost less.", "speaker": "TEODOR BRANDT", "source_url": "https://example.org/letter"},
+        {"id": "U3", "text": "A reply by someone else.", "speaker": "Lena Varga", "source_url": "https://example.org/letter"},
+        {"id": "N2", "text": "Nor here.", "speaker": "Dana Whitlock"},
+    ])
+    import_statements(engine, f)
+    assert documents(engine) == [
+        ("statement", "Fares briefing", [("A1", 1), ("A2", 2)]),  # the same title and date
+        ("statement_file", "mixed.jsonl", [("N1", 1), ("N2", 2)]),  # naming no source: the file's
+        ("statement", None, [("U1", 1), ("U2", 2)]),  # the same URL and speaker
+        ("statement", "Fares briefing", [("B1", 1)]),  # the same title, another day
+        ("statement", None, [("U3", 1)]),  # the same URL, another speaker
+    ]
+
+
+def test_a_later_import_continues_a_source_and_a_reimport_keeps_places(engine, tmp_path):
+    first = [{"id": "S1", "text": "One.", "speaker": "Amara Osei", "source_title": "Speech", "date": "2025-01-01"},
+             {"id": "S2", "text": "Two.", "speaker": "Amara Osei", "source_title": "Speech", "date": "2025-01-01"}]
+    import_statements(engine, write_jsonl(tmp_path / "a.jsonl", first))
+    later = [{"id": "S3", "text": "Three.", "speaker": "Amara Osei", "source_title": "Speech", "date": "2025-01-01"},
+             dict(first[0], text="One, corrected.")]
+    report = import_statements(engine, write_jsonl(tmp_path / "b.jsonl", later))
+    assert (report.added, report.updated) == (1, 1)
+    # One document, and none made for b.jsonl (whose records all name a source).
+    assert documents(engine) == [("statement", "Speech", [("S1", 1), ("S2", 2), ("S3", 3)])]
+    with Session(engine) as session:
+        assert len(session.exec(select(SourceDocument)).all()) == 1
+
+
+def test_a_transcript_is_one_document_in_turn_order(engine, tmp_path):
+    import datetime as dt
+
+    long_turn = " ".join(f"Sentence number {n} is about the harbour budget." for n in range(1, 12))
+    f = tmp_path / "hearing.txt"
+    f.write_text(f"TEODOR BRANDT: The bridge reopens in March.\nAMARA OSEI: {long_turn}\nTeodor Brandt: Thank you.\n",
+                 encoding="utf-8")
+    import_statements(engine, str(f), speaker_date=dt.date(2025, 11, 2))
+    [(kind, title, places)] = documents(engine)
+    assert (kind, title) == ("transcript", "hearing")
+    refs = [ref for ref, _ in places]
+    assert refs[:3] == ["hearing#1", "hearing#2", "hearing#2.1"] and refs[-1] == "hearing#3"
+    assert [p for _, p in places] == list(range(1, len(refs) + 1))

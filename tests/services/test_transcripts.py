@@ -2,10 +2,10 @@
 import datetime as dt
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from factcheck.services.statements import import_statements
-from factcheck.services.transcripts import rank_transcript, transcripts
+from factcheck.services.transcripts import rank_transcript, transcript_statements, transcripts
 from factcheck.store.models import Statement
 
 pytestmark = pytest.mark.db
@@ -35,7 +35,7 @@ def hearing(engine, tmp_path):
 def test_an_imported_transcript_is_listed_with_its_counts(hearing):
     with Session(hearing) as session:
         [summary] = transcripts(session)
-        first = session.get(Statement, summary.id)
+        first = transcript_statements(session, summary.id)[0]
     assert (summary.title, summary.date, summary.statements, summary.speakers) == (
         "sample-hearing", dt.date(2025, 11, 2), 4, 3
     )
@@ -60,11 +60,50 @@ def test_a_transcript_is_ranked_most_check_worthy_first_with_reasons(hearing):
     assert opinion.score < top.score
 
 
-def test_only_a_transcripts_first_statement_names_it(hearing):
+def test_only_a_transcripts_document_id_names_it(hearing, tmp_path):
     first = first_id(hearing)
     with Session(hearing) as session:
-        assert rank_transcript(session, first + 1) == []  # a later statement of it
-        assert rank_transcript(session, first + 100) == []  # no such statement
+        assert rank_transcript(session, first + 1) == []  # no such document
+        assert rank_transcript(session, first + 100) == []
+    other = tmp_path / "records.jsonl"
+    other.write_text('{"text": "The ferry runs hourly.", "speaker": "Dana Whitlock", "source_title": "Ferry notice"}\n')
+    import_statements(hearing, str(other))
+    with Session(hearing) as session:
+        [statement] = [s for s in session.exec(select(Statement)) if s.text == "The ferry runs hourly."]
+        assert statement.source_document_id != first
+        assert rank_transcript(session, statement.source_document_id) == []  # a document, not a transcript
+        assert [t.id for t in transcripts(session)] == [first]
+
+
+def test_two_files_with_the_same_name_and_date_are_two_transcripts(hearing, tmp_path):
+    """Transcripts used to be told apart by title and date only, so these two merged."""
+    folder = tmp_path / "other"
+    folder.mkdir()
+    path = folder / "sample-hearing.txt"
+    path.write_text("Ines Okafor: The bridge toll rises to 4 dollars in 2026.\nOwen Pryce: Noted.\n", encoding="utf-8")
+    report = import_statements(hearing, str(path), speaker_date=dt.date(2025, 11, 2))
+    assert report.added == 2 and report.updated == 0
+    with Session(hearing) as session:
+        summaries = transcripts(session)
+        assert [(t.title, t.date, t.statements) for t in summaries] == [
+            ("sample-hearing", dt.date(2025, 11, 2), 4), ("sample-hearing", dt.date(2025, 11, 2), 2)]
+        first, second = (transcript_statements(session, t.id) for t in summaries)
+    assert [s.speaker_name for s in first] == ["Owen Pryce", "Dana Whitlock", "Marcus Hale", "Owen Pryce"]
+    assert [s.text for s in second] == ["The bridge toll rises to 4 dollars in 2026.", "Noted."]
+    assert [s.position for s in second] == [1, 2]
+    assert len({s.ref for s in first + second}) == 6  # the second file's refs do not take the first's
+
+
+def test_a_transcript_imported_again_is_updated_in_place(hearing, tmp_path):
+    path = tmp_path / "sample-hearing.txt"
+    path.write_text(HEARING.replace("Let us move on.", "Let us move on to the budget."), encoding="utf-8")
+    report = import_statements(hearing, str(path), speaker_date=dt.date(2025, 11, 2))
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 3)
+    with Session(hearing) as session:
+        [summary] = transcripts(session)
+        statements = transcript_statements(session, summary.id)
+    assert [s.position for s in statements] == [1, 2, 3, 4]
+    assert statements[3].text == "Thank you. Let us move on to the budget."
 
 
 def test_an_undated_transcript_is_ranked_whole(engine, tmp_path):

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 from factcheck.errors import InputError
 from factcheck.services.people import add_alias, find_person, merge_people, person_for, split_alias
 from factcheck.store.db import session_scope
-from factcheck.store.models import AuditEntry, Person, PersonAlias, Quote, Statement, User
+from factcheck.store.models import AuditEntry, Claim, Person, PersonAlias, Quote, Statement, User
 
 from .conftest import seed, submit
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.db
 @pytest.fixture
 def two_people(engine, users):
     """"Ana Reyes" (with the alias "Reyes") and a second row "A. Reyes" for the same person,
-    each with a quote; a statement by "A. Reyes"."""
+    each with a quote; a statement and a claim by "A. Reyes"."""
     first = seed(engine, quote="First words.", title="One")
     second = seed(engine, quote="Second words.", title="Two", speaker="A. Reyes")
     with session_scope(engine) as session:
@@ -24,6 +24,8 @@ def two_people(engine, users):
         session.get(Quote, first.quote_id).person_id = ana.id
         session.get(Quote, second.quote_id).person_id = other.id
         session.add(Statement(text="Words.", speaker_name="A. Reyes", person_id=other.id, dedupe_key="s1"))
+        session.add(Claim(article_id=session.get(Quote, second.quote_id).article_id, start=0, end=6, text="Second",
+                          score=0.9, speaker_name="A. Reyes", speaker_kind="person", person_id=other.id))
         return ana.id, other.id
 
 
@@ -38,9 +40,11 @@ def test_merge_moves_aliases_quotes_and_statements(engine, two_people):
         assert {q.person_id for q in session.exec(select(Quote)).all()} == {ana_id}
         assert {q.speaker_name for q in session.exec(select(Quote)).all()} == {"Ana Reyes"}
         assert session.exec(select(Statement.person_id).where(Statement.dedupe_key == "s1")).one() == ana_id
+        assert session.exec(select(Claim.person_id, Claim.speaker_name).where(Claim.text == "Second")).one() == (
+            ana_id, "Ana Reyes")
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "person.merge")).one()
         assert entry.detail == {"merged": other_id, "merged_name": "A. Reyes", "personalias": 1, "quote": 1,
-                                "statement": 1}
+                                "claim": 1, "statement": 1}
 
 
 def test_split_makes_an_alias_a_person_with_its_quotes(engine, two_people):
@@ -50,6 +54,7 @@ def test_split_makes_an_alias_a_person_with_its_quotes(engine, two_people):
         merge_people(session, session.get(Person, ana_id), session.get(Person, other_id), editor)
         # Give the merged quote its original name back, as the pipeline would have written it.
         session.exec(select(Quote).where(Quote.text == "Second words.")).one().speaker_name = "A. Reyes"
+        session.exec(select(Claim).where(Claim.text == "Second")).one().speaker_name = "A. Reyes"
     with session_scope(engine) as session:
         editor = session.exec(select(User).where(User.username == "editor")).one()
         alias = session.exec(select(PersonAlias).where(PersonAlias.alias == "A. Reyes")).one()
@@ -60,6 +65,7 @@ def test_split_makes_an_alias_a_person_with_its_quotes(engine, two_people):
         quotes = {q.text: q.person_id for q in session.exec(select(Quote)).all()}
         assert quotes == {"First words.": ana_id, "Second words.": new_id}
         assert session.exec(select(Statement.person_id).where(Statement.dedupe_key == "s1")).one() == new_id
+        assert session.exec(select(Claim.person_id).where(Claim.text == "Second")).one() == new_id
 
 
 def test_the_last_name_cannot_be_split_and_nobody_merges_with_themselves(engine, two_people):

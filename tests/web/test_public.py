@@ -164,3 +164,47 @@ def test_search_reads_only_as_far_as_the_page_needs(engine, app, client, users, 
     assert "Ferry number 2 runs late." in third and "5 verdicts found" in third and "Page 3 of 5" in third
     last = client.get("/?q=ferry&page=5").text
     assert "Ferry number 0 runs late." in last and 'rel="next"' not in last
+
+
+def claimed_by(engine, name, kind):
+    """A published verdict on the seeded claim, made by `name` (a person or an outlet)."""
+    from sqlmodel import select
+
+    from factcheck.services.verdicts import record_verdict
+    from factcheck.store.models import Claim, User
+
+    seeded = seed(engine)
+    with session_scope(engine) as session:
+        claim = session.get(Claim, seeded.claim_id)
+        if name:
+            claim.person_id = person_for(session, name, kind).id
+        claim.speaker_name, claim.speaker_kind = name, kind
+        editor = session.exec(select(User).where(User.username == "editor")).one()
+        version = record_verdict(session, claim, rating="Mostly true", explanation="Checked against the budget.",
+                                 evidence=[], status="published", reviewer=editor)
+        return seeded, version.verdict_id, claim.person_id
+
+
+def test_a_claims_claimant_is_shown_and_is_the_claim_reviews_author(engine, client, as_user):
+    seeded, verdict_id, person_id = claimed_by(engine, "Lena Varga", "person")
+    page = client.get(f"/verdicts/{verdict_id}").text
+    assert "Fact check: a claim by Lena Varga" in page and f'href="/speakers/{person_id}"' in page
+    assert claim_reviews(page)[0]["itemReviewed"]["author"] == {"@type": "Person", "name": "Lena Varga"}
+    assert "A claim by Lena Varga" in client.get("/").text
+    assert "Mostly true" in client.get(f"/speakers/{person_id}").text  # the claimant's page lists the claim
+    editor = as_user("editor")
+    assert "<dt>Claimant</dt><dd>Lena Varga (person)</dd>" in editor.get(f"/review/claim/{seeded.claim_id}").text
+    assert '<td data-label="Claimant">Lena Varga</td>' in editor.get(f"/desk/article/{seeded.article_id}").text
+
+
+def test_an_outlet_as_claimant_is_an_organization_and_no_claimant_no_author(engine, client, users):
+    _seeded, verdict_id, _ = claimed_by(engine, "Harbor Gazette", "organization")
+    [review] = claim_reviews(client.get(f"/verdicts/{verdict_id}").text)
+    assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "Harbor Gazette"}
+
+
+def test_a_claim_with_no_claimant_has_no_author(engine, client, users):
+    _seeded, verdict_id, _ = claimed_by(engine, None, "unknown")
+    [review] = claim_reviews(client.get(f"/verdicts/{verdict_id}").text)
+    assert "author" not in review["itemReviewed"]
+    assert "Fact check: a claim</h1>" in client.get(f"/verdicts/{verdict_id}").text

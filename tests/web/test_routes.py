@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from factcheck.services.people import person_for
 from factcheck.store.db import session_scope
-from factcheck.store.models import LoginFailure, Match, PersonAlias, Quote, Statement, User
+from factcheck.store.models import LoginFailure, Match, PersonAlias, Quote, SourceDocument, Statement, User
 from factcheck.web.app import create_app
 from factcheck.services.login_throttle import LoginThrottle
 
@@ -50,12 +50,16 @@ def world(engine, users):
         person = person_for(session, "Ana Reyes")
         quote = session.get(Quote, seeded.quote_id)
         quote.person_id = person.id
+        transcript = SourceDocument(kind="transcript", title="sample-hearing")
+        session.add(transcript)
+        session.flush()
         turn = Statement(text="Fares rose 5 percent.", speaker_name="Ana Reyes", source_title="sample-hearing",
-                         origin="transcript", dedupe_key="sample-hearing turn 1")
+                         origin="transcript", dedupe_key="sample-hearing turn 1",
+                         source_document_id=transcript.id, position=1)
         session.add(turn)
         session.flush()
         ids = {"person_id": person.id, "alias_id": session.exec(select(PersonAlias)).first().id,
-               "match_id": session.exec(select(Match)).first().id, "transcript_id": turn.id,
+               "match_id": session.exec(select(Match)).first().id, "transcript_id": transcript.id,
                "user_id": session.exec(select(User).where(User.username == "checker")).one().id}
     ids.update(verdict_id=publish(engine, seeded.quote_id), article_id=seeded.article_id, item_id=seeded.quote_id,
                kind="quote", filename="style.css")
