@@ -157,11 +157,16 @@ def people_page(session: Session, search: str, number: int, size: int) -> Page:
     return paginate(session, stmt, number, size).map(lambda rows: [PersonRow(*row) for row in rows])
 
 
-@dataclass
+@dataclass(frozen=True)
+class Alias:
+    id: int
+    alias: str
+
+
+@dataclass(frozen=True)
 class PersonPage:
-    person: Person
-    aliases: list[PersonAlias]  # every name, the person's own among them
-    quotes: int
+    person: PersonRow
+    aliases: list[Alias]  # every name, the person's own among them, in order
 
 
 def person_page(session: Session, person_id: int) -> PersonPage | None:
@@ -169,22 +174,26 @@ def person_page(session: Session, person_id: int) -> PersonPage | None:
     person = session.get(Person, person_id)
     if person is None:
         return None
-    aliases = session.exec(select(PersonAlias).where(PersonAlias.person_id == person.id).order_by(PersonAlias.alias))
+    aliases = session.exec(select(PersonAlias.id, PersonAlias.alias).where(PersonAlias.person_id == person.id)
+                           .order_by(PersonAlias.alias))
     quotes = session.exec(select(func.count(Quote.id)).where(Quote.person_id == person.id)).one()
-    return PersonPage(person, list(aliases), quotes)
+    return PersonPage(PersonRow(person.id, person.name, person.kind, quotes), [Alias(*row) for row in aliases])
 
 
-@dataclass
+@dataclass(frozen=True)
 class Speaker:
-    person: Person
+    """A person as the public speaker page shows them."""
+
+    id: int
+    name: str
+    kind: str
     other_names: list[str]  # the aliases besides the person's name, sorted
 
 
 def speaker(session: Session, person_id: int) -> Speaker | None:
-    """A person as the public speaker page shows them."""
     person = session.get(Person, person_id)
     if person is None:
         return None
     names = session.exec(select(PersonAlias.alias).where(PersonAlias.person_id == person.id,
                                                          PersonAlias.alias != person.name)).all()
-    return Speaker(person, sorted(names))
+    return Speaker(person.id, person.name, person.kind, sorted(names))

@@ -13,14 +13,12 @@ from dataclasses import astuple, dataclass, replace
 from sqlalchemy import bindparam, func, literal, null
 from sqlmodel import Session, col, select
 
-from ..domain import LABELS, QUEUE_STATUSES
+from ..domain import QUEUE_STATUSES
 from ..store.models import Article, Claim, Outlet, Quote, User
 from .flags import FLAG_COLUMNS, flag_count, flags_from, has_flag
 from .paging import COUNT_CAP, Cache, Page, uncached
 
 SORTS = {"newest": "Newest first", "flagged": "Most flagged first"}
-# The queue offers every label (domain.LABELS), not the labels in use: finding those
-# would read every queued row on every page view.
 MODELS = {"quote": Quote, "claim": Claim}
 
 
@@ -166,7 +164,13 @@ def load_items(session: Session, rows) -> list[QueueItem]:
     return [found[kind, i] for kind, i in rows]
 
 
-def holders(session: Session) -> list[tuple]:
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    username: str
+
+
+def holders(session: Session) -> list[tuple[StaffMember, int]]:
     """Who holds what: each active account with how many unpublished items it holds."""
     held = {}
     for model in MODELS.values():
@@ -178,7 +182,7 @@ def holders(session: Session) -> list[tuple]:
     # (id, username) rows, not whole accounts: the pages need no more.
     users = session.connection().execute(select(User.id, User.username).where(User.active == True)  # noqa: E712
                                           .order_by(User.username)).all()
-    return [(user, held.get(user.id, 0)) for user in users]
+    return [(StaffMember(user_id, username), held.get(user_id, 0)) for user_id, username in users]
 
 
 def outlet_choices(session: Session) -> list[tuple[int, str]]:

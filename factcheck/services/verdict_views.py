@@ -171,14 +171,27 @@ def said_on(session: Session, view: VerdictView) -> dt.date | None:
     return confirmed or (view.article.published if view.article else None)
 
 
-def verdict_history(session: Session, verdict: Verdict) -> list[tuple[VerdictVersion, str | None]]:
-    """Every version of a verdict, oldest first, with its reviewer's username."""
-    return list(session.exec(
-        select(VerdictVersion, User.username)
+@dataclass(frozen=True)
+class VersionSummary:
+    """A version of a verdict as its history lists it."""
+
+    version: int
+    status: str
+    rating: str
+    note: str | None
+    created_at: dt.datetime
+    reviewer: str | None  # the reviewer's username
+
+
+def verdict_history(session: Session, verdict: Verdict) -> list[VersionSummary]:
+    """Every version of a verdict, oldest first."""
+    rows = session.connection().execute(
+        select(VerdictVersion.version, VerdictVersion.status, VerdictVersion.rating, VerdictVersion.note,
+               VerdictVersion.created_at, User.username)
         .outerjoin(User, User.id == VerdictVersion.reviewer_id)
         .where(VerdictVersion.verdict_id == verdict.id)
-        .order_by(VerdictVersion.version)
-    ).all())
+        .order_by(VerdictVersion.version))
+    return [VersionSummary(*row) for row in rows]
 
 
 # The review page.

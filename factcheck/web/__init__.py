@@ -18,8 +18,8 @@
 A view parses the request, calls the services and renders what they return: every page
 and API answer gets its data from factcheck.services (verdict_views, queue, desk, people,
 users, audit, review, transcripts), and failed logins are counted by
-services.login_throttle. Nothing here imports sqlalchemy, sqlmodel or factcheck.store
-but app.py, which builds the engine (tests/test_architecture.py checks).
+services.login_throttle. No module here but app.py, which builds the engine, imports the
+database libraries or the storage layer (tests/test_architecture.py checks).
 
 Templates are in the top-level templates/ folder; the stylesheet in factcheck/static/.
 """

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from ..services.login_throttle import LoginThrottle
-from ..domain import EDITORS, STAFF
+from ..domain import EDITORS
 from ..services.users import account_state, authenticate, user_by_id
 from . import db
 from .forms import LoginForm

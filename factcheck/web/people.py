@@ -28,7 +28,7 @@ def index():
 @role_required(*EDITORS)
 def person(person_id: int):
     page = person_page(db.session(), person_id) or abort(404)
-    return render_template("people/person.html", person=page.person, aliases=page.aliases, quotes=page.quotes)
+    return render_template("people/person.html", person=page.person, aliases=page.aliases, quotes=page.person.quotes)
 
 
 @bp.route("/<int:person_id>/merge", methods=["POST"])

@@ -105,7 +105,7 @@ def speaker(person_id: int):
     found = speaker_of(session, person_id) or abort(404)
     page = published_verdicts(session, VerdictFilters(person_id=person_id), page_number(),
                               current_app.config["PAGE_SIZE"])
-    return render_template("public/speaker.html", person=found.person, aliases=found.other_names, page=page)
+    return render_template("public/speaker.html", person=found, aliases=found.other_names, page=page)
 
 
 @bp.route("/verdicts.atom")

@@ -39,6 +39,8 @@ def queue():
     held = cached_holders(session)
     speaker = request.args.get("speaker", "").strip()
 
+    # The filter offers every label (domain.LABELS), not the labels in use: finding those
+    # would read every queued row on every page view.
     def filters_html() -> Markup:
         return Markup(render_template(
             "review/_queue_filters.html", f=filters, labels=LABELS, statuses=QUEUE_STATUSES, kinds=tuple(ItemKind),
