@@ -1,7 +1,7 @@
 """Find the quotations in a text by pairing its quotation marks.
 
 `find_quotations(text)` returns one `QuoteSpan` per quotation, in text order. It knows
-nothing of speakers (see attribution.py); it decides only which marks belong together
+nothing of speakers (see the attribution package); it decides only which marks belong together
 and what the words between them are.
 
 How marks are read:

@@ -1,7 +1,7 @@
 """Who said it: every quotation in a text, with its speaker's canonical name.
 
 `quotes_with_speakers(text)` is the pipeline's quote stage: quotes.py pairs the
-quotation marks, attribution.py finds each quote's cue and speaker mention, and this
+quotation marks, the attribution package finds each quote's cue and speaker mention, and this
 module decides whom each mention means, reading the article's mentions in order:
 
 * A name joins the person it repeats: "Mrs. Trump", "First Lady Trump" and "Melania
