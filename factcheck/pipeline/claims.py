@@ -14,7 +14,7 @@ check-worthiness model (`score_sentence`, `score_batch`, the `checkworthy` comma
 logistic regression trained on political debates (CheckThat! 2020 Task 5) over these
 cues, the cues of the neighbouring sentences and hashed word uni- and bigrams; its weights
 ship in checkworthy_model.json, made by `python -m factcheck.training.train_checkworthy`.
-In articles, `claim_score` blends the two (the rules carry what makes a news sentence a
+In articles, `checkworthiness` blends the two (the rules carry what makes a news sentence a
 claim, the model what makes it worth checking), and DEFAULT_THRESHOLD (0.5) on it decides
 which sentences `find_claims` reports. A sentence that does not reach the threshold because
 of non-claim cues reports no kinds: it reads as opinion, mood or rhetoric.
@@ -40,6 +40,7 @@ from typing import NamedTuple
 
 from factcheck.pipeline.lexicons import entries
 from factcheck.pipeline.records import Claim
+from factcheck.pipeline.text.memo import Memo
 from factcheck.pipeline.sentences import split_sentences
 
 DEFAULT_THRESHOLD = 0.5
@@ -82,25 +83,6 @@ def _phrases(name: str) -> str:
 # Words for the lexicons: letters and digits, with an apostrophe inside ("won't"); a hyphen
 # or any other mark separates words, so "all-time" is the two words "all time".
 _LEX_WORD = re.compile(r"\w+(?:'\w+)*")
-
-
-class _Memo(dict):
-    """A dict that fills itself: a missing key gets `make(key)`, kept for the next time.
-
-    Scoring looks up the same words, word pairs and cue sets again and again, so each is
-    worked out once per process; past `limit` entries the memo starts afresh.
-    """
-
-    def __init__(self, make, limit: int = 500_000):
-        super().__init__()
-        self.make = make
-        self.limit = limit
-
-    def __missing__(self, key):
-        if len(self) >= self.limit:
-            self.clear()
-        value = self[key] = self.make(key)
-        return value
 
 
 class _Lexicons:
@@ -247,7 +229,7 @@ def _features_of_word(word: str) -> frozenset[str]:
 
 
 # The words of a sentence are those of a language: most were seen before.
-_WORD_FEATURES = _Memo(_features_of_word)
+_WORD_FEATURES = Memo(_features_of_word)
 
 
 def read_cues(text: str) -> Reading:
@@ -310,7 +292,7 @@ def _rules(features: frozenset[str]) -> _Rules:
     return _Rules(logit + _ENTITY_WEIGHT if "entity" in features else logit, kinds, bool(cues))
 
 
-_RULES = _Memo(_rules)
+_RULES = Memo(_rules)
 
 
 def rule_logit(reading: Reading) -> float:
@@ -330,9 +312,9 @@ def rule_logit(reading: Reading) -> float:
 #   into 2**bits buckets (only weights ship: no text of the debates).
 #
 # `score_sentence` and `score_batch` (the `checkworthy` command) score by the model alone;
-# `find_claims` decides claims in articles by `claim_score`, the model blended with the rules.
+# `find_claims` decides claims in articles by `checkworthiness`, the model blended with the rules.
 
-# `claim_score` (articles): rules + ARTICLE_MODEL_WEIGHT * (model - its mean on debates) +
+# `checkworthiness` (articles): rules + ARTICLE_MODEL_WEIGHT * (model - its mean on debates) +
 # ARTICLE_SHIFT. The weight and the shift put DEFAULT_THRESHOLD midway between the fictional
 # claims and non-claims of tests/pipeline/test_claims.py and the shared sample's gold
 # (checked there); retraining the model may call for a new shift.
@@ -371,7 +353,7 @@ def ngrams(reading: Reading) -> set[str | tuple[str, str]]:
 
 
 _DIGITS = re.compile(r"\d+")
-_FOLDED_DIGITS = _Memo(lambda word: _DIGITS.sub("0", word))
+_FOLDED_DIGITS = Memo(lambda word: _DIGITS.sub("0", word))
 
 
 def gram_text(gram: str | tuple[str, str]) -> str:
@@ -408,9 +390,9 @@ class _Model:
         self.hashed = {int(k): v for k, v in data["hashed"].items()}
         # Each n-gram is hashed once per process, then found by name; each set of named
         # features is weighed once.
-        self._gram_weights = _Memo(lambda gram: self.hashed.get(bucket(gram, self.bits), 0.0))
-        self._named_logits = _Memo(self._named_logit)
-        self._context_logits = _Memo(self._context_logit)
+        self._gram_weights = Memo(lambda gram: self.hashed.get(bucket(gram, self.bits), 0.0))
+        self._named_logits = Memo(self._named_logit)
+        self._context_logits = Memo(self._context_logit)
 
     def _named_logit(self, features: frozenset[str]) -> float:
         named = self.named
@@ -465,7 +447,7 @@ def score_sentence(text: str, speaker: str | None = None) -> tuple[float, list[s
     return _logistic(logit), _kinds(rules, _article_logit(rules, logit))
 
 
-def claim_score(text: str) -> tuple[float, list[str]]:
+def checkworthiness(text: str) -> tuple[float, list[str]]:
     """Whether a sentence or clause of an article states a claim: a score in 0..1 (a claim
     from DEFAULT_THRESHOLD up) and the claim kinds found.
 
@@ -615,7 +597,7 @@ def _claims_in_clauses(text: str, clauses: list[tuple[int, int]], threshold: flo
     claims: list[Claim] = []
     joined = False  # whether the previous clause was a claim, so this one extends it
     for start, end in clauses:
-        score, kinds = claim_score(text[start:end])
+        score, kinds = checkworthiness(text[start:end])
         if score < threshold:
             joined = False
             continue

@@ -21,7 +21,7 @@ labelled; the worst change decides.
 
 `match_quote` runs `compare` against the candidates an index retrieved, adds the
 `misattributed` and `earlier` flags and ranks the matches. `match_claim` ranks
-candidates for a claim (a paraphrase, not a quote) with `claim_score`.
+candidates for a claim (a paraphrase, not a quote) with `claim_similarity`.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ __all__ = [
     "Comparison",
     "ClaimEvidence",
     "claim_features",
-    "claim_score",
+    "claim_similarity",
     "compare",
     "match_claim",
     "match_quote",
@@ -468,7 +468,7 @@ LEXICAL_BIAS = -8.052
 SEMANTIC_WEIGHTS = (1.772, 1.365, 0.335, 0.24, 1.525, 1.991, -0.365, -1.446, -9.124, 4.414, 8.755)
 SEMANTIC_BIAS = -6.275
 # Labels: the model's probability (x 100 = the score) at or above SAME is the same claim,
-# at or above RELATED a related one. The word-overlap score (`claim_score`) can also
+# at or above RELATED a related one. The word-overlap score (`claim_similarity`) can also
 # decide, for callers with no date or speaker to give: at or above LEXICAL_SAME the same
 # claim, at or above LEXICAL_RELATED a related one (measured on the CheckThat! 2021 2B
 # training queries: 99.9% of the wrong candidates score under 70, and dropping
@@ -520,7 +520,7 @@ def match_claim(
         words = 100.0 * features[CLAIM_FEATURES.index("overlap")]
         title = (evidence or {}).get(i, ClaimEvidence()).title
         if words < LEXICAL_RELATED and title:
-            words = max(words, claim_score(text, title)[0])
+            words = max(words, claim_similarity(text, title)[0])
         label = (
             "same" if score >= SAME or words >= LEXICAL_SAME
             else "related" if score >= RELATED or words >= LEXICAL_RELATED
@@ -571,7 +571,7 @@ def claim_features(
     for i, statement in enumerate(statements):
         found = evidence.get(i, ClaimEvidence())
         days = (date - statement.date).days if date and statement.date else None
-        overlap, _ = claim_score(text, statement.text)
+        overlap, _ = claim_similarity(text, statement.text)
         rows.append([
             both_scores[i] / top,
             text_scores[i] / top_text,
@@ -613,7 +613,7 @@ def _bm25(idf: dict[str, float], docs: list[list[str]]) -> list[float]:
 
 
 def _claim_reasons(text: str, statement: Statement, features: list[float]) -> list[str]:
-    _, reasons = claim_score(text, statement.text)
+    _, reasons = claim_similarity(text, statement.text)
     named = dict(zip(CLAIM_FEATURES, features))
     if named["same_speaker"]:
         reasons.append(f"same speaker: {statement.speaker}")
@@ -624,7 +624,7 @@ def _claim_reasons(text: str, statement: Statement, features: list[float]) -> li
     return reasons
 
 
-def claim_score(claim: str, statement: str) -> tuple[float, list[str]]:
+def claim_similarity(claim: str, statement: str) -> tuple[float, list[str]]:
     """How strongly `statement` states the same claim as `claim`: 0-100, with reasons.
 
     Lexical for now: the overlap of the two texts' content words (stop words left out,
