@@ -41,7 +41,9 @@ from typing import NamedTuple
 from factcheck.pipeline.lexicons import entries
 from factcheck.pipeline.records import Claim
 from factcheck.pipeline.text.memo import Memo
-from factcheck.pipeline.sentences import split_sentences
+from factcheck.pipeline.text.numbers import NUMBER, PERCENT, YEAR_OR_DATE
+from factcheck.pipeline.text.sentences import split_sentences
+from factcheck.pipeline.text.tokens import COUNTED_WORD, LEXICON_WORD
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -80,9 +82,6 @@ def _phrases(name: str) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
 
 
-# Words for the lexicons: letters and digits, with an apostrophe inside ("won't"); a hyphen
-# or any other mark separates words, so "all-time" is the two words "all time".
-_LEX_WORD = re.compile(r"\w+(?:'\w+)*")
 
 
 class _Lexicons:
@@ -99,7 +98,7 @@ class _Lexicons:
         self.by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}  # first two words -> (phrase, label)
         for label, name in files.items():
             for entry in entries(name):
-                words = tuple(_LEX_WORD.findall(entry.lower().replace("’", "'")))
+                words = tuple(LEXICON_WORD.findall(entry.lower().replace("’", "'")))
                 if len(words) == 1:
                     self.by_word.setdefault(words[0], set()).add(label)
                 elif words:
@@ -132,10 +131,6 @@ def _occurs(phrase: tuple[str, ...], words: list[str]) -> bool:
             return False
 
 
-# Digits other than a bare year or a part of a numeric date, ordinals ("230th"); money.
-_NUMBER = re.compile(r"(?<![\w/])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*(?:st|nd|rd|th)?(?![\w/])|[$€£]\s?\d")
-_YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d(?:s)?\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
-_PERCENT = re.compile(r"\d\s?%")
 # "bigger than", "more patients than" ("rather than" and "other than" compare nothing).
 _COMPARATIVE = re.compile(
     r"\b(?!rather\b|other\b)\w+er\s+than\b|\b(?:more|less|fewer)\s+(?:\w+\s+){1,3}?than\b", re.IGNORECASE)
@@ -149,20 +144,18 @@ _CUE_LEXICONS = _Lexicons({
     **{"kind:" + kind: "claims_" + kind.replace("/", "_") for kind in KINDS},
     **{"cue:" + cue: "claims_" + cue for cue in _NON_CLAIM_CUES[:4]},
 })
-_KIND_PATTERNS = {"kind:quantity": _NUMBER, "kind:statistic": _PERCENT, "kind:comparison": _COMPARATIVE,
-                  "kind:date/time": _YEAR_OR_DATE}
+_KIND_PATTERNS = {"kind:quantity": NUMBER, "kind:statistic": PERCENT, "kind:comparison": _COMPARATIVE,
+                  "kind:date/time": YEAR_OR_DATE}
 # A capitalised word (or an acronym) that does not open the sentence or a quotation (the
 # capital comes first so that the regex engine skips to capitals).
 _ENTITY = re.compile(r"[A-Z](?<=[^\s.!?\"“‘(]\s[A-Z])(?:[a-z]|[A-Z]+\b)")
-# A word, a number ("20,000", "3.5") or a date ("12/5/2025") counts once.
-_WORD = re.compile(r"\w+(?:[/.,'’-]+\w+)*")
 
 
 def _at_least_words(n: int) -> re.Pattern:
-    """A pattern that matches where `n` words follow (as `_WORD` finds them one after
+    """A pattern that matches where `n` words follow (as `COUNTED_WORD` finds them one after
     another): it reads only those words, where counting them all would read the whole text.
     (Possessive and atomic, so that it never splits a word in two to make up the number.)"""
-    return re.compile(r"(?:\W*+(?>" + _WORD.pattern + r")){" + str(n) + "}")
+    return re.compile(r"(?:\W*+(?>" + COUNTED_WORD.pattern + r")){" + str(n) + "}")
 
 
 _FRAGMENT_WORDS = _at_least_words(_MIN_WORDS)
@@ -170,7 +163,7 @@ _QUOTATION_WORDS = _at_least_words(_MIN_QUOTATION_WORDS)
 _CLAUSE_WORDS = _at_least_words(_MIN_CLAUSE_WORDS)
 # ASCII text (most clauses) is split into words faster by mapping characters to spaces
 # than by a regex, with the same words: the lexicons' words are the runs of word
-# characters and inner apostrophes (stray apostrophes are blanked first), and `_WORD`'s
+# characters and inner apostrophes (stray apostrophes are blanked first), and `COUNTED_WORD`'s
 # words are those runs once its inner marks are deleted.
 _ASCII_WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_")
 _ASCII_LEX_WORDS = str.maketrans({
@@ -257,9 +250,9 @@ def read_cues(text: str) -> Reading:
 
 
 def _lex_words(folded: str) -> list[str]:
-    """The lexicons' words of `folded`, lower-cased: `_LEX_WORD.findall(folded.lower())`."""
+    """The lexicons' words of `folded`, lower-cased: `LEXICON_WORD.findall(folded.lower())`."""
     if not folded.isascii():
-        return _LEX_WORD.findall(folded.lower())
+        return LEXICON_WORD.findall(folded.lower())
     if "'" in folded:
         folded = _STRAY_APOSTROPHE.sub(" ", folded)
     return folded.translate(_ASCII_LEX_WORDS).split()
@@ -559,7 +552,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     breaks = list(_CLAUSE_BREAK.finditer(text, start, end))
     if not breaks:
         start, end = _trim(text, start, end)  # one clause: most sentences
-        return [(start, end)] if _WORD.search(text, start, end) else []
+        return [(start, end)] if COUNTED_WORD.search(text, start, end) else []
     pieces, at = [], start
     for m in breaks:
         pieces.append(_trim(text, at, m.start()))
@@ -570,7 +563,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     # _MIN_CLAUSE_WORDS up is as good as the exact one.
     words: list[int] = []
     for s, e in pieces:
-        n = _MIN_CLAUSE_WORDS if _CLAUSE_WORDS.match(text, s, e) else len(_WORD.findall(text, s, e))
+        n = _MIN_CLAUSE_WORDS if _CLAUSE_WORDS.match(text, s, e) else len(COUNTED_WORD.findall(text, s, e))
         if not n:
             continue
         # A short piece joins the clause before it ("the stories—often untold"), and a

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from collections import Counter
 from dataclasses import dataclass, field
@@ -52,17 +50,13 @@ from .diffing import (
     tokenize,
     word_diff,
 )
-from .normalize import (
-    STOPWORDS,
-    expanded_forms,
-    is_negation,
-    letters,
-    normalize,
-    number_of,
-    numbers_in,
-    strip_punctuation,
-)
 from .records import Match, MatchResult, Statement
+from .text.folding import expanded_forms, is_negation, letters, normalize, strip_punctuation
+from .text.names import same_person
+from .text.numbers import number_of, numbers_in
+from .text.stemming import stem
+from .text.stopwords import STOPWORDS
+from .text.tokens import WORD
 
 __all__ = [
     "LABELS",
@@ -420,26 +414,6 @@ def _quote_rank(match: Match) -> tuple:
     return (LABELS.index(match.label), -match.score, "misattributed" in match.flags, "earlier" in match.flags)
 
 
-_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame".split())
-
-
-def _name_words(name: str) -> set[str]:
-    # Accents folded too: "José" and "Jose" are the same person in a byline.
-    folded = unicodedata.normalize("NFKD", normalize(name))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return {w for w in re.findall(r"[^\W_]+", folded) if w not in _TITLES}
-
-
-def same_person(a: str, b: str) -> bool:
-    """The default speaker test: equal names once folded, or one name's words all in the other's.
-
-    "Trump", "Donald Trump" and "Donald J. Trump" are the same person; "Donald Trump" and
-    "Melania Trump" are not. Aliases are the caller's business (pass `same_speaker`).
-    """
-    x, y = _name_words(a), _name_words(b)
-    return bool(x and y) and (x <= y or y <= x)
-
-
 # --- matching a claim -------------------------------------------------------------
 
 
@@ -591,13 +565,10 @@ def claim_features(
 def _bm25_terms(text: str) -> dict[str, str]:
     """{stem: surface word} for the content words of `text`, in order (repeats kept by stem)."""
     out: dict[str, str] = {}
-    for word in _CLAIM_WORD.findall(normalize(text)):
+    for word in WORD.findall(normalize(text)):
         if word not in STOPWORDS:
-            out.setdefault(_stem(word), word)
+            out.setdefault(stem(word), word)
     return out
-
-
-_CLAIM_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _bm25(idf: dict[str, float], docs: list[list[str]]) -> list[float]:
@@ -658,15 +629,7 @@ def _claim_words(text: str) -> list[str]:
 
 
 def _claim_terms(text: str) -> set[str]:
-    return {_stem(k) for k in _claim_words(text) if k not in STOPWORDS}
-
-
-def _stem(word: str) -> str:
-    # Crude, on purpose: enough for "taxes"/"tax" and "voted"/"vote" to meet.
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    return {stem(k) for k in _claim_words(text) if k not in STOPWORDS}
 
 
 def _numbers_differ(claim: str, statement: str) -> bool:

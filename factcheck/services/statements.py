@@ -21,14 +21,15 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
-from ..pipeline.matching import normalize
-from ..pipeline.sentences import split_sentences
+from ..pipeline.text.folding import normalize
+from ..pipeline.text.names import name_key
+from ..pipeline.text.sentences import split_sentences
 from ..store.db import session_scope
 from ..store.models import Quote, Statement
 from ..store.search import forget_statistics
 from .audit import record
 from .matching import embed_statements, rematch_quotes_for_statements, semantic_encoder
-from .people import name_key, person_for
+from .people import person_for
 
 MAX_FILE_BYTES = 2_000_000_000
 BATCH = 2000

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.pipeline.claims import DEFAULT_THRESHOLD, KINDS, checkworthiness, find_claims, score_batch, score_sentence
-from factcheck.pipeline.sentences import split_sentences
+from factcheck.pipeline.text.sentences import split_sentences
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SAMPLE_ARTICLE = SHARED / "corpus" / "articles" / "melania-reunites-ukrainian-children.txt"

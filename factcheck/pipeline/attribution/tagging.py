@@ -26,30 +26,16 @@ from itertools import accumulate
 
 from ..lexicons.attribution import (
     ABBREVIATIONS, CUE_NOUNS, CUE_VERBS, DETERMINERS, FIRST_NAMES, HONORIFICS, MULTIWORD, NOT_NAMES,
-    OPENERS, ORGANISATIONS, PARTICLES, PERSON, PERSON_PLURAL, PLACES, PREPOSITIONS, PRONOUNS, SKIP,
-    TITLE_ABBREVIATIONS, TITLES,
+    ORGANISATIONS, PARTICLES, PERSON, PERSON_PLURAL, PLACES, PREPOSITIONS, PRONOUNS, SKIP, TITLES,
 )
 from ..text.memo import Memo
+from ..text.sentences import ends_after_abbreviation
+from ..text.tokens import TAGGER_TOKEN
 
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 _PUNCT_TAGS = {",": ",", ":": ":", ".": ".", "!": ".", "?": ".", "…": ".", "...": ".",
                "—": "-", "–": "-", "―": "-", "-": "-"}
-# A token, as the one group: splitting a paragraph at tokens gives them with the text
-# between them (white space, and underscores, which no token starts with), and the
-# lengths of all the pieces give every token's offsets.
-# The pattern opens with one character class that every token starts with, so the
-# regex engine skips the white space between tokens without trying each alternative;
-# a lookbehind then tells which kind of token that first character began. Possessive
-# quantifiers (*+, ++) and the letter-first alternative first: most tokens are words,
-# and they should not be tried against the other alternatives.
-_TOKEN = re.compile(
-    r"([^\s_](?:(?<=[^\W\d_])(?:\.(?:[^\W\d_]\.)+"  # initialisms: U.S., a.m.
-    r"|\w*+(?:[’'](?![sS]\b)\w++|-\w++)*+)"  # words, with inner apostrophes and hyphens
-    r"|(?<=\.)\.\.|(?<=[’'])[sS]\b"  # an ellipsis, possessive 's
-    r"|(?<=\d)\d*+(?:[.,:/-]\d++)*+(?:-[^\W\d_]++)*+"  # numbers, and compounds such as 46-year-old
-    r"|(?<=[^\w\s])))"  # any other character but white space: punctuation
-)
 _QUOTE_END = re.compile(r"[.!?…][\s\"'”’»›]*$")
 
 
@@ -84,7 +70,7 @@ def tokenize(text: str, start: int, end: int, out: Tokens) -> None:
     them, their offsets are the running sum of the pieces' lengths, and their tags
     come from the cache `_TAGS_SEEN`.
     """
-    pieces = _TOKEN.split(text[start:end])  # gap, token, gap, token, ..., gap
+    pieces = TAGGER_TOKEN.split(text[start:end])  # gap, token, gap, token, ..., gap
     words = pieces[1::2]
     bounds = list(accumulate(map(len, pieces), initial=start))
     starts, ends = bounds[1:-1:2], bounds[2::2]
@@ -270,8 +256,7 @@ def token_sentences(toks: Tokens, tags: str) -> list[tuple[int, int]]:
                 tag == "." or (own[i + 1] != "p" and _QUOTE_END.search(words[i]) is not None))
         else:
             word = words[i]
-            ends = (word[-1] == "." and len(word) > 2 and words[i + 1] in OPENERS
-                    and word[:-1].lower() not in TITLE_ABBREVIATIONS)
+            ends = word[-1] == "." and len(word) > 2 and ends_after_abbreviation(word[:-1], words[i + 1])
         if ends:
             out.append((lo, i + 1))
             lo = i + 1

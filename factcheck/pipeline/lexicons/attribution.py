@@ -1,6 +1,7 @@
 """The word lists attribution reads (tagging, mentions and rules), loaded once."""
 from __future__ import annotations
 
+from ..text.sentences import ABBREVIATIONS as SENTENCE_ABBREVIATIONS, TITLE_ABBREVIATIONS
 from . import entries, fields, phrases, words
 
 def _pronoun_tag(gender_role: str) -> str:
@@ -59,11 +60,10 @@ CLAUSE_OPENERS = words("cue_clause_openers")
 DOCUMENTS = words("document_nouns")
 PARTICLES = words("particles")
 NOT_NAMES = words("not_names")
-TITLE_ABBREVIATIONS = words("sentences_abbreviations_title")
-# Titles written with a full stop ("Del.", "Sen.") keep it as abbreviations do.
-ABBREVIATIONS = TITLE_ABBREVIATIONS | words("sentences_abbreviations") | frozenset(
+# The words that keep a full stop as one token with it: the sentence splitter's
+# abbreviations, and titles written with a full stop ("Del.", "Sen.").
+ABBREVIATIONS = TITLE_ABBREVIATIONS | SENTENCE_ABBREVIATIONS | frozenset(
     t[:-1] for t in TITLES if t.endswith(".") and " " not in t)
-OPENERS = frozenset(entries("sentences_openers"))
 NOT_LABELS = frozenset(("update", "note", "editor's note", "editor’s note", "breaking", "correction",
                          "warning", "caption", "photo", "video", "watch", "read more", "related", "ps", "p.s.",
                          "exclusive", "poll", "report", "analysis", "opinion", "live", "fact check", "editorial",
