@@ -532,7 +532,7 @@ def claim_features(
     else:
         counts = Counter(w for d in docs for w in set(d.values()))
         n = len(statements)
-    idf = {stem: math.log(1 + (n - counts.get(w, 0) + 0.5) / (counts.get(w, 0) + 0.5)) for stem, w in query.items()}
+    idf = {term: math.log(1 + (n - counts.get(w, 0) + 0.5) / (counts.get(w, 0) + 0.5)) for term, w in query.items()}
     text_scores = _bm25(idf, [list(d) for d in docs])
     title_scores = _bm25(idf, [list(t) for t in titles])
     both_scores = _bm25(idf, [list(d) + list(t) for d, t in zip(docs, titles)])
@@ -599,7 +599,7 @@ def claim_similarity(claim: str, statement: str) -> tuple[float, list[str]]:
     """How strongly `statement` states the same claim as `claim`: 0-100, with reasons.
 
     Lexical for now: the overlap of the two texts' content words (stop words left out,
-    crudely stemmed; the shared count over the geometric mean of the two counts),
+    stemmed by Snowball; the shared count over the geometric mean of the two counts),
     blended with rapidfuzz's token-set ratio, then adjusted for number agreement. This
     is the one function to swap for BM25 and embeddings.
     """

@@ -1,11 +1,17 @@
-"""Words cut to their stems, so that "taxes" meets "tax" and "voted" meets "vote"."""
+"""Words cut to their stems, so that "taxes" meets "tax" and "voted" meets "vote".
+
+The Snowball English stemmer (the `snowballstemmer` library, pure Python), each word
+stemmed once per process.
+"""
 from __future__ import annotations
+
+import snowballstemmer
+
+from .memo import Memo
+
+_STEMS = Memo(snowballstemmer.stemmer("english").stemWord)
 
 
 def stem(word: str) -> str:
-    """A crude English stem of a lower-case word: "-ing", "-ed", "-es" or "-s" cut off a
-    word long enough to keep four letters."""
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    """The Snowball English stem of a lower-case word ("economies" -> "economi")."""
+    return _STEMS[word]

@@ -1,6 +1,7 @@
-"""Tokens, stop words, numbers and the memo of the text layer."""
+"""Tokens, stop words, numbers, stems and the memo of the text layer."""
 from factcheck.pipeline.text.memo import Memo
 from factcheck.pipeline.text.numbers import NUMBER, PERCENT, YEAR_OR_DATE, number_of, numbers_in
+from factcheck.pipeline.text.stemming import stem
 from factcheck.pipeline.text.stopwords import SEARCH_STOPWORDS, STOPWORDS
 from factcheck.pipeline.text.tokens import COUNTED_WORD, LETTER_WORD, LEXICON_WORD, TAGGER_TOKEN, WORD
 
@@ -43,6 +44,13 @@ def test_number_patterns_in_running_text():
     assert not NUMBER.search("in 2019") and not NUMBER.search("on 12/5/2025")
     assert YEAR_OR_DATE.search("in the 1990s") and YEAR_OR_DATE.search("on 12/5/2025")
     assert PERCENT.search("up 4 %") and not PERCENT.search("up 4 percent")
+
+
+def test_stems_let_inflected_forms_meet():
+    assert stem("taxes") == stem("tax")
+    assert stem("voted") == stem("votes") == stem("vote")
+    assert stem("running") == stem("runs")
+    assert stem("bus") == "bus"
 
 
 def test_memo_makes_each_value_once_and_starts_afresh_when_full():
