@@ -18,7 +18,6 @@ PostgreSQL's tsvector GIN indexes (migrations 0002, 0003 and 0011).
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections import Counter
 from itertools import combinations
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from collections.abc import Iterable
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
+from ..pipeline.text.folding import strip_accents
 from ..pipeline.text.stopwords import SEARCH_STOPWORDS
 from ..pipeline.text.tokens import WORD
 
@@ -49,8 +49,7 @@ def search_terms(text: str) -> list[str]:
 
 def fold_term(term: str) -> str:
     """A term as SQLite's unicode61 tokenizer stores it (lower case, accents removed)."""
-    decomposed = unicodedata.normalize("NFKD", term.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return strip_accents(term.casefold())
 
 
 def _dialect(session: Session) -> str:

@@ -46,6 +46,12 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+def strip_accents(text: str) -> str:
+    """`text` with its accents and other combining marks removed ("José" -> "Jose")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def is_punctuation(ch: str) -> bool:
     """True for a Unicode punctuation character (quotes, commas, brackets, dashes...).
 

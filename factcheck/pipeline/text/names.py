@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .folding import normalize
+from .folding import normalize, strip_accents
 
 # Titles that do not change who a name refers to ("Mrs. Trump" is "Trump").
 TITLES = frozenset(
@@ -32,9 +32,7 @@ def name_words(name: str, *, ascii_only: bool = False) -> list[str]:
     if ascii_only:
         folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
         return _ASCII_WORD.findall(folded)
-    folded = unicodedata.normalize("NFKD", normalize(name))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _LETTERS_AND_DIGITS.findall(folded)
+    return _LETTERS_AND_DIGITS.findall(strip_accents(normalize(name)))
 
 
 def name_key(name: str) -> str:
