@@ -82,7 +82,7 @@ class Paragraph:
 
 
 def read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
-                    mentions: list[Mention], first: bool = False) -> Paragraph:
+                   mentions: list[Mention], first: bool = False) -> Paragraph:
     """Tokens, tags, sentences and mentions of one paragraph; its mentions join `mentions`."""
     toks = Tokens()
     quotes = {}
