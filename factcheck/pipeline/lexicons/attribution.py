@@ -1,8 +1,13 @@
-"""The word lists attribution reads (tagging, mentions and rules), loaded once."""
+"""The word lists attribution reads (tagging, mentions and rules), loaded once.
+
+Each set is named for what its words are; the lists themselves are the `.txt` files
+beside this module.
+"""
 from __future__ import annotations
 
 from ..text.sentences import ABBREVIATIONS as SENTENCE_ABBREVIATIONS, TITLE_ABBREVIATIONS
 from . import entries, fields, phrases, words
+
 
 def _pronoun_tag(gender_role: str) -> str:
     """S for he/she/they/it, I for the writer and reader (i, we, you), P for possessives."""
