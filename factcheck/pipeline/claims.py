@@ -14,7 +14,7 @@ check-worthiness model (`score_sentence`, `score_batch`, the `checkworthy` comma
 logistic regression trained on political debates (CheckThat! 2020 Task 5) over these
 cues, the cues of the neighbouring sentences and hashed word uni- and bigrams; its weights
 ship in checkworthy_model.json, made by `python -m factcheck.training.train_checkworthy`.
-In articles, `claim_score` blends the two (the rules carry what makes a news sentence a
+In articles, `checkworthiness` blends the two (the rules carry what makes a news sentence a
 claim, the model what makes it worth checking), and DEFAULT_THRESHOLD (0.5) on it decides
 which sentences `find_claims` reports. A sentence that does not reach the threshold because
 of non-claim cues reports no kinds: it reads as opinion, mood or rhetoric.
@@ -40,7 +40,10 @@ from typing import NamedTuple
 
 from factcheck.pipeline.lexicons import entries
 from factcheck.pipeline.records import Claim
-from factcheck.pipeline.sentences import split_sentences
+from factcheck.pipeline.text.memo import Memo
+from factcheck.pipeline.text.numbers import NUMBER, PERCENT, YEAR_OR_DATE
+from factcheck.pipeline.text.sentences import split_sentences
+from factcheck.pipeline.text.tokens import COUNTED_WORD, LEXICON_WORD
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -79,28 +82,6 @@ def _phrases(name: str) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
 
 
-# Words for the lexicons: letters and digits, with an apostrophe inside ("won't"); a hyphen
-# or any other mark separates words, so "all-time" is the two words "all time".
-_LEX_WORD = re.compile(r"\w+(?:'\w+)*")
-
-
-class _Memo(dict):
-    """A dict that fills itself: a missing key gets `make(key)`, kept for the next time.
-
-    Scoring looks up the same words, word pairs and cue sets again and again, so each is
-    worked out once per process; past `limit` entries the memo starts afresh.
-    """
-
-    def __init__(self, make, limit: int = 500_000):
-        super().__init__()
-        self.make = make
-        self.limit = limit
-
-    def __missing__(self, key):
-        if len(self) >= self.limit:
-            self.clear()
-        value = self[key] = self.make(key)
-        return value
 
 
 class _Lexicons:
@@ -117,7 +98,7 @@ class _Lexicons:
         self.by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}  # first two words -> (phrase, label)
         for label, name in files.items():
             for entry in entries(name):
-                words = tuple(_LEX_WORD.findall(entry.lower().replace("’", "'")))
+                words = tuple(LEXICON_WORD.findall(entry.lower().replace("’", "'")))
                 if len(words) == 1:
                     self.by_word.setdefault(words[0], set()).add(label)
                 elif words:
@@ -150,10 +131,6 @@ def _occurs(phrase: tuple[str, ...], words: list[str]) -> bool:
             return False
 
 
-# Digits other than a bare year or a part of a numeric date, ordinals ("230th"); money.
-_NUMBER = re.compile(r"(?<![\w/])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*(?:st|nd|rd|th)?(?![\w/])|[$€£]\s?\d")
-_YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d(?:s)?\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
-_PERCENT = re.compile(r"\d\s?%")
 # "bigger than", "more patients than" ("rather than" and "other than" compare nothing).
 _COMPARATIVE = re.compile(
     r"\b(?!rather\b|other\b)\w+er\s+than\b|\b(?:more|less|fewer)\s+(?:\w+\s+){1,3}?than\b", re.IGNORECASE)
@@ -167,20 +144,18 @@ _CUE_LEXICONS = _Lexicons({
     **{"kind:" + kind: "claims_" + kind.replace("/", "_") for kind in KINDS},
     **{"cue:" + cue: "claims_" + cue for cue in _NON_CLAIM_CUES[:4]},
 })
-_KIND_PATTERNS = {"kind:quantity": _NUMBER, "kind:statistic": _PERCENT, "kind:comparison": _COMPARATIVE,
-                  "kind:date/time": _YEAR_OR_DATE}
+_KIND_PATTERNS = {"kind:quantity": NUMBER, "kind:statistic": PERCENT, "kind:comparison": _COMPARATIVE,
+                  "kind:date/time": YEAR_OR_DATE}
 # A capitalised word (or an acronym) that does not open the sentence or a quotation (the
 # capital comes first so that the regex engine skips to capitals).
 _ENTITY = re.compile(r"[A-Z](?<=[^\s.!?\"“‘(]\s[A-Z])(?:[a-z]|[A-Z]+\b)")
-# A word, a number ("20,000", "3.5") or a date ("12/5/2025") counts once.
-_WORD = re.compile(r"\w+(?:[/.,'’-]+\w+)*")
 
 
 def _at_least_words(n: int) -> re.Pattern:
-    """A pattern that matches where `n` words follow (as `_WORD` finds them one after
+    """A pattern that matches where `n` words follow (as `COUNTED_WORD` finds them one after
     another): it reads only those words, where counting them all would read the whole text.
     (Possessive and atomic, so that it never splits a word in two to make up the number.)"""
-    return re.compile(r"(?:\W*+(?>" + _WORD.pattern + r")){" + str(n) + "}")
+    return re.compile(r"(?:\W*+(?>" + COUNTED_WORD.pattern + r")){" + str(n) + "}")
 
 
 _FRAGMENT_WORDS = _at_least_words(_MIN_WORDS)
@@ -188,7 +163,7 @@ _QUOTATION_WORDS = _at_least_words(_MIN_QUOTATION_WORDS)
 _CLAUSE_WORDS = _at_least_words(_MIN_CLAUSE_WORDS)
 # ASCII text (most clauses) is split into words faster by mapping characters to spaces
 # than by a regex, with the same words: the lexicons' words are the runs of word
-# characters and inner apostrophes (stray apostrophes are blanked first), and `_WORD`'s
+# characters and inner apostrophes (stray apostrophes are blanked first), and `COUNTED_WORD`'s
 # words are those runs once its inner marks are deleted.
 _ASCII_WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_")
 _ASCII_LEX_WORDS = str.maketrans({
@@ -247,7 +222,7 @@ def _features_of_word(word: str) -> frozenset[str]:
 
 
 # The words of a sentence are those of a language: most were seen before.
-_WORD_FEATURES = _Memo(_features_of_word)
+_WORD_FEATURES = Memo(_features_of_word)
 
 
 def read_cues(text: str) -> Reading:
@@ -275,9 +250,9 @@ def read_cues(text: str) -> Reading:
 
 
 def _lex_words(folded: str) -> list[str]:
-    """The lexicons' words of `folded`, lower-cased: `_LEX_WORD.findall(folded.lower())`."""
+    """The lexicons' words of `folded`, lower-cased: `LEXICON_WORD.findall(folded.lower())`."""
     if not folded.isascii():
-        return _LEX_WORD.findall(folded.lower())
+        return LEXICON_WORD.findall(folded.lower())
     if "'" in folded:
         folded = _STRAY_APOSTROPHE.sub(" ", folded)
     return folded.translate(_ASCII_LEX_WORDS).split()
@@ -310,7 +285,7 @@ def _rules(features: frozenset[str]) -> _Rules:
     return _Rules(logit + _ENTITY_WEIGHT if "entity" in features else logit, kinds, bool(cues))
 
 
-_RULES = _Memo(_rules)
+_RULES = Memo(_rules)
 
 
 def rule_logit(reading: Reading) -> float:
@@ -330,9 +305,9 @@ def rule_logit(reading: Reading) -> float:
 #   into 2**bits buckets (only weights ship: no text of the debates).
 #
 # `score_sentence` and `score_batch` (the `checkworthy` command) score by the model alone;
-# `find_claims` decides claims in articles by `claim_score`, the model blended with the rules.
+# `find_claims` decides claims in articles by `checkworthiness`, the model blended with the rules.
 
-# `claim_score` (articles): rules + ARTICLE_MODEL_WEIGHT * (model - its mean on debates) +
+# `checkworthiness` (articles): rules + ARTICLE_MODEL_WEIGHT * (model - its mean on debates) +
 # ARTICLE_SHIFT. The weight and the shift put DEFAULT_THRESHOLD midway between the fictional
 # claims and non-claims of tests/pipeline/test_claims.py and the shared sample's gold
 # (checked there); retraining the model may call for a new shift.
@@ -371,7 +346,7 @@ def ngrams(reading: Reading) -> set[str | tuple[str, str]]:
 
 
 _DIGITS = re.compile(r"\d+")
-_FOLDED_DIGITS = _Memo(lambda word: _DIGITS.sub("0", word))
+_FOLDED_DIGITS = Memo(lambda word: _DIGITS.sub("0", word))
 
 
 def gram_text(gram: str | tuple[str, str]) -> str:
@@ -408,9 +383,9 @@ class _Model:
         self.hashed = {int(k): v for k, v in data["hashed"].items()}
         # Each n-gram is hashed once per process, then found by name; each set of named
         # features is weighed once.
-        self._gram_weights = _Memo(lambda gram: self.hashed.get(bucket(gram, self.bits), 0.0))
-        self._named_logits = _Memo(self._named_logit)
-        self._context_logits = _Memo(self._context_logit)
+        self._gram_weights = Memo(lambda gram: self.hashed.get(bucket(gram, self.bits), 0.0))
+        self._named_logits = Memo(self._named_logit)
+        self._context_logits = Memo(self._context_logit)
 
     def _named_logit(self, features: frozenset[str]) -> float:
         named = self.named
@@ -465,7 +440,7 @@ def score_sentence(text: str, speaker: str | None = None) -> tuple[float, list[s
     return _logistic(logit), _kinds(rules, _article_logit(rules, logit))
 
 
-def claim_score(text: str) -> tuple[float, list[str]]:
+def checkworthiness(text: str) -> tuple[float, list[str]]:
     """Whether a sentence or clause of an article states a claim: a score in 0..1 (a claim
     from DEFAULT_THRESHOLD up) and the claim kinds found.
 
@@ -577,7 +552,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     breaks = list(_CLAUSE_BREAK.finditer(text, start, end))
     if not breaks:
         start, end = _trim(text, start, end)  # one clause: most sentences
-        return [(start, end)] if _WORD.search(text, start, end) else []
+        return [(start, end)] if COUNTED_WORD.search(text, start, end) else []
     pieces, at = [], start
     for m in breaks:
         pieces.append(_trim(text, at, m.start()))
@@ -588,7 +563,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     # _MIN_CLAUSE_WORDS up is as good as the exact one.
     words: list[int] = []
     for s, e in pieces:
-        n = _MIN_CLAUSE_WORDS if _CLAUSE_WORDS.match(text, s, e) else len(_WORD.findall(text, s, e))
+        n = _MIN_CLAUSE_WORDS if _CLAUSE_WORDS.match(text, s, e) else len(COUNTED_WORD.findall(text, s, e))
         if not n:
             continue
         # A short piece joins the clause before it ("the stories—often untold"), and a
@@ -615,7 +590,7 @@ def _claims_in_clauses(text: str, clauses: list[tuple[int, int]], threshold: flo
     claims: list[Claim] = []
     joined = False  # whether the previous clause was a claim, so this one extends it
     for start, end in clauses:
-        score, kinds = claim_score(text[start:end])
+        score, kinds = checkworthiness(text[start:end])
         if score < threshold:
             joined = False
             continue

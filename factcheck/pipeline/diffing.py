@@ -17,21 +17,10 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .normalize import STOPWORDS, normalize, spelled_out, strip_punctuation, word_key
+from .text.folding import normalize, spelled_out, strip_punctuation, word_key
+from .text.stopwords import STOPWORDS
+from .text.tokens import DIFF_TOKEN
 
-# Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao,
-# Myanmar, Khmer): each character is its own token, so a fragment can still be found.
-_UNSPACED = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-)
-# An ellipsis that marks a cut: "...", ". . .", "…", "[...]", "[…]", "(...)".
-_MARKER = r"\[\s*(?:\.\s*){3,}\]|\[\s*…\s*\]|\(\s*(?:\.\s*){3,}\)|\(\s*…\s*\)|\.(?:\s?\.){2,}|…"
-# Dashes between words are tokens of their own, so "check—and" and "check — and" compare equal.
-_DASH = r"--+|[\u2012-\u2015\u2e3a\u2e3b]"
-_TOKEN = re.compile(
-    rf"(?P<marker>{_MARKER})|{_DASH}|[{_UNSPACED}]|(?:(?!{_MARKER}|{_DASH})[^\s{_UNSPACED}])+"
-)
 MARKER_KEY = "…"  # every ellipsis marker compares equal to every other
 
 
@@ -75,7 +64,7 @@ def tokenize(text: str) -> list[Token]:
     """Cut `text` into tokens: words split at white space, dashes and ellipses on their own."""
     tokens = []
     previous_end = 0
-    for m in _TOKEN.finditer(text):
+    for m in DIFF_TOKEN.finditer(text):
         glued = bool(tokens) and m.start() == previous_end
         previous_end = m.end()
         if m.group("marker"):

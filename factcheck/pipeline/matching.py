@@ -21,14 +21,12 @@ labelled; the worst change decides.
 
 `match_quote` runs `compare` against the candidates an index retrieved, adds the
 `misattributed` and `earlier` flags and ranks the matches. `match_claim` ranks
-candidates for a claim (a paraphrase, not a quote) with `claim_score`.
+candidates for a claim (a paraphrase, not a quote) with `claim_similarity`.
 """
 from __future__ import annotations
 
 import datetime
 import math
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from collections import Counter
 from dataclasses import dataclass, field
@@ -53,17 +51,13 @@ from .diffing import (
     tokenize,
     word_diff,
 )
-from .normalize import (
-    STOPWORDS,
-    expanded_forms,
-    is_negation,
-    letters,
-    normalize,
-    number_of,
-    numbers_in,
-    strip_punctuation,
-)
 from .records import Match, MatchResult, Statement
+from .text.folding import expanded_forms, is_negation, letters, normalize, strip_punctuation
+from .text.names import same_person
+from .text.numbers import number_of, numbers_in
+from .text.stemming import stem
+from .text.stopwords import STOPWORDS
+from .text.tokens import WORD
 
 __all__ = [
     "LABELS",
@@ -71,7 +65,7 @@ __all__ = [
     "Comparison",
     "ClaimEvidence",
     "claim_features",
-    "claim_score",
+    "claim_similarity",
     "compare",
     "match_claim",
     "match_quote",
@@ -422,26 +416,6 @@ def _quote_rank(match: Match) -> tuple:
     return (LABELS.index(match.label), -match.score, "misattributed" in match.flags, "earlier" in match.flags)
 
 
-_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame".split())
-
-
-def _name_words(name: str) -> set[str]:
-    # Accents folded too: "José" and "Jose" are the same person in a byline.
-    folded = unicodedata.normalize("NFKD", normalize(name))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return {w for w in re.findall(r"[^\W_]+", folded) if w not in _TITLES}
-
-
-def same_person(a: str, b: str) -> bool:
-    """The default speaker test: equal names once folded, or one name's words all in the other's.
-
-    "Trump", "Donald Trump" and "Donald J. Trump" are the same person; "Donald Trump" and
-    "Melania Trump" are not. Aliases are the caller's business (pass `same_speaker`).
-    """
-    x, y = _name_words(a), _name_words(b)
-    return bool(x and y) and (x <= y or y <= x)
-
-
 # --- matching a claim -------------------------------------------------------------
 
 
@@ -470,7 +444,7 @@ LEXICAL_BIAS = -8.052
 SEMANTIC_WEIGHTS = (1.772, 1.365, 0.335, 0.24, 1.525, 1.991, -0.365, -1.446, -9.124, 4.414, 8.755)
 SEMANTIC_BIAS = -6.275
 # Labels: the model's probability (x 100 = the score) at or above SAME is the same claim,
-# at or above RELATED a related one. The word-overlap score (`claim_score`) can also
+# at or above RELATED a related one. The word-overlap score (`claim_similarity`) can also
 # decide, for callers with no date or speaker to give: at or above LEXICAL_SAME the same
 # claim, at or above LEXICAL_RELATED a related one (measured on the CheckThat! 2021 2B
 # training queries: 99.9% of the wrong candidates score under 70, and dropping
@@ -522,7 +496,7 @@ def match_claim(
         words = 100.0 * features[CLAIM_FEATURES.index("overlap")]
         title = (evidence or {}).get(i, ClaimEvidence()).title
         if words < LEXICAL_RELATED and title:
-            words = max(words, claim_score(text, title)[0])
+            words = max(words, claim_similarity(text, title)[0])
         label = (
             "same" if score >= SAME or words >= LEXICAL_SAME
             else "related" if score >= RELATED or words >= LEXICAL_RELATED
@@ -560,7 +534,7 @@ def claim_features(
     else:
         counts = Counter(w for d in docs for w in set(d.values()))
         n = len(statements)
-    idf = {stem: math.log(1 + (n - counts.get(w, 0) + 0.5) / (counts.get(w, 0) + 0.5)) for stem, w in query.items()}
+    idf = {term: math.log(1 + (n - counts.get(w, 0) + 0.5) / (counts.get(w, 0) + 0.5)) for term, w in query.items()}
     text_scores = _bm25(idf, [list(d) for d in docs])
     title_scores = _bm25(idf, [list(t) for t in titles])
     both_scores = _bm25(idf, [list(d) + list(t) for d, t in zip(docs, titles)])
@@ -573,7 +547,7 @@ def claim_features(
     for i, statement in enumerate(statements):
         found = evidence.get(i, ClaimEvidence())
         days = (date - statement.date).days if date and statement.date else None
-        overlap, _ = claim_score(text, statement.text)
+        overlap, _ = claim_similarity(text, statement.text)
         rows.append([
             both_scores[i] / top,
             text_scores[i] / top_text,
@@ -593,13 +567,10 @@ def claim_features(
 def _bm25_terms(text: str) -> dict[str, str]:
     """{stem: surface word} for the content words of `text`, in order (repeats kept by stem)."""
     out: dict[str, str] = {}
-    for word in _CLAIM_WORD.findall(normalize(text)):
+    for word in WORD.findall(normalize(text)):
         if word not in STOPWORDS:
-            out.setdefault(_stem(word), word)
+            out.setdefault(stem(word), word)
     return out
-
-
-_CLAIM_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _bm25(idf: dict[str, float], docs: list[list[str]]) -> list[float]:
@@ -615,7 +586,7 @@ def _bm25(idf: dict[str, float], docs: list[list[str]]) -> list[float]:
 
 
 def _claim_reasons(text: str, statement: Statement, features: list[float]) -> list[str]:
-    _, reasons = claim_score(text, statement.text)
+    _, reasons = claim_similarity(text, statement.text)
     named = dict(zip(CLAIM_FEATURES, features))
     if named["same_speaker"]:
         reasons.append(f"same speaker: {statement.speaker}")
@@ -626,11 +597,11 @@ def _claim_reasons(text: str, statement: Statement, features: list[float]) -> li
     return reasons
 
 
-def claim_score(claim: str, statement: str) -> tuple[float, list[str]]:
+def claim_similarity(claim: str, statement: str) -> tuple[float, list[str]]:
     """How strongly `statement` states the same claim as `claim`: 0-100, with reasons.
 
     Lexical for now: the overlap of the two texts' content words (stop words left out,
-    crudely stemmed; the shared count over the geometric mean of the two counts),
+    stemmed by Snowball; the shared count over the geometric mean of the two counts),
     blended with rapidfuzz's token-set ratio, then adjusted for number agreement. This
     is the one function to swap for BM25 and embeddings.
     """
@@ -660,15 +631,7 @@ def _claim_words(text: str) -> list[str]:
 
 
 def _claim_terms(text: str) -> set[str]:
-    return {_stem(k) for k in _claim_words(text) if k not in STOPWORDS}
-
-
-def _stem(word: str) -> str:
-    # Crude, on purpose: enough for "taxes"/"tax" and "voted"/"vote" to meet.
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    return {stem(k) for k in _claim_words(text) if k not in STOPWORDS}
 
 
 def _numbers_differ(claim: str, statement: str) -> bool:

@@ -1,7 +1,7 @@
 """Find the quotations in a text by pairing its quotation marks.
 
 `find_quotations(text)` returns one `QuoteSpan` per quotation, in text order. It knows
-nothing of speakers (see attribution.py); it decides only which marks belong together
+nothing of speakers (see the attribution package); it decides only which marks belong together
 and what the words between them are.
 
 How marks are read:
@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicons import fields, words
+from .text.tokens import LETTER_WORD
 
 
 @dataclass(slots=True)
@@ -85,7 +86,6 @@ _LINE_BREAK = re.compile(r"\n")
 _WRAP_WIDTH = 120
 _DIRECTION = re.compile(r"\([^()]*\)\.?|\[[^\[\]]*\]\.?")  # words wholly in brackets
 _SENTENCE_END = re.compile(r"[.!?…]\W*$")
-_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 # The last two words before a mark, matched on the reversed text: a search anchored at
 # the end would try every start position.
 _LAST_WORDS_REVERSED = re.compile(r"[\s,]*([^\W\d_]+)(?:\s+([^\W\d_]+))?")
@@ -298,7 +298,7 @@ def _is_title(before: str, inner: str, after: str) -> bool:
 
 def _looks_like_title(inner: str) -> bool:
     """Short, capitalised like a title, and not a sentence."""
-    ws = _WORD.findall(inner)
+    ws = LETTER_WORD.findall(inner)
     if not ws or len(ws) > 8 or not ws[0][0].isupper() or _SENTENCE_END.search(inner):
         return False
     return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in ws)

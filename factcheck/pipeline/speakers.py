@@ -1,7 +1,7 @@
 """Who said it: every quotation in a text, with its speaker's canonical name.
 
 `quotes_with_speakers(text)` is the pipeline's quote stage: quotes.py pairs the
-quotation marks, attribution.py finds each quote's cue and speaker mention, and this
+quotation marks, the attribution package finds each quote's cue and speaker mention, and this
 module decides whom each mention means, reading the article's mentions in order:
 
 * A name joins the person it repeats: "Mrs. Trump", "First Lady Trump" and "Melania
@@ -35,15 +35,14 @@ its quotes as JSON, in the shape of `factcheck extract --json`.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .attribution import Mention, attribute, is_headline
 from .lexicons import fields, phrases, words
 from .quotes import find_quotations, paragraphs
 from .records import Quote
+from .text.tokens import WORD
 
-_WORDS = re.compile(r"\w+")
 # How sure a speaker is, by how the mention was resolved (times the attribution's own).
 _RESOLUTION_CONFIDENCE = {"name": 1.0, "description": 0.9, "pronoun": 0.9}
 # How far back "they" and "it" look for an organisation or group.
@@ -90,9 +89,9 @@ def _without_headline_repeats(text: str, quotes: list[Quote]) -> list[Quote]:
     if not heads:
         return quotes
     in_head = [any(start <= q.start < end for start, end in heads) for q in quotes]
-    body = [" ".join(_WORDS.findall(q.text.lower())) for q, head in zip(quotes, in_head) if not head]
+    body = [" ".join(WORD.findall(q.text.lower())) for q, head in zip(quotes, in_head) if not head]
     return [q for q, head in zip(quotes, in_head)
-            if not head or not any(" ".join(_WORDS.findall(q.text.lower())) in b for b in body)]
+            if not head or not any(" ".join(WORD.findall(q.text.lower())) in b for b in body)]
 
 
 @dataclass(eq=False)

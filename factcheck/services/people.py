@@ -1,8 +1,6 @@
 """People and organisations, each one row with any number of aliases."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -10,25 +8,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
+from ..pipeline.text.names import name_key
 from ..store.models import Claim, Person, PersonAlias, Quote, Statement, User
 from .audit import record
 from .like import like_pattern
 from .paging import Page, paginate
-
-# Titles that do not change who a name refers to ("Mrs. Trump" is "Trump").
-TITLES = frozenset(
-    "mr mrs ms miss dr prof professor sir dame mayor president senator sen rep representative"
-    " governor gov minister first lady chief judge general gen rev the former secretary".split()
-)
-
-
-def name_key(name: str) -> str:
-    """A name folded for lookup: accents, case, punctuation and titles dropped."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    words = re.findall(r"[a-z0-9]+", folded)
-    kept = [w for w in words if w not in TITLES]
-    return " ".join(kept or words)
-
 
 def find_person(session: Session, name: str) -> Person | None:
     key = name_key(name)

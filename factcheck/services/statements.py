@@ -20,15 +20,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
-from ..pipeline.matching import normalize
-from ..pipeline.sentences import split_sentences
+from ..pipeline.text.folding import normalize
+from ..pipeline.text.names import name_key
+from ..pipeline.text.sentences import split_sentences
 from ..store.db import session_scope
 from ..store.models import Quote, Statement
 from ..store.backends import backend_for, forget_statistics
 from .audit import record
 from .embeddings import embedding_index
 from .matching import rematch_quotes_for_statements
-from .people import name_key, person_for
+from .people import person_for
 from .sources import ImportPlaces, transcript_document, transcript_ref_stem
 
 MAX_FILE_BYTES = 2_000_000_000

@@ -12,7 +12,6 @@ by rarity, so statistics a little old do no harm; an import forgets them).
 from __future__ import annotations
 
 import time
-import unicodedata
 import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -24,6 +23,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
+from ..pipeline.text.folding import strip_accents
 from .models import Statement
 
 
@@ -92,8 +92,7 @@ class Backend(Protocol):
 
 def fold_term(term: str) -> str:
     """A term as SQLite's unicode61 tokenizer stores it (lower case, accents removed)."""
-    decomposed = unicodedata.normalize("NFKD", term.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return strip_accents(term.casefold())
 
 
 # How quote candidates are ranked on SQLite: FTS5's bm25 over statement text only (the

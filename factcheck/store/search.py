@@ -26,18 +26,13 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, TextualSelect
 from sqlmodel import Session
 
+from ..pipeline.text.stopwords import SEARCH_STOPWORDS
+from ..pipeline.text.tokens import WORD
 from .backends import backend_for
 
-# Words too common to narrow the search; the ranking copes with the rest.
-STOPWORDS = frozenset(
-    "a an and are as at be been but by for from had has have he her his i if in into is it its"
-    " me my no not of on or our she so that the their them they this to was we were what when"
-    " which who will with would you your".split()
-)
 MAX_TERMS = 24
 # How many of a quote's rarest words are looked up in the index.
 RARE_TERMS = 8
-WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def search_terms(text: str) -> list[str]:
@@ -46,7 +41,7 @@ def search_terms(text: str) -> list[str]:
     Negations and stopwords are left out: the matcher, not the index, judges them.
     """
     words = Counter(w.casefold() for w in WORD.findall(text))
-    terms = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    terms = [w for w in words if w not in SEARCH_STOPWORDS and (len(w) > 1 or w.isdigit())]
     if not terms:  # a quote made only of common words still needs candidates
         terms = list(words)
     terms.sort(key=len, reverse=True)
@@ -160,7 +155,7 @@ def _word_pairs(session: Session, text: str, max_count: float | None = None) -> 
     """The quote's pairs of consecutive words (not both stopwords) that the index holds,
     cheapest first: a phrase costs the posting lists of both its words."""
     words = [w.casefold() for w in WORD.findall(text)]
-    pairs = [(a, b) for a, b in zip(words, words[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
+    pairs = [(a, b) for a, b in zip(words, words[1:]) if not (a in SEARCH_STOPWORDS and b in SEARCH_STOPWORDS)]
     if not pairs:
         return []
     counts = term_counts(session, {w for pair in pairs for w in pair})

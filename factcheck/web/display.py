@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from markupsafe import Markup
 
-from ..pipeline.normalize import is_negation
+from ..pipeline.text.folding import is_negation
 from .paging import page_url
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.pipeline.claims import DEFAULT_THRESHOLD, KINDS, claim_score, find_claims, score_batch, score_sentence
-from factcheck.pipeline.sentences import split_sentences
+from factcheck.pipeline.claims import DEFAULT_THRESHOLD, KINDS, checkworthiness, find_claims, score_batch, score_sentence
+from factcheck.pipeline.text.sentences import split_sentences
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SAMPLE_ARTICLE = SHARED / "corpus" / "articles" / "melania-reunites-ukrainian-children.txt"
@@ -34,7 +34,7 @@ def claimed(text, **kwargs):
 # -- one test per kind of claim --------------------------------------------------------
 
 def assert_claim_of_kind(sentence, kind):
-    score, kinds = claim_score(sentence)
+    score, kinds = checkworthiness(sentence)
     assert score >= DEFAULT_THRESHOLD, (sentence, score)
     assert kind in kinds, (sentence, kinds)
 
@@ -81,7 +81,7 @@ def test_prediction():
 
 
 def test_kinds_are_listed_in_the_documented_order():
-    _, kinds = claim_score("Since 2015 the Harwick mill has reportedly cut 1,200 jobs, more than any other employer.")
+    _, kinds = checkworthiness("Since 2015 the Harwick mill has reportedly cut 1,200 jobs, more than any other employer.")
     assert kinds == [k for k in KINDS if k in kinds]
     assert {"quantity", "date/time", "attribution", "comparison"} <= set(kinds)
 
@@ -89,7 +89,7 @@ def test_kinds_are_listed_in_the_documented_order():
 # -- one test per kind of non-claim ------------------------------------------------------
 
 def assert_not_a_claim(sentence):
-    score, kinds = claim_score(sentence)
+    score, kinds = checkworthiness(sentence)
     assert score < DEFAULT_THRESHOLD, (sentence, score)
     assert kinds == []
 
@@ -194,8 +194,8 @@ def test_a_quotation_left_open_runs_to_the_end_of_its_paragraph():
 
 def test_phrases_of_several_words_are_read_whole():
     # "according to" is one attribution phrase; "according" alone is not
-    assert "attribution" in claim_score("According to the Harwick port office, 12 ferries ran late.")[1]
-    assert "attribution" not in claim_score("The Harwick ferries ran late, according with the winter timetable.")[1]
+    assert "attribution" in checkworthiness("According to the Harwick port office, 12 ferries ran late.")[1]
+    assert "attribution" not in checkworthiness("The Harwick ferries ran late, according with the winter timetable.")[1]
 
 
 def test_short_scare_quotes_stay_in_the_claim():

@@ -3,7 +3,8 @@
 Each list is a `.txt` file: one entry a line, `#` starts a comment, blank lines are
 skipped. Some lists give an entry extra fields after a `|` (a title's gender, say);
 the header of each file says what its lines hold. A list is read from disk once, on
-first use, and cached for the life of the process.
+first use, and cached for the life of the process. `attribution.py` here turns the
+lists attribution reads into the sets its tagger and rules look words up in.
 """
 from __future__ import annotations
 

@@ -6,8 +6,9 @@ original words to show, and compares these folded forms.
 - `normalize` folds a whole text (Unicode forms, case, quotation marks, dashes, spaces).
 - `word_key` folds one word further by dropping the punctuation around it.
 - The rest is small English word knowledge the matcher uses to explain a change:
-  stop words, negations, contractions and numbers. Other languages simply get no
-  help from it (their words are all treated as content words).
+  negations and contractions (stop words are in stopwords.py, numbers in numbers.py).
+  Other languages simply get no help from it (their words are all treated as content
+  words).
 """
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+def strip_accents(text: str) -> str:
+    """`text` with its accents and other combining marks removed ("José" -> "Jose")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def is_punctuation(ch: str) -> bool:
     """True for a Unicode punctuation character (quotes, commas, brackets, dashes...).
 
@@ -76,19 +83,6 @@ def letters(text: str) -> str:
     """`text` with its punctuation and spaces removed: equal letters mean only punctuation differs."""
     return "".join(ch for ch in text if not ch.isspace() and not is_punctuation(ch))
 
-
-# Function words: they weigh little when deciding whether a quote comes from a statement
-# at all (two unrelated sentences share "the", "of" and "is"). Negations are not here:
-# they are content.
-STOPWORDS = frozenset(
-    """
-    a an the and or but if so as of at by for from in into on onto to with about over
-    under than then that this these those there here it its it's i me my we us our you
-    your he him his she her they them their who whom whose which what when where why how
-    is are was were be been being am do does did done have has had having will would
-    shall should can could may might must also just very too all any some such each
-    """.split()
-)
 
 # English first, then a few unambiguous ones from German, French, Spanish, Portuguese,
 # Italian, Russian, Arabic and Chinese (a Chinese character is a token of its own).
@@ -157,69 +151,3 @@ def expanded_forms(keys: list[str]) -> set[tuple[str, ...]]:
     choices = [_expansions(k) for k in keys]
     forms = itertools.islice(itertools.product(*choices), _MAX_EXPANSIONS)
     return {tuple(w for part in form for w in part) for form in forms}
-
-
-_UNITS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
-_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-# "$1,200.50", "20,000", "3.5", "40%": an optional currency sign, digits with optional
-# thousands separators, an optional decimal part and an optional percent sign.
-_NUMERAL = re.compile(r"([$€£¥]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%?)")
-
-
-def _word_number(key: str) -> float | None:
-    """The value of a number word: "three", "twenty", "twenty-five", "million"."""
-    if key in _UNITS:
-        return _UNITS[key]
-    if key in _TENS:
-        return _TENS[key]
-    if key in _SCALES:
-        return _SCALES[key]
-    tens, _, unit = key.partition("-")
-    if tens in _TENS and _UNITS.get(unit, 0) in range(1, 10):
-        return _TENS[tens] + _UNITS[unit]
-    return None
-
-
-def number_of(key: str) -> tuple[str, float, str] | None:
-    """A word key read as a number: (currency sign, value, percent sign), else None.
-
-    "20,000" -> ("", 20000.0, ""); "$3.5" -> ("$", 3.5, ""); "three" -> ("", 3.0, "").
-    """
-    match = _NUMERAL.fullmatch(key)
-    if match:
-        sign, whole, fraction, percent = match.groups()
-        return sign, float(whole.replace(",", "") + (fraction or "")), percent
-    value = _word_number(key)
-    return None if value is None else ("", float(value), "")
-
-
-def numbers_in(keys: list[str]) -> list[tuple[str, float, str]]:
-    """The numbers a run of word keys states, number words combined.
-
-    "three million" and "3 million" and "3,000,000" all give [("", 3000000.0, "")], so
-    a number written another way is not mistaken for a changed number.
-    """
-    found: list[tuple[str, float, str]] = []
-    previous_was_number = False
-    for key in keys:
-        number = number_of(key)
-        if number is None:
-            previous_was_number = False
-            continue
-        if previous_was_number and key in _SCALES:
-            sign, value, percent = found[-1]
-            found[-1] = (sign, value * number[1], percent)
-        elif previous_was_number and key in _UNITS and found[-1][1] in _TENS.values():
-            sign, value, percent = found[-1]  # "twenty five"
-            found[-1] = (sign, value + number[1], percent)
-        else:
-            found.append(number)
-        previous_was_number = True
-    return found

@@ -1,5 +1,5 @@
 """Sentence splitting with exact offsets. The texts are fictional samples."""
-from factcheck.pipeline.sentences import split_sentences
+from factcheck.pipeline.text.sentences import split_sentences
 
 
 def sentences(text):
@@ -85,3 +85,12 @@ def test_a_glued_date_needs_a_whole_number_before_it():
 def test_several_marks_and_closing_quotes_end_one_sentence():
     text = "Was it really 40 boats?!” The harbour master laughed. “Yes!!” he said."
     assert sentences(text) == ["Was it really 40 boats?!”", "The harbour master laughed.", "“Yes!!” he said."]
+
+
+def test_one_abbreviation_rule_for_text_and_attribution():
+    from factcheck.pipeline.text.sentences import ends_after_abbreviation
+
+    assert not ends_after_abbreviation("Mrs", "The")  # a title never ends a sentence
+    assert not ends_after_abbreviation("Jan", "He")  # nor a month
+    assert ends_after_abbreviation("Inc", "The")
+    assert not ends_after_abbreviation("Inc", "Roe")

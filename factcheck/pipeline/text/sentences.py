@@ -15,17 +15,21 @@ sentence without the white space around it. The rules, in the order they apply:
   After other abbreviations, initialisms (U.S., a.m.) and initials (John F. Kennedy) it
   ends only when the next word usually opens a sentence ("The", "He", "But", ...).
 
-The abbreviation and opener lists are data files in `lexicons/`.
+The abbreviation and opener lists are data files in `lexicons/`. Attribution splits a
+paragraph's tokens into sentences by the same abbreviation rule
+(`ends_after_abbreviation`).
 """
 from __future__ import annotations
 
 import re
 
-from factcheck.pipeline.lexicons import entries
+from ..lexicons import entries, words
 
-_TITLE_ABBREVIATIONS = frozenset(entries("sentences_abbreviations_title"))
-_ABBREVIATIONS = frozenset(entries("sentences_abbreviations"))
-_OPENERS = frozenset(entries("sentences_openers"))
+# Lower case, without the full stop: "mrs", "jan"; "etc", "inc".
+TITLE_ABBREVIATIONS = words("sentences_abbreviations_title")
+ABBREVIATIONS = words("sentences_abbreviations")
+# Words that usually open a sentence: "The", "He", "But".
+OPENERS = frozenset(entries("sentences_openers"))
 
 # Sentence-final punctuation with the closing quotation marks and brackets that follow it.
 # (One mark, then any more: a pattern that opens with a single character class lets the
@@ -73,16 +77,22 @@ def _line_breaks(line: str) -> list[int]:
     return cuts
 
 
+def ends_after_abbreviation(abbreviation: str, next_word: str) -> bool:
+    """Whether a sentence ends at the full stop of `abbreviation` (given without it) when
+    `next_word` follows: never after a title or month (Mrs., Jan.), otherwise only before
+    a word that usually opens a sentence ("Acme Inc. The company ...")."""
+    return abbreviation.lower() not in TITLE_ABBREVIATIONS and next_word in OPENERS
+
+
 def _abbreviation_holds(line: str, period: int, next_word: str) -> bool:
     """True when the period at `period` closes an abbreviation that keeps the sentence going."""
     before = line[max(0, period - 20):period].rsplit(None, 1)  # abbreviations are short words
     word = before[-1].lstrip(_OPENING_MARKS) if before else ""
     if not word:
         return False
-    if word.lower() in _TITLE_ABBREVIATIONS:
-        return True
-    if word.lower() in _ABBREVIATIONS or _INITIALISM.fullmatch(word):
-        return next_word not in _OPENERS
+    low = word.lower()
+    if low in TITLE_ABBREVIATIONS or low in ABBREVIATIONS or _INITIALISM.fullmatch(word):
+        return not ends_after_abbreviation(word, next_word)
     return False
 
 
