@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from ..config import database_url
+from ..errors import InputError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -30,7 +31,13 @@ def get_engine(url: str | None = None) -> Engine:
     """One engine per database URL for the life of the process, migrated to head."""
     url = database_url(url)
     if url not in _engines:
-        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+        try:
+            engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+        except ModuleNotFoundError as exc:
+            if exc.name != "psycopg":
+                raise
+            raise InputError("a PostgreSQL database needs the psycopg driver: "
+                             "pip install 'factcheck[postgresql]'") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         upgrade(engine)
