@@ -4,6 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 EXTRAS := dev,postgresql,training
+comma := ,
 
 .PHONY: demo test lock
 demo: $(STAMP)
@@ -22,5 +23,5 @@ $(STAMP): pyproject.toml requirements.lock
 # unless LOCK_FLAGS=--upgrade. Commit the result.
 lock: $(STAMP)
 	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet $(LOCK_FLAGS) --strip-extras \
-		--no-emit-index-url --no-emit-find-links --extra dev --extra postgresql --extra training \
+		--no-emit-index-url --no-emit-find-links $(foreach e,$(subst $(comma), ,$(EXTRAS)),--extra $(e)) \
 		--output-file requirements.lock pyproject.toml
