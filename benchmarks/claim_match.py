@@ -6,8 +6,9 @@ Imports the verified claims into a fresh SQLite database (or reuses --db), then,
 train and dev queries, gathers each query's candidates and features exactly as
 `factcheck match --mode claim` does (services.matching.claim_candidates and
 pipeline.matching.claim_features). It prints MAP@5 with the ranker's built-in weights;
-with --fit it also fits a logistic model on the train split (L2, plain numpy) and prints
-the weights to paste into pipeline/matching.py with their dev MAP@5. Tune on train and
+with --fit it also fits a logistic model on the train split (L2, by scikit-learn: the
+`training` extra) and prints the weights to paste into pipeline/matching.py with their dev
+MAP@5. Tune on train and
 dev only; the test split is held out. --lexical leaves sentence embeddings out.
 """
 from __future__ import annotations
@@ -87,33 +88,18 @@ def evaluate(gathered, rel, weights, bias) -> float:
     return sum(aps) / max(len(aps), 1)
 
 
-def fit(gathered, rel, l2: float = 1.0, steps: int = 3000):
-    """A logistic model: scikit-learn's when it is installed (C = 1/l2), else gradient descent."""
+def fit(gathered, rel, l2: float = 1.0):
+    """A logistic model by scikit-learn (the `training` extra), C = 1/l2."""
     import numpy as np
+    from sklearn.linear_model import LogisticRegression
 
     X, y = [], []
     for qid, refs, rows in gathered:
         for ref, row in zip(refs, rows):
             X.append(row)
             y.append(1.0 if ref in rel.get(qid, ()) else 0.0)
-    X, y = np.array(X), np.array(y)
-    try:
-        from sklearn.linear_model import LogisticRegression
-    except ImportError:
-        pass
-    else:
-        model = LogisticRegression(C=1 / l2, max_iter=5000).fit(X, y)
-        return [round(float(v), 3) for v in model.coef_[0]], round(float(model.intercept_[0]), 3)
-    w, b = np.zeros(X.shape[1]), 0.0
-    pos = max(y.sum(), 1.0)
-    for _ in range(steps):  # Newton would be faster; this is small enough for gradient descent with momentum
-        z = X @ w + b
-        p = 1 / (1 + np.exp(-z))
-        gw = X.T @ (p - y) / pos + l2 * w / pos
-        gb = (p - y).sum() / pos
-        w -= 0.5 * gw
-        b -= 0.5 * gb
-    return [round(float(v), 3) for v in w], round(float(b), 3)
+    model = LogisticRegression(C=1 / l2, max_iter=5000).fit(np.array(X), np.array(y))
+    return [round(float(v), 3) for v in model.coef_[0]], round(float(model.intercept_[0]), 3)
 
 
 def main() -> int:

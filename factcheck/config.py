@@ -39,7 +39,7 @@ def database_url(explicit: str | None = None) -> str:
         folder = instance_path()
         folder.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{folder / 'factcheck.db'}"
-    # A bare postgresql:// URL would make SQLAlchemy look for psycopg2; we ship psycopg 3.
+    # A bare postgresql:// URL would make SQLAlchemy look for psycopg2; the postgresql extra installs psycopg 3.
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url

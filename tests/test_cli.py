@@ -173,6 +173,13 @@ def test_users_create_reads_the_password_from_stdin(database):
     one_line_error(run(["users", "create", "casey", "--role", "checker"], database, input="a long password\n"), "exists")
 
 
+def test_a_postgresql_url_without_the_driver_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if `factcheck[postgresql]` were not installed
+    result = run(["users", "create", "casey", "--role", "checker"], "postgresql://postgres@127.0.0.1:5432/nowhere",
+                 input="a long password\n")
+    one_line_error(result, "psycopg", "pip install 'factcheck[postgresql]'")
+
+
 @needs_shared
 def test_the_sample_article_ingested_twice_is_stored_once(database):
     first = run(["ingest", str(SAMPLE_ARTICLE)], database)

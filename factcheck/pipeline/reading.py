@@ -10,8 +10,13 @@ title (a first line that reads like a headline), the authors and the date (a byl
 such as "By Jane Doe and John Roe", "Paul Riverbank, 12/5/2025", or a date line).
 
 HTML goes through trafilatura, which drops navigation, related-story lists and footers
-and reads the title, authors, date, site name and canonical URL from the page's
-metadata; `article.text` is then the extracted body.
+and reads the title, authors, date (by htmldate), site name and canonical URL from the
+page's metadata; `article.text` is then the extracted body.
+
+A plain-text byline's date is read by the regular expressions below, not by htmldate,
+whose date expressions are made to find the likeliest date anywhere in a page: they read
+"12/5/2025" day first, miss "Published: Dec. 5, 2025", and take a date from inside a
+sentence, where a byline's date must start its line (the body may run on after it).
 
 Encodings: text is decoded as UTF-8 (a byte-order mark is dropped). A web page or HTTP
 response may declare another charset, and that is honoured when the bytes are not

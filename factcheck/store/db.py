@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from ..config import database_url
+from ..errors import InputError
 from .backends import backend_for
 from .search import full_text_object
 
@@ -45,7 +46,12 @@ def get_engine(url: str | None = None) -> Engine:
 
 def make_engine(url: str) -> Engine:
     """A new engine on `url`, as is (get_engine also migrates it)."""
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    try:
+        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    except ModuleNotFoundError as exc:
+        if exc.name != "psycopg":
+            raise
+        raise InputError("a PostgreSQL database needs the psycopg driver: pip install 'factcheck[postgresql]'") from None
     backend_for(engine).prepare_engine(engine)
     return engine
 

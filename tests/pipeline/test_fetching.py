@@ -219,3 +219,18 @@ def test_a_broken_or_hostile_feed_gives_what_it_can():
                b"<rss><channel><item><link>&x;</link></item>"
                b"<item><link>https://gazette.example/ok</link></item></channel></rss>")
     assert feed_entry_urls(hostile) == ["https://gazette.example/ok"]
+
+
+def test_feed_parsing_reads_only_the_bytes_it_is_given():
+    # the body of a page that names a local feed file: its text, not the file, is parsed
+    assert feed_entry_urls(str(FIXTURES / "sample-feed.rss").encode()) == []
+    assert feed_entry_urls(b"https://gazette.example/feed.xml") == []
+
+
+def test_rdf_feed_items_give_their_links():
+    rdf = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           b'xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://gazette.example/"><title>G</title></channel>'
+           b'<item rdf:about="https://gazette.example/a"><title>A</title><link>https://gazette.example/a</link></item>'
+           b'<item rdf:about="https://gazette.example/b"><title>B</title><link>https://gazette.example/b</link></item>'
+           b"</rdf:RDF>")
+    assert feed_entry_urls(rdf) == ["https://gazette.example/a", "https://gazette.example/b"]

@@ -41,6 +41,12 @@ GAZETTE = FIXTURES / "sample-harbor-gazette.html"
     ("Ana Lind said the council would meet.\nThe council met.", None, [], None),
     # An impossible date is no date (and the line is then no byline either).
     ("Pier Plan Wins\nJane Doe, 13/13/2025\nThe council met.", "Pier Plan Wins", [], None),
+    # Why these are not htmldate's expressions: a byline's numeric date is month first
+    # (htmldate reads 12/5 as 12 May), a date line may run on into the body, and a date
+    # inside a sentence does not make it a date line.
+    ("Pier Plan Wins\nJane Doe, 12/5/2025\nThe council met.", "Pier Plan Wins", ["Jane Doe"], date(2025, 12, 5)),
+    ("Pier Plan Wins\nJan. 3, 2025 -- The council met.", "Pier Plan Wins", [], date(2025, 1, 3)),
+    ("Pier Plan Wins\nThe council met on 12/5/2025 to vote.\nMore.", "Pier Plan Wins", [], None),
 ])
 def test_the_head_of_a_plain_text_article(head, title, authors, published):
     article = read_text(head)
