@@ -19,7 +19,7 @@ from sqlalchemy import (JSON, CheckConstraint, Column, DateTime, ForeignKey, Ind
                         UniqueConstraint)
 from sqlmodel import Field, SQLModel
 
-from ..domain import (LABELS, ClaimLabel, Flag, PersonKind, QuoteLabel, ReviewStatus, Role, SpeakerKind,
+from ..domain import (LABELS, ClaimLabel, Flag, PersonKind, QuoteLabel, ReviewStatus, Role, SourceKind, SpeakerKind,
                       StatementOrigin, VerdictStatus)
 
 NAMING = {
@@ -173,6 +173,7 @@ class Claim(SQLModel, table=True):
         UniqueConstraint("article_id", "start", "end"),
         one_of("label", ClaimLabel),
         one_of("status", ReviewStatus),
+        one_of("speaker_kind", SpeakerKind),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -202,6 +203,7 @@ class SourceDocument(SQLModel, table=True):
     (`Statement.position`); the grouping rules are in `services/sources.py`."""
 
     __tablename__ = "source_document"
+    __table_args__ = (one_of("kind", SourceKind),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)

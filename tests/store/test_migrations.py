@@ -207,6 +207,9 @@ BAD_ROWS = [
                "status": "done", "created_at": AT}),
     ("match", {"claim_id": 2, "statement_id": 1, "rank": 2, "score": 1.0, "label": "similar", "flags": [],
                "diff": [], "reasons": [], "matcher_version": "m", "created_at": AT}),
+    ("claim", {"article_id": 2, "start": 40, "end": 50, "text": "x", "score": 0.1, "kinds": [], "label": "none",
+               "status": "new", "speaker_kind": "crowd", "created_at": AT}),
+    ("source_document", {"kind": "rumour mill", "created_at": AT}),
     # A second quote or claim on the same span of the same article.
     ("claim", {"article_id": 2, "start": 0, "end": 32, "text": "x", "score": 0.1, "kinds": [], "label": "none",
                "status": "new", "created_at": AT}),

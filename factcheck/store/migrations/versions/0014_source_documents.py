@@ -34,7 +34,7 @@ from alembic import op
 
 from factcheck.domain import SourceKind, SpeakerKind, StatementOrigin
 from factcheck.pipeline.claimants import QuoteSpan, claimant
-from factcheck.services.people import name_key
+from factcheck.pipeline.text.names import name_key
 from factcheck.services.sources import article_key, record_key
 
 revision = "0014"
@@ -79,6 +79,15 @@ person_alias = sa.table(
 )
 
 
+# The values the CHECK constraints of this revision allow (domain.SourceKind, domain.SpeakerKind).
+SOURCE_KINDS = ("transcript", "statement", "statement_file", "article")
+SPEAKER_KINDS = ("person", "organization", "anonymous", "unknown")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 def upgrade() -> None:
     op.create_table(
         "source_document",
@@ -89,6 +98,7 @@ def upgrade() -> None:
         sa.Column("date", sa.Date(), nullable=True),
         sa.Column("key", sa.String(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(_one_of("kind", SOURCE_KINDS), name="ck_source_document_kind"),
     )
     op.create_index("ix_source_document_kind", "source_document", ["kind"])
     op.create_index("ix_source_document_key", "source_document", ["key"], unique=True)
@@ -104,6 +114,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("speaker_name", sa.String(), nullable=True))
         batch.add_column(sa.Column("speaker_kind", sa.String(), nullable=False, server_default=SpeakerKind.UNKNOWN.value))
         batch.create_foreign_key("fk_claim_person_id_person", "person", ["person_id"], ["id"], ondelete="SET NULL")
+        batch.create_check_constraint(op.f("ck_claim_speaker_kind"), _one_of("speaker_kind", SPEAKER_KINDS))
     conn = op.get_bind()
     _place_statements(conn)
     _name_claimants(conn)
@@ -115,6 +126,7 @@ def downgrade() -> None:
     op.drop_index("ix_claim_person_id", table_name="claim")
     op.drop_index("ix_statement_document_position", table_name="statement")
     with _batch_keeping_triggers("claim") as batch:
+        batch.drop_constraint(op.f("ck_claim_speaker_kind"), type_="check")
         batch.drop_constraint("fk_claim_person_id_person", type_="foreignkey")
         batch.drop_column("speaker_kind")
         batch.drop_column("speaker_name")
