@@ -7,6 +7,7 @@ Reads for the pages return plain dataclasses or rows; no module here imports Fla
 Writing:
 - articles.py      ingesting articles: read, extract, store, match
 - statements.py    importing known statements (JSONL, CSV, transcripts), then re-matching
+- sources.py       source documents: which document each statement belongs to, and its place
 - matching.py      matching quotes and claims against the statements, storing matches
 - embeddings.py    the optional sentence-embedding index of the statements, one per database
 - verified_quotes.py  a verified quote becomes a known statement

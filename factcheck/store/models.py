@@ -3,11 +3,12 @@
 Schema changes go through Alembic (`factcheck/store/migrations/`): change a class here,
 then add a migration with `alembic revision --autogenerate` (see the README).
 
-The schema holds the domain's rules (migration 0013): every status, role, label and kind
-is checked against its `factcheck.domain` enum, a match or verdict is about exactly one
-quote or claim, a quote or claim is stored once per span of its article, and every
-foreign key says what deleting its row does. Every foreign key says what deleting the row it names does: CASCADE (this row is part of that one),
+The schema holds the domain's rules (migrations 0013, 0014): every status, role, label and
+kind is checked against its `factcheck.domain` enum, a match or verdict is about exactly one
+quote or claim, a quote or claim is stored once per span of its article, and every foreign
+key says what deleting the row it names does: CASCADE (this row is part of that one),
 SET NULL (this row outlives it) or RESTRICT (that row may not go while this one names it).
+The whole model, table by table, is in docs/data-model.md.
 Constraints are named by `NAMING`, so that migrations find them again on every database.
 """
 from __future__ import annotations
