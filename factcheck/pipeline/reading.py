@@ -40,6 +40,7 @@ from .fetching import fetch_url
 from .attribution import is_headline
 from .lexicons import words
 from .records import Article
+from .text.tokens import WORD
 
 MAX_BYTES = 5_000_000
 TEXT_SUFFIXES = (".txt",)
@@ -49,7 +50,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # An article has at least one line that reads as a sentence; a page whose only text is
 # menus and link lists ("Home", "News", "About us") is not one.
 _SENTENCE_WORDS = 6
-_WORD = re.compile(r"\w+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _LOOKS_LIKE_HTML = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|p|div)\b", re.I | re.S)
 
@@ -141,7 +141,7 @@ def read_bytes(data: bytes, *, name: str, content_type: str | None = None, url: 
 
 
 def _has_a_sentence(text: str) -> bool:
-    return any(len(_WORD.findall(line)) >= _SENTENCE_WORDS for line in text.splitlines())
+    return any(len(WORD.findall(line)) >= _SENTENCE_WORDS for line in text.splitlines())
 
 
 def _is_html_file(name: str) -> bool:
