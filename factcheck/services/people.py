@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
-from ..pipeline.text.names import name_key
+from ..pipeline.text.names import name_key, same_person
 from ..store.models import Claim, Person, PersonAlias, Quote, Statement, User
 from .audit import record
 from .like import like_pattern
@@ -66,11 +66,8 @@ def same_person_test(session: Session) -> Callable[[str, str], bool]:
         ka, kb = name_key(a), name_key(b)
         if not ka or not kb:
             return False
-        if ka == kb or identity(a) == identity(b):
-            return True
-        # "Brandt" and "Teodor Brandt": one name's words contained in the other's.
-        wa, wb = set(ka.split()), set(kb.split())
-        return wa <= wb or wb <= wa
+        # Stored aliases first; else "Brandt" and "Teodor Brandt" by the text layer's rule.
+        return ka == kb or identity(a) == identity(b) or same_person(a, b)
 
     return same_speaker
 
