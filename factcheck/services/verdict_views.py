@@ -197,6 +197,29 @@ def verdict_history(session: Session, verdict: VerdictState) -> list[VersionSumm
     return [VersionSummary(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A version published after the first publication, as the public correction history lists it."""
+
+    created_at: dt.datetime
+    rating: str
+    note: str | None
+
+
+_PUBLISHED_VERSIONS = (
+    select(VerdictVersion.created_at, VerdictVersion.rating, VerdictVersion.note)
+    .where(VerdictVersion.verdict_id == bindparam("verdict_id"), VerdictVersion.status == VerdictStatus.PUBLISHED)
+    .order_by(VerdictVersion.version)
+)
+
+
+def corrections(session: Session, verdict) -> list[Correction]:
+    """The public correction history of `verdict` (anything with its id): every published
+    version after the first, with its note."""
+    rows = session.connection().execute(_PUBLISHED_VERSIONS, {"verdict_id": verdict.id}).all()
+    return [Correction(*row) for row in rows[1:]]
+
+
 # The review page.
 
 @dataclass(frozen=True)

@@ -179,9 +179,3 @@ def record_verdict(
     session.flush()
     record(session, reviewer, f"verdict.{status}", verdict, {"version": version.version, "rating": rating})
     return version
-
-
-def corrections(session: Session, verdict: Verdict) -> list[VerdictVersion]:
-    """Versions published after the first publication, with their notes: the public correction history."""
-    published = [v for v in versions(session, verdict) if v.status == VerdictStatus.PUBLISHED]
-    return published[1:]
