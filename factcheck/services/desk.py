@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
@@ -132,7 +132,9 @@ class ArticleText:
 
 
 @dataclass(frozen=True)
-class DeskQuote:
+class DeskItem:
+    """A quote or claim as the desk's article page lists it."""
+
     id: int
     start: int
     end: int
@@ -140,20 +142,26 @@ class DeskQuote:
     speaker_name: str | None
     label: str
     status: str
+
+
+@dataclass(frozen=True)
+class DeskQuote(DeskItem):
     flags: list[str]
 
 
 @dataclass(frozen=True)
-class DeskClaim:
-    id: int
-    start: int
-    end: int
-    text: str
-    speaker_name: str | None
-    label: str
-    status: str
+class DeskClaim(DeskItem):
     score: float
     kinds: list[str]
+
+
+_ITEM_COLUMNS = [field.name for field in fields(DeskItem)]
+
+
+def _items(session: Session, model, article_id: int, *extra) -> list[tuple]:
+    """The DeskItem columns, then `extra`, of the article's quotes or claims in reading order."""
+    return session.exec(select(*(getattr(model, name) for name in _ITEM_COLUMNS), *extra)
+                        .where(model.article_id == article_id).order_by(model.start)).all()
 
 
 @dataclass(frozen=True)
@@ -174,12 +182,9 @@ def desk_article(session: Session, article_id: int) -> DeskArticle | None:
     if row is None:
         return None
     *article, outlet = row
-    parts = (Quote.id, Quote.start, Quote.end, Quote.text, Quote.speaker_name, Quote.label, Quote.status)
-    quotes = [DeskQuote(*quote[:len(parts)], flags_from(quote[len(parts):])) for quote in session.exec(
-        select(*parts, *FLAG_COLUMNS).where(Quote.article_id == article_id).order_by(Quote.start))]
-    claims = [DeskClaim(*claim) for claim in session.exec(
-        select(Claim.id, Claim.start, Claim.end, Claim.text, Claim.speaker_name, Claim.label, Claim.status,
-               Claim.score, Claim.kinds).where(Claim.article_id == article_id).order_by(Claim.start))]
+    n = len(_ITEM_COLUMNS)
+    quotes = [DeskQuote(*quote[:n], flags_from(quote[n:])) for quote in _items(session, Quote, article_id, *FLAG_COLUMNS)]
+    claims = [DeskClaim(*claim) for claim in _items(session, Claim, article_id, Claim.score, Claim.kinds)]
     return DeskArticle(ArticleText(*article), outlet, quotes, claims,
                        {q.id for q in quotes if is_flagged(q.label, q.flags)})
 
