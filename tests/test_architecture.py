@@ -91,6 +91,16 @@ def test_the_web_layer_reads_through_the_services():
     assert offenders == []
 
 
+def test_no_web_module_imports_the_store_or_its_models():
+    """Read from the import graph, so `from .. import store` or a deferred import counts too;
+    the app factory alone opens the engine (store.db), and nothing in web/ names a model."""
+    graph = import_graph()
+    reached = {name: sorted(m for m in found if m == "factcheck.store" or m.startswith("factcheck.store."))
+               for name, found in graph.items() if name.startswith("factcheck.web")}
+    assert reached.pop("factcheck.web.app") == ["factcheck.store.db"]
+    assert {name: found for name, found in reached.items() if found} == {}
+
+
 def test_the_services_know_nothing_of_flask():
     flask = re.compile(r"^\s*(from|import)\s+(flask|flask_\w+|\.\.web|factcheck\.web)\b", re.M)
     assert [path.name for path in (PACKAGE / "services").glob("*.py") if flask.search(path.read_text())] == []

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from ..domain import ClaimLabel, Flag, QuoteLabel, is_flagged
 from ..store.models import Article, Claim, Match, Outlet, Person, Quote, Statement, User, Verdict, VerdictVersion
-from .flags import flagged
+from .flags import FLAG_COLUMNS, flagged, flags_from
 from .paging import Page, paginate
 
 # What the desk calls a flag: the two flagged labels and the two flags a match can raise.
@@ -21,30 +21,85 @@ REPEAT_LABELS = (ClaimLabel.SAME, ClaimLabel.RELATED)
 CHART_WEEKS = 12
 
 
-def flagged_quotes(session: Session, category: str, number: int, size: int | None) -> Page | list:
+@dataclass(frozen=True)
+class FlaggedQuote:
+    """A flagged quote as the desk lists it and its CSV export writes it."""
+
+    id: int
+    label: str
+    status: str
+    speaker_name: str | None
+    text: str
+    article_id: int
+    article_title: str | None
+    article_url: str | None
+    published: dt.date | None  # the article's day
+    outlet: str | None  # the outlet's name
+    flags: list[str]
+
+
+_FLAGGED = (Quote.id, Quote.label, Quote.status, Quote.speaker_name, Quote.text, Article.id, Article.title, Article.url,
+            Article.published, Outlet.name)
+
+
+def flagged_quotes(session: Session, category: str, number: int, size: int | None) -> Page | list[FlaggedQuote]:
     """Flagged quotes with their article and outlet, newest article first. With `size`
     None, every row (for the CSV export) instead of a page."""
-    stmt = (select(Quote, Article, Outlet).join(Article, Article.id == Quote.article_id)
+    stmt = (select(*_FLAGGED, *FLAG_COLUMNS).join(Article, Article.id == Quote.article_id)
             .outerjoin(Outlet, Outlet.id == Article.outlet_id).where(flagged(category))
             .order_by(col(Quote.article_id).desc(), Quote.start))
-    return list(session.exec(stmt).all()) if size is None else paginate(session, stmt, number, size)
+
+    def make(rows) -> list[FlaggedQuote]:
+        return [FlaggedQuote(*row[:len(_FLAGGED)], flags_from(row[len(_FLAGGED):])) for row in rows]
+
+    return make(session.exec(stmt).all()) if size is None else paginate(session, stmt, number, size).map(make)
 
 
-def repeat_claims(session: Session, limit: int) -> list[tuple[Claim, Article, Statement | None, list[str]]]:
+@dataclass(frozen=True)
+class CheckedStatement:
+    """The statement a repeated claim matches best: what was checked before."""
+
+    text: str
+    rating: str | None
+    source_title: str | None
+
+
+@dataclass(frozen=True)
+class RepeatClaim:
+    """A claim that repeats (or is related to) something already fact-checked."""
+
+    id: int
+    label: str
+    text: str
+    speaker_name: str | None
+    article_title: str | None
+    statement: CheckedStatement | None  # the best match's statement
+    flags: list[str]  # the best match's flags (`numbers_differ`)
+
+
+def repeat_claims(session: Session, limit: int) -> list[RepeatClaim]:
     """Claims that repeat (or are related to) something already fact-checked, newest first,
     with the best-matching statement and that match's flags (`numbers_differ`)."""
-    stmt = (select(Claim, Article, Statement, Match.flags).join(Article, Article.id == Claim.article_id)
+    stmt = (select(Claim.id, Claim.label, Claim.text, Claim.speaker_name, Article.title, Match.flags,
+                   Statement.id, Statement.text, Statement.rating, Statement.source_title)
+            .join(Article, Article.id == Claim.article_id)
             .outerjoin(Match, (Match.claim_id == Claim.id) & (Match.rank == 1))
             .outerjoin(Statement, Statement.id == Match.statement_id)
             .where(col(Claim.label).in_(REPEAT_LABELS)).order_by(col(Claim.article_id).desc(), Claim.start)
             .limit(limit))
-    return [(claim, article, statement, flags or []) for claim, article, statement, flags in session.exec(stmt)]
+    return [RepeatClaim(claim_id, label, text, speaker, title, CheckedStatement(*statement) if statement_id else None,
+                        flags or [])
+            for claim_id, label, text, speaker, title, flags, statement_id, *statement in session.exec(stmt)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ArticleRow:
-    article: Article
-    outlet: Outlet | None
+    """An article as the desk lists it, with how many quotes (flagged ones too) and claims it has."""
+
+    id: int
+    title: str | None
+    published: dt.date | None
+    outlet: str | None  # the outlet's name
     quotes: int
     flagged: int
     claims: int
@@ -58,32 +113,80 @@ def desk_articles(session: Session, number: int, size: int) -> Page:
                 .correlate(Article).scalar_subquery())
 
     stmt = (
-        select(Article, Outlet, count(Quote), count(Quote, flagged()), count(Claim))
+        select(Article.id, Article.title, Article.published, Outlet.name, count(Quote), count(Quote, flagged()),
+               count(Claim))
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .order_by(col(Article.created_at).desc(), col(Article.id).desc())
     )
     return paginate(session, stmt, number, size).map(lambda rows: [ArticleRow(*row) for row in rows])
 
 
-@dataclass
+@dataclass(frozen=True)
+class ArticleText:
+    id: int
+    title: str | None
+    url: str | None
+    authors: list[str]
+    published: dt.date | None
+    text: str
+
+
+@dataclass(frozen=True)
+class DeskItem:
+    """A quote or claim as the desk's article page lists it."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    speaker_name: str | None
+    label: str
+    status: str
+
+
+@dataclass(frozen=True)
+class DeskQuote(DeskItem):
+    flags: list[str]
+
+
+@dataclass(frozen=True)
+class DeskClaim(DeskItem):
+    score: float
+    kinds: list[str]
+
+
+_ITEM_COLUMNS = [field.name for field in fields(DeskItem)]
+
+
+def _items(session: Session, model, article_id: int, *extra) -> list[tuple]:
+    """The DeskItem columns, then `extra`, of the article's quotes or claims in reading order."""
+    return session.exec(select(*(getattr(model, name) for name in _ITEM_COLUMNS), *extra)
+                        .where(model.article_id == article_id).order_by(model.start)).all()
+
+
+@dataclass(frozen=True)
 class DeskArticle:
     """An article with its quotes and claims in reading order."""
 
-    article: Article
-    outlet: Outlet | None
-    quotes: list[Quote]
-    claims: list[Claim]
+    article: ArticleText
+    outlet: str | None  # the outlet's name
+    quotes: list[DeskQuote]
+    claims: list[DeskClaim]
     flagged: set[int]  # the ids of its flagged quotes (domain.is_flagged)
 
 
 def desk_article(session: Session, article_id: int) -> DeskArticle | None:
-    article = session.get(Article, article_id)
-    if article is None:
+    row = session.exec(
+        select(Article.id, Article.title, Article.url, Article.authors, Article.published, Article.text, Outlet.name)
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id).where(Article.id == article_id)).first()
+    if row is None:
         return None
-    quotes = list(session.exec(select(Quote).where(Quote.article_id == article.id).order_by(Quote.start)))
-    claims = list(session.exec(select(Claim).where(Claim.article_id == article.id).order_by(Claim.start)))
-    outlet = session.get(Outlet, article.outlet_id) if article.outlet_id else None
-    return DeskArticle(article, outlet, quotes, claims, {q.id for q in quotes if is_flagged(q.label, q.flags)})
+    *article, outlet = row
+    n = len(_ITEM_COLUMNS)
+    quotes = [DeskQuote(*quote[:n], flags_from(quote[n:])) for quote in _items(session, Quote, article_id, *FLAG_COLUMNS)]
+    claims = [DeskClaim(*claim) for claim in _items(session, Claim, article_id, Claim.score, Claim.kinds)]
+    return DeskArticle(ArticleText(*article), outlet, quotes, claims,
+                       {q.id for q in quotes if is_flagged(q.label, q.flags)})
 
 
 @dataclass
@@ -141,15 +244,37 @@ def flags_by_week(session: Session, today: dt.date, weeks: int = CHART_WEEKS) ->
     return [Week(first + dt.timedelta(weeks=n), per_week[n]) for n in range(weeks)]
 
 
-def verdict_rows(session: Session) -> list[tuple]:
-    """Every verdict's current version with what it is about, for the CSV export: rows of
-    (verdict, version, reviewer's username, quote, claim, article, outlet)."""
+@dataclass(frozen=True)
+class VerdictRow:
+    """A verdict's current version with what it is about, as the CSV export writes it."""
+
+    id: int
+    kind: str  # quote | claim
+    status: str
+    rating: str
+    version: int
+    reviewer: str | None  # the reviewer's username
+    text: str
+    speaker: str | None  # a quote's speaker; "" for a claim
+    article_title: str | None
+    article_url: str | None
+    outlet: str | None  # the outlet's name
+    first_published_at: dt.datetime | None
+    updated_at: dt.datetime  # when the current version was made
+
+
+def verdict_rows(session: Session) -> list[VerdictRow]:
+    """Every verdict's current version with what it is about, for the CSV export."""
     stmt = (
-        select(Verdict, VerdictVersion, User.username, Quote, Claim, Article, Outlet)
+        select(Verdict.id, Quote.id, Verdict.status, VerdictVersion.rating, VerdictVersion.version, User.username,
+               func.coalesce(Quote.text, Claim.text), Quote.speaker_name, Article.title, Article.url, Outlet.name,
+               Verdict.first_published_at, VerdictVersion.created_at)
         .join(VerdictVersion, (VerdictVersion.verdict_id == Verdict.id) & (VerdictVersion.version == Verdict.current_version))
         .outerjoin(User, User.id == VerdictVersion.reviewer_id)
         .outerjoin(Quote, Quote.id == Verdict.quote_id).outerjoin(Claim, Claim.id == Verdict.claim_id)
         .outerjoin(Article, Article.id == func.coalesce(Quote.article_id, Claim.article_id))
         .outerjoin(Outlet, Outlet.id == Article.outlet_id).order_by(Verdict.id)
     )
-    return list(session.exec(stmt))
+    return [VerdictRow(verdict_id, "quote" if quote_id is not None else "claim", status, rating, version, reviewer, text,
+                       speaker if quote_id is not None else "", *rest)
+            for verdict_id, quote_id, status, rating, version, reviewer, text, speaker, *rest in session.exec(stmt)]

@@ -30,8 +30,19 @@ class TranscriptSummary:
 
 
 @dataclass(frozen=True)
+class TranscriptStatement:
+    """A turn of a transcript: the columns its pages and importer checks read."""
+
+    id: int
+    ref: str | None
+    text: str
+    speaker_name: str
+    position: int
+
+
+@dataclass(frozen=True)
 class RankedStatement:
-    statement: Statement
+    statement: TranscriptStatement
     score: float
     kinds: list[str]
     position: int  # its place in the transcript, 1 for the first statement
@@ -63,15 +74,15 @@ def transcript(session: Session, transcript_id: int) -> TranscriptSummary | None
     return TranscriptSummary(*row) if row else None
 
 
-def transcript_statements(session: Session, transcript_id: int) -> list[Statement]:
+def transcript_statements(session: Session, transcript_id: int) -> list[TranscriptStatement]:
     """The statements of one transcript in spoken order; empty when there is no such
     transcript."""
-    return list(session.exec(
-        select(Statement)
+    return [TranscriptStatement(*row) for row in session.exec(
+        select(Statement.id, Statement.ref, Statement.text, Statement.speaker_name, Statement.position)
         .join(SourceDocument, SourceDocument.id == Statement.source_document_id)
         .where(Statement.source_document_id == transcript_id, SourceDocument.kind == SourceKind.TRANSCRIPT)
         .order_by(Statement.position)
-    ).all())
+    )]
 
 
 def rank_transcript(session: Session, transcript_id: int) -> list[RankedStatement]:

@@ -6,7 +6,7 @@ Everything here only reads; writing goes through the other services.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from types import SimpleNamespace
 
 from sqlalchemy import and_, bindparam, func, or_
@@ -15,9 +15,12 @@ from sqlmodel import Session, col, select
 from ..domain import VerdictStatus
 from ..store.models import Article, Claim, Match, Outlet, Quote, Statement, User, Verdict, VerdictVersion
 from ..store.search import joined_rows_holding
+from .flags import FLAG_COLUMNS, flags_from
 from .people import find_person
+from .queue import MODELS, StaffMember
 from .ratings import Rating, scale_for
 from .paging import Cache, Page, paginate, paginate_scan, uncached
+from .verdicts import VersionText
 
 
 def speaker_filter(session: Session, name: str) -> int | None:
@@ -183,7 +186,7 @@ class VersionSummary:
     reviewer: str | None  # the reviewer's username
 
 
-def verdict_history(session: Session, verdict: Verdict) -> list[VersionSummary]:
+def verdict_history(session: Session, verdict: VerdictState) -> list[VersionSummary]:
     """Every version of a verdict, oldest first."""
     rows = session.connection().execute(
         select(VerdictVersion.version, VerdictVersion.status, VerdictVersion.rating, VerdictVersion.note,
@@ -194,7 +197,115 @@ def verdict_history(session: Session, verdict: Verdict) -> list[VersionSummary]:
     return [VersionSummary(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A version published after the first publication, as the public correction history lists it."""
+
+    created_at: dt.datetime
+    rating: str
+    note: str | None
+
+
+_PUBLISHED_VERSIONS = (
+    select(VerdictVersion.created_at, VerdictVersion.rating, VerdictVersion.note)
+    .where(VerdictVersion.verdict_id == bindparam("verdict_id"), VerdictVersion.status == VerdictStatus.PUBLISHED)
+    .order_by(VerdictVersion.version)
+)
+
+
+def corrections(session: Session, verdict) -> list[Correction]:
+    """The public correction history of `verdict` (anything with its id): every published
+    version after the first, with its note."""
+    rows = session.connection().execute(_PUBLISHED_VERSIONS, {"verdict_id": verdict.id}).all()
+    return [Correction(*row) for row in rows[1:]]
+
+
 # The review page.
+
+@dataclass(frozen=True)
+class VerdictState:
+    """Where a verdict stands: its status and the number of its current version."""
+
+    id: int
+    status: str
+    current_version: int
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A quote or claim as its review page shows it, with its verdict and who holds it.
+    The fields after `holder` belong to one kind; the other kind leaves their defaults."""
+
+    kind: str  # quote | claim
+    id: int
+    article_id: int
+    start: int
+    end: int
+    text: str
+    speaker_name: str | None
+    speaker_kind: str
+    label: str
+    status: str
+    verdict: VerdictState | None
+    holder: StaffMember | None
+    mention_text: str | None = None  # quotes
+    mention_start: int | None = None
+    mention_end: int | None = None
+    cue: str | None = None
+    confidence: float = 0.0
+    partial: bool = False
+    flags: list[str] = field(default_factory=list)
+    score: float = 0.0  # claims
+    kinds: list[str] = field(default_factory=list)
+
+
+_ITEM_COLUMNS = ("id", "article_id", "start", "end", "text", "speaker_name", "speaker_kind", "label", "status")
+_KIND_COLUMNS = {"quote": ("mention_text", "mention_start", "mention_end", "cue", "confidence", "partial"),
+                 "claim": ("score", "kinds")}
+
+
+def _review_item(kind: str):
+    model = MODELS[kind]
+    flags = FLAG_COLUMNS if kind == "quote" else ()
+    return (
+        select(*(getattr(model, name) for name in _ITEM_COLUMNS), Verdict.id, Verdict.status, Verdict.current_version,
+               User.id, User.username, *(getattr(model, name) for name in _KIND_COLUMNS[kind]), *flags)
+        .outerjoin(Verdict, (Verdict.quote_id if kind == "quote" else Verdict.claim_id) == model.id)
+        .outerjoin(User, User.id == model.assigned_to_id)
+        .where(model.id == bindparam("item_id"))
+    )
+
+
+_REVIEW_ITEM = {kind: _review_item(kind) for kind in MODELS}
+
+
+def review_item(session: Session, kind: str, item_id: int) -> ReviewItem | None:
+    """The quote or claim (`kind`) with this id, in one query with its verdict and holder."""
+    row = session.connection().execute(_REVIEW_ITEM[kind], {"item_id": item_id}).first()
+    if row is None:
+        return None
+    n, own = len(_ITEM_COLUMNS), _KIND_COLUMNS[kind]
+    verdict_id, status, version, holder_id, holder = row[n:n + 5]
+    extra = dict(zip(own, row[n + 5:]))
+    if kind == "quote":
+        extra["flags"] = flags_from(row[n + 5 + len(own):])
+    return ReviewItem(kind, *row[:n], VerdictState(verdict_id, status, version) if verdict_id is not None else None,
+                      StaffMember(holder_id, holder) if holder_id is not None else None, **extra)
+
+
+_CURRENT_TEXT = (
+    select(VerdictVersion.version, VerdictVersion.status, VerdictVersion.rating, VerdictVersion.explanation,
+           VerdictVersion.evidence, VerdictVersion.created_at)
+    .join(Verdict, and_(Verdict.id == VerdictVersion.verdict_id, Verdict.current_version == VerdictVersion.version))
+    .where(Verdict.id == bindparam("verdict_id"))
+)
+
+
+def current_text(session: Session, verdict: VerdictState) -> VersionText | None:
+    """The words of a verdict's current version (the verdict form is filled from them)."""
+    row = session.connection().execute(_CURRENT_TEXT, {"verdict_id": verdict.id}).first()
+    return VersionText(*row) if row else None
+
 
 # The columns of the article the review page shows (its text for the excerpt).
 _ARTICLE = select(Article.id, Article.url, Article.title, Article.published, Article.text).where(
@@ -244,11 +355,10 @@ class SourceStatement:
     text: str
 
 
-def candidate_sources(session: Session, target: Quote | Claim) -> list[tuple[SourceMatch, SourceStatement]]:
+def candidate_sources(session: Session, item: ReviewItem) -> list[tuple[SourceMatch, SourceStatement]]:
     """The stored matches of a quote or claim with their statements, best first: the
     columns the review page shows, without building ORM rows."""
-    kind = "quote" if isinstance(target, Quote) else "claim"
     n = len(_MATCH_COLUMNS)
     return [(SourceMatch(*row[:n]), SourceStatement(*row[n:]))
-            for row in session.connection().execute(_SOURCES[kind], {"target_id": target.id})]
+            for row in session.connection().execute(_SOURCES[item.kind], {"target_id": item.id})]
 

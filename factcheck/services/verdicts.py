@@ -1,6 +1,7 @@
 """Recording verdicts: every save appends a version; nothing is overwritten."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -22,10 +23,28 @@ TARGET_STATUS = {VerdictStatus.DRAFT: ReviewStatus.IN_REVIEW,
                  VerdictStatus.PUBLISHED: ReviewStatus.PUBLISHED, VerdictStatus.UNPUBLISHED: ReviewStatus.IN_REVIEW}
 
 
+@dataclass(frozen=True)
+class VersionText:
+    """A verdict version's words: what the verdict form is filled from, and what a
+    conflicting save shows of the version saved meanwhile."""
+
+    version: int
+    status: str
+    rating: str
+    explanation: str
+    evidence: list[dict]
+    created_at: dt.datetime
+
+
+def version_text(version: VerdictVersion) -> VersionText:
+    return VersionText(version.version, version.status, version.rating, version.explanation, version.evidence,
+                       version.created_at)
+
+
 class VersionConflict(InputError):
     """Someone else saved the verdict since this reviewer loaded it."""
 
-    def __init__(self, current: VerdictVersion | None):
+    def __init__(self, current: VersionText | None):
         super().__init__(
             f"this verdict was changed by someone else (now version {current.version if current else 0}); "
             "your changes were not saved: review theirs and save again"
@@ -132,7 +151,7 @@ def record_verdict(
     verdict = verdict_for(session, target)
     latest = current_version(session, verdict) if verdict else None
     if base_version is not None and base_version != (verdict.current_version if verdict else 0):
-        raise VersionConflict(latest)
+        raise VersionConflict(version_text(latest) if latest else None)
     refusal = status_refusal(reviewer, status, verdict, second_review=second_review,
                              submitted_by=latest.reviewer_id if latest else None)
     if refusal:
@@ -160,9 +179,3 @@ def record_verdict(
     session.flush()
     record(session, reviewer, f"verdict.{status}", verdict, {"version": version.version, "rating": rating})
     return version
-
-
-def corrections(session: Session, verdict: Verdict) -> list[VerdictVersion]:
-    """Versions published after the first publication, with their notes: the public correction history."""
-    published = [v for v in versions(session, verdict) if v.status == VerdictStatus.PUBLISHED]
-    return published[1:]

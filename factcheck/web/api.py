@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, url_for
 
 from ..domain import VerdictStatus
-from ..services.verdict_views import VerdictFilters, VerdictView, published_verdicts, said_on, verdict_view
-from ..services.verdicts import corrections
+from ..services.verdict_views import VerdictFilters, VerdictView, corrections, published_verdicts, said_on, verdict_view
 from . import db
 from .claimreview import claim_review
 from .display import day, http_url

@@ -71,11 +71,9 @@ def export_verdicts():
     header = ["verdict_id", "kind", "status", "rating", "version", "reviewer", "text", "speaker", "article_title",
               "article_url", "outlet", "first_published", "updated"]
     rows = (
-        [verdict.id, "quote" if quote else "claim", verdict.status, version.rating, version.version, reviewer,
-         (quote or claim).text, quote.speaker_name if quote else "", article.title if article else "",
-         article.url if article else "", outlet.name if outlet else "", day(verdict.first_published_at),
-         day(version.created_at)]
-        for verdict, version, reviewer, quote, claim, article, outlet in verdict_rows(db.session())
+        [row.id, row.kind, row.status, row.rating, row.version, row.reviewer, row.text, row.speaker,
+         row.article_title or "", row.article_url or "", row.outlet or "", day(row.first_published_at), day(row.updated_at)]
+        for row in verdict_rows(db.session())
     )
     return csv_response("verdicts.csv", header, rows)
 
@@ -89,8 +87,8 @@ def export_flagged():
               "published"]
     rows = (
         [quote.id, quote.label, " ".join(quote.flags), quote.status, quote.speaker_name or "", quote.text,
-         article.title or "", article.url or "", outlet.name if outlet else "", day(article.published)]
-        for quote, article, outlet in flagged_quotes(db.session(), category if category in CATEGORIES else "", 1, None)
+         quote.article_title or "", quote.article_url or "", quote.outlet or "", day(quote.published)]
+        for quote in flagged_quotes(db.session(), category if category in CATEGORIES else "", 1, None)
     )
     return csv_response("flagged-quotes.csv", header, rows)
 

@@ -11,8 +11,15 @@ from markupsafe import Markup
 from ..domain import ItemKind, VerdictStatus
 from ..services.people import speaker as speaker_of
 from ..services.ratings import scales
-from ..services.verdict_views import VerdictFilters, VerdictView, published_verdicts, said_on, speaker_filter, verdict_view
-from ..services.verdicts import corrections
+from ..services.verdict_views import (
+    VerdictFilters,
+    VerdictView,
+    corrections,
+    published_verdicts,
+    said_on,
+    speaker_filter,
+    verdict_view,
+)
 from . import db
 from .cache import cached
 from .claimreview import claim_review

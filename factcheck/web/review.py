@@ -14,10 +14,17 @@ from ..domain import LABELS, QUEUE_STATUSES, STAFF, Flag, ItemKind, VerdictStatu
 from ..errors import InputError
 from ..services.queue import SORTS, QueueFilters, holders, outlet_choices, review_queue
 from ..services.ratings import scale_for
-from ..services.review import assign, match_by_id, set_match_feedback, target_by_id
-from ..services.users import user_by_id
-from ..services.verdict_views import candidate_sources, review_article, speaker_filter, verdict_history
-from ..services.verdicts import Evidence, NotAllowed, VersionConflict, current_version, record_verdict, verdict_for
+from ..services.review import NotFound, assign, record_review_verdict, set_match_feedback
+from ..services.verdict_views import (
+    ReviewItem,
+    candidate_sources,
+    current_text,
+    review_article,
+    review_item,
+    speaker_filter,
+    verdict_history,
+)
+from ..services.verdicts import Evidence, NotAllowed, VersionConflict, VersionText
 from . import db
 from .cache import cached
 from .auth import local_target, role_required
@@ -91,18 +98,19 @@ def _date(name: str) -> dt.date | None:
 def assign_item(kind: str, item_id: int):
     """Take an item (to=me), hand it to a colleague (to=<user id>) or give it back (to=)."""
     session = db.session()
-    target = target_by_id(session, kind, item_id) or abort(404)
     to = request.form.get("to", "")
-    assignee = current_user.user if to == "me" else (user_by_id(session, int(to)) if to.isdigit() else None)
-    if to not in ("", "me") and assignee is None:
+    if to not in ("", "me") and not to.isdigit():
         abort(404)
     try:
-        assign(session, target, assignee, current_user.user)
+        assignee = assign(session, kind, item_id, current_user.user_id if to == "me" else (int(to) if to else None),
+                          current_user.user)
+    except NotFound:
+        abort(404)
     except InputError as exc:
         session.rollback()
         flash(str(exc), "error")
         return redirect(url_for(".item", kind=kind, item_id=item_id))
-    flash(f"{kind.capitalize()} {item_id} is now held by {assignee.username}." if assignee
+    flash(f"{kind.capitalize()} {item_id} is now held by {assignee}." if assignee
           else f"{kind.capitalize()} {item_id} is back in the pool.", "success")
     return redirect(local_target(request.form.get("next")) or url_for(".item", kind=kind, item_id=item_id))
 
@@ -111,13 +119,12 @@ def assign_item(kind: str, item_id: int):
 @role_required(*STAFF)
 def match_feedback(match_id: int):
     """Confirm or reject a candidate source (or clear that), then back to the review page."""
-    session = db.session()
-    match = match_by_id(session, match_id) or abort(404)
     try:
-        set_match_feedback(session, match, request.form.get("feedback", ""), current_user.user)
+        kind, item_id = set_match_feedback(db.session(), match_id, request.form.get("feedback", ""), current_user.user)
+    except NotFound:
+        abort(404)
     except InputError:
         abort(400)
-    kind, item_id = ("quote", match.quote_id) if match.quote_id else ("claim", match.claim_id)
     flash({"confirm": "Source confirmed.", "reject": "Source rejected.", "clear": "Feedback cleared."}[
         request.form["feedback"]], "success")
     return redirect(url_for(".item", kind=kind, item_id=item_id) + f"#match-{match_id}")
@@ -127,13 +134,12 @@ def match_feedback(match_id: int):
 @role_required(*STAFF)
 def item(kind: str, item_id: int):
     session = db.session()
-    target = target_by_id(session, kind, item_id) or abort(404)
-    verdict = verdict_for(session, target)
+    target = review_item(session, kind, item_id) or abort(404)
     status, conflict = 200, None
-    if request.method == "GET" and verdict is None:
+    if request.method == "GET" and target.verdict is None:
         form_html = blank_form_html(kind)  # the same every time: no form is even built once it is stored
     else:
-        form = verdict_form(kind, current_version(session, verdict) if verdict else None)
+        form = verdict_form(kind, current_text(session, target.verdict) if target.verdict else None)
         if form.validate_on_submit():
             saved, status, conflict = try_save(form, target)
             if saved:
@@ -142,19 +148,19 @@ def item(kind: str, item_id: int):
         elif form.is_submitted():
             status = 422
         if request.method == "POST":
-            verdict = verdict_for(session, target)  # read again: a refused save was rolled back
+            target = review_item(session, kind, item_id)  # read again: a refused save was rolled back
         form_html = Markup(render_template("review/_verdict_form.html", form=form))
     article = review_article(session, target.article_id)
+    verdict = target.verdict
     return render_template(
         "review/item.html", kind=kind, target=target, article=article, form_html=form_html,
-        excerpt=excerpt(article, kind, target), sources=candidate_sources(session, target),
+        excerpt=excerpt(article, target), sources=candidate_sources(session, target),
         verdict=verdict, history=verdict_history(session, verdict) if verdict else [], conflict=conflict,
-        holder=user_by_id(session, target.assigned_to_id) if target.assigned_to_id else None,
-        colleagues=cached_holders(session),
+        holder=target.holder, colleagues=cached_holders(session),
     ), status
 
 
-def try_save(form: VerdictForm, target):
+def try_save(form: VerdictForm, target: ReviewItem):
     """Save the form's verdict: (the new version, 200, None), or (None, an error status, the
     version saved meanwhile by someone else if that is why) with the reason added to the form."""
     session = db.session()
@@ -199,7 +205,7 @@ def blank_form_html(kind: str) -> Markup:
     return Markup(html.replace(TOKEN_PLACEHOLDER, token))
 
 
-def verdict_form(kind: str, current) -> VerdictForm:
+def verdict_form(kind: str, current: VersionText | None) -> VerdictForm:
     """The verdict form: the request's data on a POST, else filled from the current version."""
     if current is not None and request.method == "GET":
         form = VerdictForm(data={
@@ -215,23 +221,23 @@ def verdict_form(kind: str, current) -> VerdictForm:
     return form
 
 
-def save_verdict(form: VerdictForm, target):
+def save_verdict(form: VerdictForm, target: ReviewItem) -> VersionText:
     """The form's verdict saved on `target` (a quote or claim): the new version."""
     evidence = [
         Evidence(url, (row.title.data or "").strip(), (row.note.data or "").strip())
         for row in form.evidence
         if (url := (row.url.data or "").strip())
     ]
-    return record_verdict(
-        db.session(), target, rating=form.rating.data, explanation=form.explanation.data, evidence=evidence,
-        status=form.status.data, reviewer=current_user.user, note=form.note.data,
+    return record_review_verdict(
+        db.session(), target.kind, target.id, rating=form.rating.data, explanation=form.explanation.data,
+        evidence=evidence, status=form.status.data, reviewer=current_user.user, note=form.note.data,
         base_version=int(form.base_version.data), second_review=current_app.config["SECOND_REVIEW"],
     )
 
 
-def excerpt(article, kind: str, target) -> list:
+def excerpt(article, target: ReviewItem) -> list:
     """The paragraphs around the quote or claim, with it (and a quote's speaker mention) marked."""
     spans = [Span(target.start, target.end, "target")]
-    if kind == "quote" and target.mention_start is not None and target.mention_end is not None:
+    if target.mention_start is not None and target.mention_end is not None:
         spans.append(Span(target.mention_start, target.mention_end, "mention"))
     return paragraphs(article.text, spans, min(s.start for s in spans), max(s.end for s in spans))

@@ -4,8 +4,9 @@ from sqlmodel import Session, select
 
 from factcheck.errors import InputError
 from factcheck.services.users import authenticate, create_user
-from factcheck.services.verdicts import (Evidence, NotAllowed, VersionConflict, corrections, current_version,
-                                         record_verdict, verdict_for, versions)
+from factcheck.services.verdict_views import corrections
+from factcheck.services.verdicts import (Evidence, NotAllowed, VersionConflict, current_version, record_verdict,
+                                         verdict_for, versions)
 from factcheck.store.models import Article, AuditEntry, Quote
 
 pytestmark = pytest.mark.db
