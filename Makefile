@@ -20,8 +20,11 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 # Pin every dependency of pyproject.toml (with the extras above); existing pins are kept
-# unless LOCK_FLAGS=--upgrade. Commit the result.
-lock: $(STAMP)
+# unless LOCK_FLAGS=--upgrade. Commit the result. It needs only pip-tools, not the locked
+# install, which a bound raised past its pin would stop.
+lock:
+	test -x $(VENV)/bin/pip || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet pip-tools
 	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet $(LOCK_FLAGS) --strip-extras \
 		--no-emit-index-url --no-emit-find-links $(foreach e,$(subst $(comma), ,$(EXTRAS)),--extra $(e)) \
 		--output-file requirements.lock pyproject.toml

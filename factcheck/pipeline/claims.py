@@ -82,8 +82,6 @@ def _phrases(name: str) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
 
 
-
-
 class _Lexicons:
     """Whole-word, case-blind matcher of the phrases of several lexicon files at once.
 

@@ -10,7 +10,7 @@ Writing:
 - sources.py       source documents: which document each statement belongs to, and its place
 - matching.py      matching quotes and claims against the statements, storing matches
 - embeddings.py    the optional sentence-embedding index of the statements, one per database
-- verified_quotes.py  a verified quote becomes a known statement
+- verified_quotes.py  a verified quote becomes a known statement (not yet called by the verdict workflow)
 - verdicts.py      recording verdicts, one version per save
 - review.py        assigning items, feedback on matches; the review page's look-ups
 - people.py        people and aliases: lookup, merge, split; the people pages

@@ -31,7 +31,7 @@ class QueueFilters:
     label: str = ""
     flag: str = ""  # a domain.Flag; only quotes carry flags
     outlet_id: int | None = None
-    person_id: int | None = None  # the speaker; only quotes have one
+    person_id: int | None = None  # the speaker: a quote's, or a claim's claimant
     since: dt.date | None = None  # the article's publication date, inclusive
     until: dt.date | None = None
     holder_id: int | None = None  # who holds the item (assigned to me: my id)
@@ -55,8 +55,8 @@ class QueueItem:
 
 
 def _included(kind: str, f: QueueFilters) -> bool:
-    """Whether the filters leave `kind` in the queue (claims have no flags and no speaker)."""
-    return not ((f.kind and f.kind != kind) or (kind == "claim" and (f.flag or f.person_id)))
+    """Whether the filters leave `kind` in the queue (claims have no flags)."""
+    return not ((f.kind and f.kind != kind) or (kind == "claim" and f.flag))
 
 
 def _part(kind: str, f: QueueFilters, scan_label: bool = False):
@@ -78,7 +78,7 @@ def _part(kind: str, f: QueueFilters, scan_label: bool = False):
     if f.flag:
         stmt = stmt.where(has_flag(f.flag))
     if f.person_id:
-        stmt = stmt.where(Quote.person_id == f.person_id)
+        stmt = stmt.where(model.person_id == f.person_id)
     if f.holder_id:
         stmt = stmt.where(model.assigned_to_id == f.holder_id)
     if f.outlet_id or f.since or f.until:

@@ -57,4 +57,7 @@ def set_match_feedback(session: Session, match_id: int, feedback: str, actor: Us
 def record_review_verdict(session: Session, kind: str, item_id: int, **fields) -> VersionText:
     """`verdicts.record_verdict` (with its `fields`) on the quote or claim (`kind`,
     `item_id`): the new version."""
-    return version_text(record_verdict(session, session.get(MODELS[kind], item_id), **fields))
+    target = session.get(MODELS[kind], item_id)
+    if target is None:
+        raise NotFound(f"no {kind} {item_id}")
+    return version_text(record_verdict(session, target, **fields))

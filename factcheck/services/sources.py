@@ -27,8 +27,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..domain import SourceKind
+from ..pipeline.text.names import name_key
 from ..store.models import SourceDocument, Statement
-from .people import name_key
 
 
 def _key(kind: SourceKind, *parts: object) -> str:

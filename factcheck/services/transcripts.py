@@ -45,7 +45,11 @@ class RankedStatement:
     statement: TranscriptStatement
     score: float
     kinds: list[str]
-    position: int  # its place in the transcript, 1 for the first statement
+
+    @property
+    def position(self) -> int:
+        """Its place in the transcript, 1 for the first statement."""
+        return self.statement.position
 
 
 def _summaries():
@@ -91,7 +95,7 @@ def rank_transcript(session: Session, transcript_id: int) -> list[RankedStatemen
     statements = transcript_statements(session, transcript_id)
     scored = score_batch({"id": i, "text": s.text, "speaker": s.speaker_name} for i, s in enumerate(statements))
     ranked = [
-        RankedStatement(statements[row["id"]], row["score"], row["kinds"], statements[row["id"]].position)
+        RankedStatement(statements[row["id"]], row["score"], row["kinds"])
         for row in scored
     ]
     ranked.sort(key=lambda r: (-r.score, r.position))

@@ -63,8 +63,6 @@ def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-
-
 def account_state(session: Session, user_id: int) -> AccountState | None:
     row = session.connection().execute(_ACCOUNT, {"user_id": user_id}).first()
     return AccountState(*row) if row else None

@@ -101,7 +101,6 @@ QUOTE_RANK = "bm25(statement_fts, 1.0, 0.0)"
 
 
 class SQLiteBackend:
-    name = "sqlite"
     # Counts cached beyond this many terms are dropped all at once.
     MAX_CACHED_COUNTS = 200_000
 
@@ -241,7 +240,6 @@ PG_QUOTE_RANK = "ts_rank_cd"
 
 
 class PostgresBackend:
-    name = "postgresql"
     # How long ANALYZE's statistics are used before they are read again (seconds).
     STATS_TTL = 300.0
 

@@ -195,7 +195,7 @@ class Claim(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), index=True)
     )
     speaker_name: str | None = None
-    speaker_kind: str = "unknown"
+    speaker_kind: str = SpeakerKind.UNKNOWN
 
 
 class SourceDocument(SQLModel, table=True):

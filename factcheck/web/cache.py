@@ -69,11 +69,6 @@ def change_marker() -> tuple:
     return g.page_cache_marker
 
 
-def forget_marker() -> None:
-    """Read the marker again on next use (after this request wrote something)."""
-    g.pop("page_cache_marker", None)
-
-
 def cached(key: Hashable, compute: Callable[[], T], usable: Callable[[T], bool] | None = None) -> T:
     """`compute()`, or the value it gave under the current change marker (if `usable`
     says that value serves this request: else it is computed again and replaces it)."""

@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 
 from factcheck.services.people import person_for
 from factcheck.store.db import session_scope
-from factcheck.store.models import Article, AuditEntry, Match, Quote, Statement
+from factcheck.store.models import Article, AuditEntry, Claim, Match, Quote, Statement
 
 from .conftest import seed, submit
 
@@ -20,6 +20,7 @@ def test_queue_filters_by_flag_outlet_speaker_and_date(engine, as_user):
     b = seed(engine, quote="Someone else said this.", title="Wrong name", speaker="Bo Lind", flags=["misattributed"])
     with session_scope(engine) as session:
         session.get(Quote, b.quote_id).person_id = person_for(session, "Bo Lind").id
+        session.get(Claim, b.claim_id).person_id = person_for(session, "Bo Lind").id  # the claimant
         session.get(Article, a.article_id).published = session.get(Article, a.article_id).published.replace(year=2024)
         outlet_id = session.get(Article, a.article_id).outlet_id
     client = as_user("checker")
@@ -30,8 +31,10 @@ def test_queue_filters_by_flag_outlet_speaker_and_date(engine, as_user):
     assert texts_in(client.get("/review/?speaker=Nobody+Known").text, *both) == []
     assert texts_in(client.get("/review/?since=2025-01-01").text, *both) == ["Someone else said this."]
     assert texts_in(client.get("/review/?until=2024-12-31").text, *both) == ["Old words said again."]
-    # Claims have no flags or speakers: a flag filter leaves them out.
+    # Claims have no flags: a flag filter leaves them out. A speaker filter finds a claim by its claimant.
     assert "Work began in 2023." not in client.get("/review/?flag=earlier").text
+    by_lind = client.get("/review/?speaker=bo+lind").text
+    assert by_lind.count("Work began in 2023.") == 1 and "Old words said again." not in by_lind
     assert "Work began in 2023." in client.get("/review/?since=nonsense").text
 
 

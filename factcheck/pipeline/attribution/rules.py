@@ -11,7 +11,6 @@ from ..lexicons.attribution import (
     CLAUSE_OPENERS, CUE_NOUNS, DOCUMENTS, LONE_SOURCES, NEUTER_PRONOUNS, NOT_LABELS, RELATIVES,
     SOURCE_PHRASES, SUBJECT_PRONOUNS, WRITER,
 )
-from ..quotes import QuoteSpan
 from ..records import Span
 from .mentions import Attribution, Mention, Paragraph, description_at
 

@@ -23,7 +23,7 @@ The data is kept and filled in, by the rules new imports and ingests follow
 Core SQL only, so that later changes to the models cannot change what this step does.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-05
 """
 import datetime as dt
