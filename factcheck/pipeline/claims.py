@@ -454,7 +454,7 @@ def checkworthiness(text: str) -> tuple[float, list[str]]:
 
 
 def score_batch(rows: Iterable[dict]) -> Iterator[dict]:
-    """Score `{"id", "text", "speaker"?}` rows; yield `{"id", "score", "kinds"}` in input order.
+    """Score `{"id", "text", "speaker"?}` rows; yield `{"id", "score", "checkworthy", "kinds"}` in input order.
 
     Each row is scored with the rows just before and after it as context (a transcript's
     neighbouring sentences), so rows are read one ahead.
@@ -469,12 +469,14 @@ def score_batch(rows: Iterable[dict]) -> Iterator[dict]:
         this_as_prev, this_as_next = m.context_logits(reading)
         if pending is not None:
             prow, pkinds, plogit = pending
-            yield {"id": prow["id"], "score": round(_logistic(plogit + this_as_next), 6), "kinds": pkinds}
+            score = _logistic(plogit + this_as_next)
+            yield {"id": prow["id"], "score": round(score, 6), "checkworthy": score >= DEFAULT_THRESHOLD, "kinds": pkinds}
         pending = (row, _kinds(rules, _article_logit(rules, own)), own + as_prev)
         as_prev = this_as_prev
     if pending is not None:
         prow, pkinds, plogit = pending
-        yield {"id": prow["id"], "score": round(_logistic(plogit), 6), "kinds": pkinds}
+        score = _logistic(plogit)
+        yield {"id": prow["id"], "score": round(score, 6), "checkworthy": score >= DEFAULT_THRESHOLD, "kinds": pkinds}
 
 
 def find_claims(text: str, threshold: float | None = None) -> list[Claim]:

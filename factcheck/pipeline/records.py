@@ -77,6 +77,9 @@ class Claim:
     end: int
     score: float
     kinds: list[str] = field(default_factory=list)
+    # The check-worthiness model's decision: only check-worthy claims reach the review queue
+    # and the desk's claim lists; the others stay visible in the article's own view.
+    checkworthy: bool = True
 
     def to_json(self) -> dict:
         return {
@@ -84,6 +87,7 @@ class Claim:
             "start": self.start,
             "end": self.end,
             "score": round(self.score, 3),
+            "checkworthy": self.checkworthy,
             "kinds": list(self.kinds),
         }
 

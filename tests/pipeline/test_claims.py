@@ -220,7 +220,7 @@ def test_score_batch_keeps_input_order_and_fields():
     ]
     out = list(score_batch(rows))
     assert [o["id"] for o in out] == ["a", "b", 3]
-    assert all(set(o) == {"id", "score", "kinds"} for o in out)
+    assert all(set(o) == {"id", "score", "checkworthy", "kinds"} for o in out)
     assert out[0]["score"] > out[1]["score"]
     assert "quantity" in out[0]["kinds"] and out[1]["kinds"] == []
 
