@@ -60,7 +60,7 @@ def test_extract_json_on_the_sample_article_keeps_the_contract(database):
             m = q["speaker_mention"]
             assert text[m["start"]:m["end"]] == m["text"]
     for c in data["claims"]:
-        assert set(c) == {"text", "start", "end", "score", "kinds"}
+        assert set(c) == {"text", "start", "end", "score", "checkworthy", "kinds"}
         assert text[c["start"]:c["end"]] == c["text"]
 
 
