@@ -38,6 +38,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from factcheck.pipeline.attribution.frames import has_cue, opens_inside, reported_start
+from factcheck.pipeline.attribution.tagging import is_headline
 from factcheck.pipeline.lexicons import entries
 from factcheck.pipeline.records import Claim
 from factcheck.pipeline.text.memo import Memo
@@ -483,7 +485,8 @@ def find_claims(text: str, threshold: float | None = None) -> list[Claim]:
     """The sentences or clauses of `text` that score at or above `threshold`, in text order.
 
     `threshold` defaults to DEFAULT_THRESHOLD. Offsets index `text`; quoted words are
-    never part of a claim.
+    never part of a claim, nor is the frame that attributes them (`_without_frames`), and
+    headlines and captions are not claims (`_is_heading`).
     """
     if threshold is None:
         threshold = DEFAULT_THRESHOLD
@@ -493,18 +496,30 @@ def find_claims(text: str, threshold: float | None = None) -> list[Claim]:
         if _is_heading(text, start, end):
             continue
         for part_start, part_end in _outside(quotations, start, end):
-            claims.extend(_claims_in_clauses(text, _clauses(text, part_start, part_end), threshold))
+            clauses = _clauses(text, part_start, part_end)
+            # A stretch that does not reach the sentence's edge stops at a quotation.
+            after_quotation, before_quotation = part_start > start, part_end < end
+            clauses = _without_frames(text, clauses, after_quotation, before_quotation)
+            claims.extend(_claims_in_clauses(text, clauses, threshold))
     return claims
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:
-    """True for a whole line without final punctuation: a headline, not a sentence.
+    """True for a line that is not the article's prose: a headline or a caption.
 
-    A headline compresses what the article's first sentences state in full, and those
-    sentences are the claims to report.
+    That is a whole line without final punctuation, a Title Case line (a headline even
+    with a full stop), or a line opened by a caption's label ("Photo: ...", "Pictured:
+    ..."). A headline compresses what the article's first sentences state in full, and
+    those sentences are the claims to report; a caption describes a picture.
     """
-    whole_line = text[start - 1:start] in ("", "\n") and text[end:end + 1] in ("", "\n")
-    return whole_line and text[end - 1] not in ".!?…\"”’'"
+    if text[start - 1:start] not in ("", "\n") or text[end:end + 1] not in ("", "\n"):
+        return False  # a sentence of a paragraph
+    line = text[start:end]
+    return line[-1] not in ".!?…\"”’'" or is_headline(line, first=True) or _CAPTION_LABEL.match(line) is not None
+
+
+# "Photo:", "(Pictured)", "File photo |": the label of a caption line.
+_CAPTION_LABEL = re.compile(r"[(\[]?(?:" + _phrases("claims_caption_labels") + r")\b\s*[:)\]|]", re.IGNORECASE)
 
 
 def _quotations(text: str) -> list[tuple[int, int]]:
@@ -585,11 +600,53 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + len(kept.rstrip(_EDGE_PUNCTUATION))
 
 
-def _claims_in_clauses(text: str, clauses: list[tuple[int, int]], threshold: float) -> list[Claim]:
-    """One claim per run of neighbouring clauses that each reach `threshold`."""
+def _without_frames(text: str, clauses: list[tuple[int, int]], after_quotation: bool,
+                    before_quotation: bool) -> list[tuple[int, int] | None]:
+    """The clauses of a stretch of a sentence, less the frame of a quotation beside it.
+
+    The clause that touches a quotation and holds an attribution cue reports it ("“…,”
+    Roe said on Friday", "said Jane Roe, a pharmacist", "Roe told reporters: “…”"): it is
+    the quotation's frame, a fragment without it, and it is left out (as None, so that
+    the clause after it knows what it followed).
+    """
+    kept: list[tuple[int, int] | None] = list(clauses)
+    if kept and before_quotation and has_cue(text, *clauses[-1]):
+        kept[-1] = None
+    if kept and after_quotation and kept[0] is not None and has_cue(text, *clauses[0]):
+        kept[0] = None
+    return kept
+
+
+# A clause opened by a relative pronoun tells of a noun in the clause before it.
+_RELATIVE_PRONOUNS = frozenset(("who", "whom", "whose", "which"))
+
+
+def _lacks_subject(text: str, start: int, end: int) -> bool:
+    """True for a clause whose subject stands in the clause before it: one opened by a
+    relative pronoun ("whose city has offered ...") or by a cue ("adding that ...",
+    "who told members that ...")."""
+    first = COUNTED_WORD.search(text, start, end)
+    return (first is not None and first.group().lower() in _RELATIVE_PRONOUNS) or opens_inside(text, start, end)
+
+
+def _claims_in_clauses(text: str, clauses: list[tuple[int, int] | None], threshold: float) -> list[Claim]:
+    """One claim per run of neighbouring clauses that each reach `threshold`.
+
+    A claim is a whole clause: one that lacks its subject (`_lacks_subject`) does not
+    open a claim alone but takes in the clause before it ("Mayor Roe, whose city has
+    offered $1 million, said ..."). Where the clause before it was a quotation's frame
+    (None), only what a cue in it reports after "that" is left ("said Roe, who told
+    members that <water inflows had tripled>"), or nothing.
+    """
     claims: list[Claim] = []
     joined = False  # whether the previous clause was a claim, so this one extends it
-    for start, end in clauses:
+    previous: tuple[int, int] | None = None  # the clause before this one, if kept
+    for clause in clauses:
+        before, previous = previous, clause
+        if clause is None:
+            joined = False
+            continue
+        start, end = clause
         score, kinds = checkworthiness(text[start:end])
         if score < threshold:
             joined = False
@@ -598,7 +655,18 @@ def _claims_in_clauses(text: str, clauses: list[tuple[int, int]], threshold: flo
             last = claims[-1]
             kinds = [k for k in KINDS if k in kinds or k in last.kinds]
             claims[-1] = Claim(text[last.start:end], last.start, end, max(score, last.score), kinds)
-        else:
-            claims.append(Claim(text[start:end], start, end, score, kinds))
+            continue
+        if _lacks_subject(text, start, end):
+            if before is not None:
+                start = before[0]
+                kinds = [k for k in KINDS if k in kinds or k in checkworthiness(text[start:before[1]])[1]]
+            else:
+                start = reported_start(text, start, end)
+                if start is None:
+                    continue
+                score, kinds = checkworthiness(text[start:end])
+                if score < threshold:
+                    continue
+        claims.append(Claim(text[start:end], start, end, score, kinds))
         joined = True
     return claims

@@ -1,0 +1,85 @@
+"""Attribution frames in the writer's own words: where a stretch of text reports speech.
+
+A quotation's frame is the cue that reports it and its speaker ("Roe said on Friday",
+"said Jane Roe, a local pharmacist"); reported speech without quotation marks has one too
+("who told members that ..."). claims.py asks these questions of the text around
+quotations, so that a claim never starts or ends inside an attribution.
+
+The cues are the tagger's (tagging.py), read in context as the rules read them: a cue
+verb or cue phrase ("said", "pointed out", but not the noun in "the comment") and a
+source phrase before a speaker ("according to the ministry").
+"""
+from __future__ import annotations
+
+from ..lexicons.attribution import SOURCE_PHRASES
+from .tagging import Tokens, tag_tokens, tokenize
+
+# Tags that may open the speaker after a source phrase with nothing after the speaker
+# ("according to the ministry", "per Roe"), and not "per year".
+_SPEAKER_OPENERS = "CTOEDPNMGS"
+# How far "that" may follow a cue and still introduce what it reports ("told members
+# that", "said last month that").
+_THAT_REACH = 4
+
+
+def _tagged(text: str, start: int, end: int) -> tuple[Tokens, str]:
+    toks = Tokens()
+    tokenize(text, start, end, toks)
+    return toks, tag_tokens(toks)
+
+
+def _cue_positions(toks: Tokens, tags: str) -> list[int]:
+    """The token indexes where a cue starts: a cue verb or phrase, or a source phrase."""
+    lowers = [w.lower() for w in toks.words]
+    found = [k for k, tag in enumerate(tags) if tag == "V"]
+    for k, word in enumerate(lowers):
+        for before, after in SOURCE_PHRASES.get(word, ()):
+            if tuple(lowers[k:k + len(before)]) != before:
+                continue
+            rest = k + len(before)
+            if after:  # "in her own words": the words after the speaker, a few tokens on
+                if any(tuple(lowers[j:j + len(after)]) == after for j in range(rest + 1, rest + 4)):
+                    found.append(k)
+            elif rest < len(tags) and tags[rest] in _SPEAKER_OPENERS:
+                found.append(k)
+    return sorted(set(found))
+
+
+def has_cue(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` holds an attribution cue ("said", "according to Roe")."""
+    return bool(_cue_positions(*_tagged(text, start, end)))
+
+
+def _opening_cue(tags: str, lowers: list[str]) -> int | None:
+    """The index of a cue that opens a stretch without its subject: the first token
+    ("said Roe", "adding that"), or the second after a function word ("before insisting",
+    "and said", "who told")."""
+    if tags[:1] == "V":
+        return 0
+    if tags[1:2] == "V" and tags[0] in "fR":
+        return 1
+    return None
+
+
+def opens_inside(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` opens inside an attribution: with a cue whose subject,
+    the speaker, stands outside it ("said Rosa Roe, a pharmacist", "who asked not to be
+    named, said", "before insisting that")."""
+    toks, tags = _tagged(text, start, end)
+    return _opening_cue(tags, [w.lower() for w in toks.words]) is not None
+
+
+def reported_start(text: str, start: int, end: int) -> int | None:
+    """Where the words that an opening cue reports begin, after its "that"
+    ("who told members that <water had risen>", "adding that <she would not ...>"), or
+    None when `text[start:end]` does not open with a cue and "that"."""
+    toks, tags = _tagged(text, start, end)
+    lowers = [w.lower() for w in toks.words]
+    cue = _opening_cue(tags, lowers)
+    if cue is None:
+        return None
+    for k in range(cue + 1, min(cue + 1 + _THAT_REACH, len(lowers) - 1)):
+        if lowers[k] == "that":
+            return toks.starts[k + 1]
+    return None
+
