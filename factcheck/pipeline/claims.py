@@ -25,6 +25,14 @@ of each sentence is cut into clauses (at ";", dashes, and ", " before a dependen
 such as ", trying to ..."), and each run of neighbouring clauses that reach the threshold
 is reported as one claim. A factual sentence is thus reported whole, and a fact followed
 by commentary is reported without the commentary.
+
+A claim is a whole statement, never a fragment of an attribution: the clause beside a
+quotation that holds a cue ("“…,” Roe said on Friday", "Roe told reporters: “…”") is
+the quotation's frame and is left out; a clause without its own subject ("whose city
+has ...", "who told members that ...") takes in the clause before it, or, after a frame,
+keeps only what its cue reports. The cues are the attribution package's
+(attribution/frames.py). Headlines and captions are not claims, and a claim's kinds are
+not read from look-alike phrases ("declined to take sides" is no comparison).
 """
 from __future__ import annotations
 
@@ -38,8 +46,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from factcheck.pipeline.attribution import is_headline
 from factcheck.pipeline.attribution.frames import has_cue, opens_inside, reported_start
-from factcheck.pipeline.attribution.tagging import is_headline
 from factcheck.pipeline.lexicons import entries
 from factcheck.pipeline.records import Claim
 from factcheck.pipeline.text.memo import Memo
@@ -630,17 +638,12 @@ def _lacks_subject(text: str, start: int, end: int) -> bool:
 
 
 def _claims_in_clauses(text: str, clauses: list[tuple[int, int] | None], threshold: float) -> list[Claim]:
-    """One claim per run of neighbouring clauses that each reach `threshold`.
-
-    A claim is a whole clause: one that lacks its subject (`_lacks_subject`) does not
-    open a claim alone but takes in the clause before it ("Mayor Roe, whose city has
-    offered $1 million, said ..."). Where the clause before it was a quotation's frame
-    (None), only what a cue in it reports after "that" is left ("said Roe, who told
-    members that <water inflows had tripled>"), or nothing.
-    """
+    """One claim per run of neighbouring clauses that each reach `threshold`; a left-out
+    frame (None) ends a run, and a run never opens with a clause that lacks its subject
+    (`_with_subject`)."""
     claims: list[Claim] = []
     joined = False  # whether the previous clause was a claim, so this one extends it
-    previous: tuple[int, int] | None = None  # the clause before this one, if kept
+    previous: tuple[int, int] | None = None  # the clause before this one, unless a frame
     for clause in clauses:
         before, previous = previous, clause
         if clause is None:
@@ -651,22 +654,52 @@ def _claims_in_clauses(text: str, clauses: list[tuple[int, int] | None], thresho
         if score < threshold:
             joined = False
             continue
+        kinds = _visible_kinds(text[start:end], kinds)
         if joined:
             last = claims[-1]
             kinds = [k for k in KINDS if k in kinds or k in last.kinds]
             claims[-1] = Claim(text[last.start:end], last.start, end, max(score, last.score), kinds)
             continue
         if _lacks_subject(text, start, end):
-            if before is not None:
-                start = before[0]
-                kinds = [k for k in KINDS if k in kinds or k in checkworthiness(text[start:before[1]])[1]]
-            else:
-                start = reported_start(text, start, end)
-                if start is None:
-                    continue
-                score, kinds = checkworthiness(text[start:end])
-                if score < threshold:
-                    continue
+            whole = _with_subject(text, before, start, end, score, kinds, threshold)
+            if whole is None:
+                continue
+            start, score, kinds = whole
         claims.append(Claim(text[start:end], start, end, score, kinds))
         joined = True
     return claims
+
+
+def _with_subject(text: str, before: tuple[int, int] | None, start: int, end: int, score: float,
+                  kinds: list[str], threshold: float) -> tuple[int, float, list[str]] | None:
+    """A whole claim from a clause that lacks its subject: (its start, score, kinds), or None.
+
+    It takes in the clause before it, where its subject is ("Mayor Roe, whose city has
+    offered $1 million, said ..."). After a quotation's frame (`before` None) only what a
+    cue in it reports after "that" can stand alone ("said Roe, who told members that
+    <water inflows had tripled>"), if it is a claim by itself.
+    """
+    if before is not None:
+        earlier = _visible_kinds(text[before[0]:before[1]], checkworthiness(text[before[0]:before[1]])[1])
+        return before[0], score, [k for k in KINDS if k in kinds or k in earlier]
+    reported = reported_start(text, start, end)
+    if reported is None:
+        return None
+    score, kinds = checkworthiness(text[reported:end])
+    return (reported, score, _visible_kinds(text[reported:end], kinds)) if score >= threshold else None
+
+
+# A look-alike phrase, unless a number follows it ("declined to 300" is a fall).
+_LOOKALIKE = re.compile(r"\b(?:" + _phrases("claims_lookalikes") + r")\b(?!\s*[$£€\d])", re.IGNORECASE)
+
+
+def _visible_kinds(text: str, kinds: list[str]) -> list[str]:
+    """`kinds` less those that only a look-alike phrase gave (claims_lookalikes.txt).
+
+    The scorer reads the phrases as they are, as its model was trained; the kinds shown
+    as the claim's reasons are read again with the phrases blanked out.
+    """
+    if not kinds or _LOOKALIKE.search(text) is None:
+        return kinds
+    still = _RULES[read_cues(_LOOKALIKE.sub(lambda m: " " * len(m.group()), text)).features].kinds
+    return [k for k in kinds if k in still]

@@ -35,7 +35,9 @@ Each quotation is also classed: the title of a work or a name in marks ("the boo
 Title Case name after "on", "of", "in", "with", "from" or a possessive: on “Fox and
 Friends,”, NBC's “Nightly News”) is `kind="title"`, not a quote, and so is a
 pronoun talked about as a word (because “she” is a “he”); a transcript's stage direction
-in marks ("(CROSSTALK.)") is `kind="direction"`; a few words quoted inside the writer's own sentence
+in marks ("(CROSSTALK.)") is `kind="direction"`; a slogan on a sign, placard or banner
+(signs reading “Finish the Line”) is `kind="slogan"`: written words, not speech, so not a
+quote unless somebody says it (protesters chanted “...”); a few words quoted inside the writer's own sentence
 (scare and partial quotes: called the plan “a disaster”) are `partial=True`.
 """
 from __future__ import annotations
@@ -44,7 +46,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicons import fields, words
+from .lexicons import fields, phrases, words
 from .text.tokens import LETTER_WORD
 
 
@@ -58,7 +60,7 @@ class QuoteSpan:
     close: int  # one past the closing mark; the paragraph end when the quote runs on
     chain: int  # quotations continued across paragraphs share this number
     partial: bool = False
-    kind: str = "quote"  # "quote"; "title" for a work's title or a name in marks; "direction"
+    kind: str = "quote"  # "quote"; "title" for a work's title or a name in marks; "direction"; "slogan"
     closed: bool = True  # False when no closing mark ends it in this paragraph
 
 
@@ -98,6 +100,15 @@ _WORK_WORDS = words("work_words")
 _ELISIONS = tuple(f"{w} " for w in words("elisions"))  # ’em, 'til: as text.startswith() takes them
 _NAMING_WORDS = fields("naming_words")
 _PRONOUN_WORDS = frozenset(fields("pronouns"))
+# What a slogan stands after, right before its opening mark: a sign noun, then a colon
+# or its wording, perhaps a few words on ("signs held aloft reading"). A slogan is short.
+_SIGN_BEFORE = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, sorted(words("sign_nouns"), key=len, reverse=True))) + r")\b"
+    r"(?:(?:\s+[\w’'-]+){0,2}?\s+(?:"
+    + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases("sign_wording"), key=len, reverse=True))
+    + r")\s*[:,]?|\s*:)\s*$", re.IGNORECASE)
+_SLOGAN_WORDS = 8
+_CUE_VERBS = words("cue_verbs")
 
 
 @lru_cache(maxsize=4)
@@ -181,6 +192,8 @@ def _add(out: list[QuoteSpan], text: str, op: int, close: int, chain: int, pstar
         span.kind = "title"  # also a pronoun talked about as a word: because “she” is a “he”
     elif _DIRECTION.fullmatch(text, start, end):
         span.kind = "direction"  # a transcript's stage direction: "(CROSSTALK)", "[Applause.]"
+    elif _is_slogan(before, text[start:end], after):
+        span.kind = "slogan"
     else:
         span.partial = _is_partial(before, text[start:end])
     out.append(span)
@@ -294,6 +307,17 @@ def _is_title(before: str, inner: str, after: str) -> bool:
     # A nickname between a first name and a surname: Dwayne “The Rock” Johnson.
     return bool(_NAME_BEFORE.search(before[-40:]) and _NAME_AFTER.match(after)
                 and len(inner.split()) <= 3 and _looks_like_title(inner))
+
+
+def _is_slogan(before: str, inner: str, after: str) -> bool:
+    """True for a short phrase that a sign carries (signs reading “Finish the Line,”, a
+    placard that said “No more delays”, a banner: “Build it now”) and that nobody is said
+    to say: a cue verb, or "as", in the few words after it (a shirt reading “I can't
+    breathe,” as Roe gasped) makes it a quote."""
+    if len(LETTER_WORD.findall(inner)) > _SLOGAN_WORDS or _SIGN_BEFORE.search(before[-80:]) is None:
+        return False
+    next_words = [w.lower() for w in LETTER_WORD.findall(after)[:3]]
+    return not (next_words[:1] == ["as"] or any(w in _CUE_VERBS for w in next_words))
 
 
 def _looks_like_title(inner: str) -> bool:

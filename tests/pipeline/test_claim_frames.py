@@ -42,3 +42,100 @@ def test_no_demo_claim_begins_or_ends_with_an_attribution(path):
     assert claims
     framed = {c.text: frame_edges(article.text, c.start, c.end) for c in claims}
     assert not {text: how for text, how in framed.items() if how}
+
+
+def claimed(text):
+    return [c.text for c in find_claims(text)]
+
+
+# -- a quotation's frame ------------------------------------------------------------------------
+
+def test_the_frame_after_a_quotation_is_not_a_claim():
+    text = "“The Harwick pier will reopen in 2027,” said Ada Brennick, a Lowmoor ferry captain since 1998."
+    assert claimed(text) == []
+
+
+def test_the_frame_before_a_quotation_is_not_a_claim():
+    text = "At a press conference on Monday, Mayor Ivo Sandell said: “We have hired 40 new inspectors.”"
+    assert claimed(text) == []
+
+
+def test_a_frame_ending_in_that_before_a_partial_quotation_is_not_a_claim():
+    text = "Councillor Mira Olander said last week that “the budget will rise by 12 percent in 2026.”"
+    assert claimed(text) == []
+
+
+def test_a_clause_beside_a_quotation_without_a_cue_is_read_as_usual():
+    text = "The Lowmoor ferry carried 9,000 passengers in 2025; its captain was blunt: “We need a bigger boat.”"
+    assert claimed(text) == ["The Lowmoor ferry carried 9,000 passengers in 2025"]
+
+
+def test_what_a_cue_after_the_frame_reports_is_kept_as_a_whole_clause():
+    text = ("“We have never missed a payment,” said Tove Lindqvist, the Harwick treasurer, who told"
+            " reporters that the town repaid $4 million of debt in 2025.")
+    assert claimed(text) == ["the town repaid $4 million of debt in 2025."]
+
+
+def test_a_cue_clause_after_the_frame_without_that_is_dropped():
+    text = ("“We are doing our best,” the Harwick treasurer said, adding the town had repaid $4 million"
+            " of debt in 2025.")
+    assert claimed(text) == []
+
+
+# -- whole clauses without quotations -------------------------------------------------------------
+
+def test_a_relative_clause_takes_in_the_clause_it_describes():
+    text = ("Mayor Ivo Sandell, whose town has spent $9 million on the pier since 2021, said the work"
+            " must go on.")
+    assert claimed(text) == [text]
+
+
+def test_reported_speech_without_quotation_marks_is_a_whole_sentence():
+    text = "The Harwick mill shut 200 looms in 2024, the weavers’ union said on Monday."
+    assert claimed(text) == [text]
+
+
+@pytest.mark.parametrize("text, inside", [
+    ("said Ada Brennick, a ferry captain", True),
+    ("adding that the pier had reopened", True),
+    ("before insisting that the fare was fair", True),
+    ("who told reporters that the pier had reopened", True),
+    ("Ada Brennick said the pier had reopened", False),
+    ("Sources confirmed that the pier had reopened", False),
+])
+def test_opening_inside_an_attribution(text, inside):
+    assert opens_inside(text, 0, len(text)) is inside
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Ada Brennick told reporters on Monday", True),
+    ("According to the harbour office, the pier reopened", True),
+    ("In her own words, the mayor's aim was", True),
+    ("The Harwick pier reopened in May", False),
+    ("The fare is $2 per ride", False),  # "per", but no speaker after it
+    ("The mayor's comment drew 300 letters", False),  # a cue word used as a noun
+])
+def test_attribution_cues(text, cue):
+    assert has_cue(text, 0, len(text)) is cue
+
+
+# -- kinds --------------------------------------------------------------------------------------
+
+def test_a_refusal_is_not_a_comparison():
+    claims = find_claims("The Harwick Ferry Company, which runs 12 boats, declined to comment on the new timetable.")
+    assert claims and "comparison" not in claims[0].kinds
+    assert "comparison" in find_claims("Ferry trips in Harwick declined to 3,100 in 2025.")[0].kinds
+
+
+# -- headlines and captions -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    "Photo: Lowmoor residents queue for the 7 a.m. ferry on 12 May 2025.",
+    "Pictured: Mayor Ivo Sandell opens the $9 million pier in Harwick.",
+    "(Photo) The new Harwick pier cost $9 million to build in 2025.",
+    "Harwick Council Approves 12 New Ferries For 2026.",
+    "Harwick council approves 12 new ferries for 2026",
+])
+def test_headlines_and_captions_are_not_claims(line):
+    text = line + "\nThe Harwick council approved 12 new ferries on Tuesday at a cost of $30 million."
+    assert claimed(text) == ["The Harwick council approved 12 new ferries on Tuesday at a cost of $30 million."]

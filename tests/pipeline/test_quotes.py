@@ -171,3 +171,26 @@ def test_a_stage_direction_in_marks_is_no_quote():
     text = '"ROE: The count is wrong.\n\n"(CROSSTALK.)\n\n"BERG: It is not."'
     assert [(text[q.start:q.end], q.kind) for q in find_quotations(text)] == [
         ("ROE: The count is wrong.", "quote"), ("(CROSSTALK.)", "direction"), ("BERG: It is not.", "quote")]
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("Lowmoor residents held signs reading “Save the Pier,” and the mayor waved.", ["slogan"]),
+    ("Above the gate hung a banner: “No ferry, no vote.”", ["slogan"]),
+    ("They carried placards that said “Harwick says no” past the town hall.", ["slogan"]),
+    # somebody says it: a quote
+    ("The crowd chanted “Save the Pier” outside the town hall.", ["quote"]),
+    ("Mayor Ivo Sandell signs the order and said “we are done” on Monday.", ["quote"]),
+    # a long quotation is not a slogan, whatever stands before it
+    ("Her sign reading “We have waited eleven years for a ferry that never comes to Lowmoor” drew a crowd.",
+     ["quote"]),
+])
+def test_a_slogan_on_a_sign_is_not_a_quote(text, kinds):
+    assert [q.kind for q in find_quotations(text)] == kinds
+
+
+@pytest.mark.parametrize("text", [
+    "Lowmoor residents held signs reading “Save the Pier,” Ana Lind said on Monday.",
+    "He wore a T-shirt emblazoned with the words ''Save the Pier,'' as Tom Berg shouted on the quay.",
+])
+def test_a_slogan_somebody_is_said_to_say_is_a_quote(text):
+    assert [q.kind for q in find_quotations(text)] == ["quote"]
