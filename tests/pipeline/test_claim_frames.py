@@ -102,6 +102,8 @@ def test_reported_speech_without_quotation_marks_is_a_whole_sentence():
     ("who told reporters that the pier had reopened", True),
     ("Ada Brennick said the pier had reopened", False),
     ("Sources confirmed that the pier had reopened", False),
+    ("Both said the pier had reopened", False),  # a subject, not a word opening a clause
+    ("Most agreed that the pier had reopened", False),
 ])
 def test_opening_inside_an_attribution(text, inside):
     assert opens_inside(text, 0, len(text)) is inside

@@ -44,6 +44,9 @@ How it reads a paragraph, one module a step:
       little confidence.
    The parts of a quote running over several paragraphs share the best attribution
    any part of it found.
+
+`frames` answers the same question of the writer's own words, for claims.py: whether a
+stretch holds a cue, and whether it opens with one whose speaker stands outside it.
 """
 from __future__ import annotations
 

@@ -11,12 +11,15 @@ source phrase before a speaker ("according to the ministry").
 """
 from __future__ import annotations
 
-from ..lexicons.attribution import SOURCE_PHRASES
+from ..lexicons.attribution import CLAUSE_OPENERS, RELATIVES, SOURCE_PHRASES
 from .tagging import Tokens, tag_tokens, tokenize
 
 # Tags that may open the speaker after a source phrase with nothing after the speaker
 # ("according to the ministry", "per Roe"), and not "per year".
 _SPEAKER_OPENERS = "CTOEDPNMGS"
+# Words that open a clause and leave its subject before it: a relative pronoun, a
+# conjunction, a word opening a clause around a cue in -ing ("before insisting").
+_OPENERS = RELATIVES | CLAUSE_OPENERS | frozenset(("and", "or", "but", "then"))
 # How far "that" may follow a cue and still introduce what it reports ("told members
 # that", "said last month that").
 _THAT_REACH = 4
@@ -52,11 +55,11 @@ def has_cue(text: str, start: int, end: int) -> bool:
 
 def _opening_cue(tags: str, lowers: list[str]) -> int | None:
     """The index of a cue that opens a stretch without its subject: the first token
-    ("said Roe", "adding that"), or the second after a function word ("before insisting",
-    "and said", "who told")."""
+    ("said Roe", "adding that"), or the second after a word that opens a clause ("before
+    insisting", "and said", "who told") -- not after a subject ("Both said", "Most agreed")."""
     if tags[:1] == "V":
         return 0
-    if tags[1:2] == "V" and tags[0] in "fR":
+    if tags[1:2] == "V" and (tags[0] == "R" or lowers[0] in _OPENERS):
         return 1
     return None
 
