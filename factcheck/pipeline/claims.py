@@ -507,7 +507,7 @@ def find_claims(text: str, threshold: float | None = None) -> list[Claim]:
             clauses = _clauses(text, part_start, part_end)
             # A stretch that does not reach the sentence's edge stops at a quotation.
             after_quotation, before_quotation = part_start > start, part_end < end
-            clauses = _without_frames(text, clauses, after_quotation, before_quotation)
+            clauses = _without_frames(text, clauses, after_quotation, before_quotation, part_end)
             claims.extend(_claims_in_clauses(text, clauses, threshold))
     return claims
 
@@ -609,20 +609,37 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _without_frames(text: str, clauses: list[tuple[int, int]], after_quotation: bool,
-                    before_quotation: bool) -> list[tuple[int, int] | None]:
-    """The clauses of a stretch of a sentence, less the frame of a quotation beside it.
+                    before_quotation: bool, end: int) -> list[tuple[int, int] | None]:
+    """The clauses of a stretch of a sentence (ending at `end`), less the frame of a
+    quotation beside it.
 
     The clause that touches a quotation and holds an attribution cue reports it ("“…,”
     Roe said on Friday", "said Jane Roe, a pharmacist", "Roe told reporters: “…”"): it is
-    the quotation's frame, a fragment without it, and it is left out (as None, so that
-    the clause after it knows what it followed).
+    the quotation's frame, a fragment without it. Only what its cue reports after "that"
+    may stay, as a clause of its own, unless it runs into the quotation ("Roe said that
+    the minister was “…”"; a colon ends it). The rest is left out, as None, so that the
+    clause after it knows what it followed.
     """
     kept: list[tuple[int, int] | None] = list(clauses)
-    if kept and before_quotation and has_cue(text, *clauses[-1]):
-        kept[-1] = None
-    if kept and after_quotation and kept[0] is not None and has_cue(text, *clauses[0]):
-        kept[0] = None
+    if not kept:
+        return kept
+    if after_quotation and has_cue(text, *clauses[0]):
+        runs_in = before_quotation and len(clauses) == 1 and not _ends_at_colon(text, clauses[0][1], end)
+        kept[0] = None if runs_in else _reported(text, *clauses[0])
+    if before_quotation and kept[-1] is not None and has_cue(text, *clauses[-1]):
+        kept[-1] = _reported(text, *clauses[-1]) if _ends_at_colon(text, clauses[-1][1], end) else None
     return kept
+
+
+def _ends_at_colon(text: str, clause_end: int, end: int) -> bool:
+    """Whether a colon ends the clause before the quotation at `end` ("... said: “…”")."""
+    return text[clause_end:end].strip().startswith(":")
+
+
+def _reported(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """What a cue in the clause `start..end` reports after "that", as a clause, or None."""
+    at = reported_start(text, start, end)
+    return (at, end) if at is not None and COUNTED_WORD.search(text, at, end) else None
 
 
 # A clause opened by a relative pronoun tells of a noun in the clause before it.

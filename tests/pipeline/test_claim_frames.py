@@ -76,6 +76,24 @@ def test_what_a_cue_after_the_frame_reports_is_kept_as_a_whole_clause():
     assert claimed(text) == ["the town repaid $4 million of debt in 2025."]
 
 
+def test_what_the_frame_itself_reports_after_that_is_kept():
+    text = ("“We are out of money,” the Harwick treasurer said on Monday, before stressing that the town"
+            " had repaid $4 million of debt in 2025.")
+    assert claimed(text) == ["the town had repaid $4 million of debt in 2025."]
+
+
+def test_what_a_frame_reports_before_a_colon_is_kept():
+    text = ("In a statement on Monday, the Harwick ferry office said that the ferry ran 40 fewer crossings"
+            " in May than in April: “We apologise to every passenger.”")
+    assert claimed(text) == ["the ferry ran 40 fewer crossings in May than in April"]
+
+
+def test_what_a_frame_reports_is_dropped_where_it_runs_into_the_quotation():
+    text = ("The Harwick ferry office said on Monday that the 40 cancelled crossings were “a regrettable"
+            " but necessary step.”")
+    assert claimed(text) == []
+
+
 def test_a_cue_clause_after_the_frame_without_that_is_dropped():
     text = ("“We are doing our best,” the Harwick treasurer said, adding the town had repaid $4 million"
             " of debt in 2025.")

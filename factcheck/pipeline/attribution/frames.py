@@ -73,16 +73,13 @@ def opens_inside(text: str, start: int, end: int) -> bool:
 
 
 def reported_start(text: str, start: int, end: int) -> int | None:
-    """Where the words that an opening cue reports begin, after its "that"
-    ("who told members that <water had risen>", "adding that <she would not ...>"), or
-    None when `text[start:end]` does not open with a cue and "that"."""
+    """Where the words that a cue in `text[start:end]` reports begin, after its "that"
+    ("who told members that <water had risen>", "the office said on Monday that <40
+    crossings were cancelled>"), or None when no cue is followed by "that"."""
     toks, tags = _tagged(text, start, end)
     lowers = [w.lower() for w in toks.words]
-    cue = _opening_cue(tags, lowers)
-    if cue is None:
-        return None
-    for k in range(cue + 1, min(cue + 1 + _THAT_REACH, len(lowers) - 1)):
-        if lowers[k] == "that":
-            return toks.starts[k + 1]
+    for cue in _cue_positions(toks, tags):
+        for k in range(cue + 1, min(cue + 1 + _THAT_REACH, len(lowers) - 1)):
+            if lowers[k] == "that":
+                return toks.starts[k + 1]
     return None
-
