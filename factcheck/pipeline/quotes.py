@@ -36,9 +36,10 @@ Title Case name after "on", "of", "in", "with", "from" or a possessive: on “Fo
 Friends,”, NBC's “Nightly News”) is `kind="title"`, not a quote, and so is a
 pronoun talked about as a word (because “she” is a “he”); a transcript's stage direction
 in marks ("(CROSSTALK.)") is `kind="direction"`; a slogan on a sign, placard or banner
-(signs reading “Finish the Line”) is `kind="slogan"`: written words, not speech, so not a
-quote unless somebody says it (protesters chanted “...”); a few words quoted inside the writer's own sentence
-(scare and partial quotes: called the plan “a disaster”) are `partial=True`.
+(signs reading “Finish the Line”) is `kind="slogan"`: written words, not a quote unless
+somebody is said to say them (protesters chanted “...”, or a cue right after it); a few
+words quoted inside the writer's own sentence (scare and partial quotes: called the plan
+“a disaster”) are `partial=True`.
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicons import fields, phrases, words
+from .lexicons.attribution import CUE_VERBS
 from .text.tokens import LETTER_WORD
 
 
@@ -108,7 +110,6 @@ _SIGN_BEFORE = re.compile(
     + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases("sign_wording"), key=len, reverse=True))
     + r")\s*[:,]?|\s*:)\s*$", re.IGNORECASE)
 _SLOGAN_WORDS = 8
-_CUE_VERBS = words("cue_verbs")
 
 
 @lru_cache(maxsize=4)
@@ -317,7 +318,7 @@ def _is_slogan(before: str, inner: str, after: str) -> bool:
     if len(LETTER_WORD.findall(inner)) > _SLOGAN_WORDS or _SIGN_BEFORE.search(before[-80:]) is None:
         return False
     next_words = [w.lower() for w in LETTER_WORD.findall(after)[:3]]
-    return not (next_words[:1] == ["as"] or any(w in _CUE_VERBS for w in next_words))
+    return not (next_words[:1] == ["as"] or any(w in CUE_VERBS for w in next_words))
 
 
 def _looks_like_title(inner: str) -> bool:

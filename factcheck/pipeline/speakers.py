@@ -52,7 +52,7 @@ _PLURAL_REACH = 8
 def quotes_with_speakers(text: str) -> list[Quote]:
     """Every quotation in `text` with its speaker, sorted by start offset.
 
-    Titles of works and names in quotation marks are left out. Each Quote's `text` is
+    Titles of works, names and slogans in quotation marks are left out. Each Quote's `text` is
     `text[start:end]`, the words inside the marks.
     """
     attributions, mentions = attribute(text, find_quotations(text))
