@@ -11,7 +11,10 @@ source phrase before a speaker ("according to the ministry").
 """
 from __future__ import annotations
 
-from ..lexicons.attribution import CLAUSE_OPENERS, RELATIVES, SOURCE_PHRASES
+import re
+from functools import lru_cache
+
+from ..lexicons.attribution import CLAUSE_OPENERS, CUE_VERBS, MULTIWORD, RELATIVES, SOURCE_PHRASES
 from .tagging import Tokens, tag_tokens, tokenize
 
 # Tags that may open the speaker after a source phrase with nothing after the speaker
@@ -20,12 +23,22 @@ _SPEAKER_OPENERS = "CTOEDPNMGS"
 # Words that open a clause and leave its subject before it: a relative pronoun, a
 # conjunction, a word opening a clause around a cue in -ing ("before insisting").
 _OPENERS = RELATIVES | CLAUSE_OPENERS | frozenset(("and", "or", "but", "then"))
+# The words a cue may start with (a cue verb, the first word of a cue phrase or a source
+# phrase), to tell cheaply that a stretch holds none.
+_CUE_STARTS = CUE_VERBS | frozenset(SOURCE_PHRASES) | frozenset(
+    first for first, found in MULTIWORD.items() if any(tag == "V" for _, tag in found))
+_WORD = re.compile(r"\w+")
+# A cue that opens a stretch is among its first two words, well within this many characters.
+_OPENING_CHARACTERS = 60
 # How far "that" may follow a cue and still introduce what it reports ("told members
 # that", "said last month that").
 _THAT_REACH = 4
 
 
+@lru_cache(maxsize=16)
 def _tagged(text: str, start: int, end: int) -> tuple[Tokens, str]:
+    """The tokens and tags of `text[start:end]` (cached: claims.py asks of a frame whether
+    it holds a cue, then what it reports)."""
     toks = Tokens()
     tokenize(text, start, end, toks)
     return toks, tag_tokens(toks)
@@ -50,6 +63,8 @@ def _cue_positions(toks: Tokens, tags: str) -> list[int]:
 
 def has_cue(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` holds an attribution cue ("said", "according to Roe")."""
+    if _CUE_STARTS.isdisjoint(_WORD.findall(text[start:end].lower())):
+        return False  # no word a cue may start with, so no need to tag it
     return bool(_cue_positions(*_tagged(text, start, end)))
 
 
@@ -68,6 +83,8 @@ def opens_inside(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` opens inside an attribution: with a cue whose subject,
     the speaker, stands outside it ("said Rosa Roe, a pharmacist", "who asked not to be
     named, said", "before insisting that")."""
+    if _CUE_STARTS.isdisjoint(w.lower() for w in _WORD.findall(text, start, min(end, start + _OPENING_CHARACTERS))):
+        return False  # most clauses: no cue near their start, so no need to tag them
     toks, tags = _tagged(text, start, end)
     return _opening_cue(tags, [w.lower() for w in toks.words]) is not None
 
