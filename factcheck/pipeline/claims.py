@@ -49,6 +49,7 @@ from typing import NamedTuple
 from factcheck.pipeline.attribution import is_headline
 from factcheck.pipeline.attribution.frames import has_cue, opens_inside, reported_start
 from factcheck.pipeline.lexicons import entries
+from factcheck.pipeline.lexicons.attribution import RELATIVES
 from factcheck.pipeline.records import Claim
 from factcheck.pipeline.text.memo import Memo
 from factcheck.pipeline.text.numbers import NUMBER, PERCENT, YEAR_OR_DATE
@@ -643,7 +644,7 @@ def _reported(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 # A clause opened by a relative pronoun tells of a noun in the clause before it.
-_RELATIVE_PRONOUNS = frozenset(("who", "whom", "whose", "which"))
+_RELATIVE_PRONOUNS = RELATIVES | frozenset(("whom", "whose"))
 
 
 def _lacks_subject(text: str, start: int, end: int) -> bool:
