@@ -193,7 +193,7 @@ def _print_match(result) -> None:
 @reports_errors
 def checkworthy(as_json, batch):
     """Score sentences for check-worthiness, one JSON object a line, in input order."""
-    from .pipeline.claims import score_batch
+    from .pipeline.checkworthy import score_batch
 
     for row in score_batch(item for _n, item in _jsonl_rows(batch)):
         print_json(row)

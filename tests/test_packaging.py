@@ -47,6 +47,8 @@ def test_the_wheel_packs_templates_data_and_migrations(wheel):
         "factcheck/store/migrations/script.py.mako",
         "factcheck/store/migrations/versions/0001_initial_schema.py",
         "factcheck/static/style.css",
+        "factcheck/pipeline/checkworthy_model.json",
+        "factcheck/pipeline/checkworthy_model.bin",
     }
     assert expected <= names
     assert any(n.startswith("factcheck/pipeline/lexicons/") and n.endswith(".txt") for n in names)

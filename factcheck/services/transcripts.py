@@ -15,7 +15,7 @@ from sqlalchemy import func, nulls_last
 from sqlmodel import Session, col, select
 
 from ..domain import SourceKind
-from ..pipeline.claims import score_batch
+from ..pipeline.checkworthy import score_batch
 from ..store.models import SourceDocument, Statement
 
 

@@ -1,207 +1,309 @@
-"""Train the check-worthiness model shipped as factcheck/pipeline/checkworthy_model.json.
+"""Train the check-worthiness model shipped as factcheck/pipeline/checkworthy_model.{json,bin}.
 
-    python -m factcheck.training.train_checkworthy [--data DIR] [--out FILE] [--check] [--cv K]
+    python -m factcheck.training.train_checkworthy [--shared DIR] [--out FILE] [--check] [--cv]
 
-Reads the CheckThat! 2020 Task 5 debates (shared/data/checkthat-2020-task5, one sentence a
-line: line, speaker, text, label), trains on the first 40 debates by file name only, and
-prints the mean average precision on the last 10 (the dev debates, never trained on).
-The features are those of `factcheck.pipeline.claims.sentence_features` (rule cues, the
-neighbours' cues, hashed word uni- and bigrams); the speaker is not used.
+Training data, both from shared/data:
+* claimbuster/crowdsourced.csv: 22,501 debate sentences with crowd labels (Verdict 1, a
+  check-worthy factual sentence, is the positive class);
+* checkthat-2020-task5: the first 40 debates by file name (one sentence a line: line,
+  speaker, text, label). A feature marks their sentences, so that their much rarer
+  positives (about 1 in 90, against 1 in 4) do not pull the model's probabilities down;
+  it is not shipped, so scores keep ClaimBuster's sense.
 
-The model is an L2-regularised logistic regression (positives weighted by POSITIVE_WEIGHT),
-fitted by scikit-learn's lbfgs from zero weights: no randomness, so the same data gives the
-same weights (written rounded to 5 significant digits). `--check` retrains and compares with
-the shipped file instead of writing it: every weight within CHECK_TOLERANCE, since another
-CPU, numpy or scikit-learn build may move the last digits. Needs the `training` extra
-(scikit-learn, numpy); scoring reads the JSON in pure Python.
+Never trained on, and printed after training: claimbuster/groundtruth.csv (1,032 sentences
+with expert labels, CheckThat! 2024 Task 1B's dev set: F1 of the check-worthy class,
+precision, recall, AP) and the last 10 CheckThat! 2020 debates (MAP).
 
-Settings are chosen by `--cv 4` (4-fold cross-validation by debate over the 40 training
-debates). What was tried and why none ships: docs/checkworthiness-experiments.md.
+The model is an L2-regularised logistic regression (scikit-learn, lbfgs, from zero: the same
+data gives the same weights) over `factcheck.pipeline.checkworthy.features`. The decision
+threshold is the one that maximises F1 of the check-worthy class in 5-fold cross-validation
+by debate over crowdsourced.csv. `--cv` prints instead the 4-fold cross-validated MAP by
+debate over the 40 CheckThat! training debates. Four ClaimBuster debates are also CheckThat!
+debates (OVERLAP): a fold that holds out one of them trains on neither copy.
+
+`--check` retrains and compares with the shipped model (every weight within
+CHECK_TOLERANCE: another CPU or library build may move the last digits). Needs the
+`training` extra (scikit-learn, scipy, numpy); scoring reads the files in pure Python.
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
+from array import array
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
-from factcheck.pipeline import claims
+from factcheck.pipeline import checkworthy
+from factcheck.pipeline.claim_cues import NAMED_FEATURES, read_cues
+from factcheck.pipeline.text.memo import Memo
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "checkthat-2020-task5"
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 TRAIN_DEBATES = 40
 BITS = 18
-L2 = 1e-4
-POSITIVE_WEIGHT = 1.0
-# lbfgs stops when no gradient entry is above TOLERANCE: near the optimum, well below what
-# the rounding to 5 significant digits keeps.
-TOLERANCE = 1e-10
-MAX_ITERATIONS = 1000
-# --check accepts a retrained model whose every weight (and bias and center) is this close
-# to the shipped one; see docs/checkworthiness-experiments.md for the figures behind it.
+C = 2.0
+CV_FOLDS = 5
+# The dates (as ClaimBuster names its files) of the debates both data sets hold.
+OVERLAP = ("2012-10-22", "2016-09-26", "2016-10-09", "2016-10-19")
+CORPUS_FEATURE = "corpus:checkthat"
+TOLERANCE = 1e-6
+MAX_ITERATIONS = 3000
 CHECK_TOLERANCE = 1e-3
 
 
-def read_debates(folder: Path) -> list[tuple[str, list[tuple[str, int]]]]:
-    """(name, [(text, label)]) for each debate, in file-name order."""
+class Sentence(NamedTuple):
+    text: str
+    label: bool
+    debate: str  # the debate's date as ClaimBuster writes it ("2016-09-26"), or a CheckThat! file's stem
+    checkthat: bool
+
+
+def read_claimbuster(path: Path) -> list[Sentence]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [Sentence(r["Text"], int(r["Verdict"]) == 1, r["File_id"].removesuffix(".txt"), False)
+                for r in csv.DictReader(f)]
+
+
+def read_debates(folder: Path) -> list[list[Sentence]]:
+    """Each CheckThat! 2020 debate's sentences, debates in file-name order."""
     debates = []
     for path in sorted(folder.glob("*.tsv")):
-        rows = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) >= 4:
-                rows.append((parts[2], int(parts[3])))
-        debates.append((path.stem, rows))
+        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+        debates.append([Sentence(r[2], int(r[3]) == 1, path.stem, True) for r in rows if len(r) >= 4])
     return debates
 
 
-def featurize(debates, context: bool = True):
-    """Per sentence: (named features, hashed buckets), label and debate number."""
-    out, labels, groups = [], [], []
-    for g, (_name, rows) in enumerate(debates):
-        readings = [claims.read_cues(text) for text, _ in rows]
-        for i in range(len(rows)):
-            named, grams = claims.sentence_features(readings, i, context)
-            # each distinct n-gram once; two n-grams that share a bucket count twice, as when scoring
-            out.append((named, sorted(claims.bucket(x, BITS) for x in grams)))
-            labels.append(rows[i][1])
-            groups.append(g)
-    return out, np.array(labels, float), np.array(groups)
+def same_debate(claimbuster_date: str, checkthat_stem: str) -> bool:
+    return claimbuster_date.replace("-", "") == checkthat_stem[:8]
 
 
-def design(feats, names: list[str], bits: int = BITS) -> csr_matrix:
-    """One sparse row per sentence: named features first, then buckets (a bucket two
-    n-grams share counts twice, as when scoring)."""
-    index = {n: i for i, n in enumerate(names)}
-    rows, cols = [], []
-    for r, (named, buckets) in enumerate(feats):
-        cs = sorted({index[n] for n in named if n in index}) + [len(names) + b for b in buckets]
-        rows += [r] * len(cs)
-        cols += cs
-    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(feats), len(names) + (1 << bits)))
+class Design:
+    """Turns sentences into the model's sparse rows; fitted (IDF) on training sentences."""
+
+    def __init__(self, sentences: list[Sentence], bits: int = BITS):
+        self.bits = bits
+        self.names = [*NAMED_FEATURES, CORPUS_FEATURE]
+        found = _featurize(sentences, bits)
+        self.tfidf = [TfidfTransformer(sublinear_tf=True).fit(_counts(found, k, bits)) for k in (1, 2)]
+
+    def rows(self, sentences: list[Sentence]) -> csr_matrix:
+        found = _featurize(sentences, self.bits)
+        index = {n: i for i, n in enumerate(self.names)}
+        r, c = [], []
+        for i, (s, f) in enumerate(zip(sentences, found)):
+            cols = [index[n] for n in f.named] + ([index[CORPUS_FEATURE]] if s.checkthat else [])
+            r += [i] * len(cols)
+            c += cols
+        named = csr_matrix((np.ones(len(r)), (r, c)), shape=(len(sentences), len(self.names)))
+        return hstack([named, *(t.transform(_counts(found, k, self.bits)) for k, t in zip((1, 2), self.tfidf))]).tocsr()
 
 
-def fit(X: csr_matrix, y, l2=L2, positive_weight=POSITIVE_WEIGHT):
-    """Weights (bias last) minimising sum_i c_i log(1 + exp(-s_i z_i)) + l2/2 |w|^2, where
-    z_i is row i's log-odds, s_i its label as +-1, and c_i its sample weight (positives
-    `positive_weight`, others 1) over the sum of the weights; the bias is not penalised.
-
-    scikit-learn minimises C sum_i c_i' loss_i + |w|^2/2 over the raw weights c_i': the
-    same optimum when C = 1 / (l2 * sum of the weights)."""
-    weights = np.where(y > 0, positive_weight, 1.0)
-    model = LogisticRegression(C=1 / (l2 * weights.sum()), solver="lbfgs", tol=TOLERANCE, max_iter=MAX_ITERATIONS)
-    model.fit(X, y, sample_weight=weights)
-    return np.append(model.coef_[0], model.intercept_[0])
+def _featurize(sentences: list[Sentence], bits: int) -> list[checkworthy.Features]:
+    return [_FEATURES[s.text, bits] for s in sentences]
 
 
-def mean_average_precision(scores, y, groups) -> float:
-    aps = []
-    for k in np.unique(groups):
-        m = groups == k
-        order = np.argsort(-scores[m], kind="stable")
-        labels = y[m][order]
-        if labels.sum():
-            hits = np.cumsum(labels)
-            aps.append(np.mean((hits / np.arange(1, len(labels) + 1))[labels > 0]))
-    return float(np.mean(aps))
+# Each sentence is read once, however many folds train or test on it.
+_FEATURES = Memo(lambda key: checkworthy.features(read_cues(key[0]), key[1]))
+
+
+def _counts(found: list[checkworthy.Features], family: int, bits: int) -> csr_matrix:
+    r, c, v = [], [], []
+    for i, f in enumerate(found):
+        for b, n in f[family].items():
+            r.append(i)
+            c.append(b)
+            v.append(n)
+    return csr_matrix((np.array(v, float), (r, c)), shape=(len(found), 1 << bits))
+
+
+class Fitted(NamedTuple):
+    design: Design
+    classifier: LogisticRegression
+
+    def logits(self, sentences: list[Sentence]) -> np.ndarray:
+        return self.classifier.decision_function(self.design.rows(sentences))
+
+
+def fit(sentences: list[Sentence], c: float = C, bits: int = BITS) -> Fitted:
+    design = Design(sentences, bits)
+    labels = np.array([s.label for s in sentences])
+    classifier = LogisticRegression(C=c, solver="lbfgs", tol=TOLERANCE, max_iter=MAX_ITERATIONS)
+    return Fitted(design, classifier.fit(design.rows(sentences), labels))
+
+
+def held_out_logits(claimbuster: list[Sentence], debates: list[list[Sentence]], c: float = C, bits: int = BITS) -> np.ndarray:
+    """Cross-validated log-odds of each ClaimBuster sentence: CV_FOLDS folds by debate (the
+    i-th debate in date order is held out in fold i mod CV_FOLDS), each trained on the other
+    folds and the CheckThat! debates that are not the held-out ones."""
+    dates = sorted({s.debate for s in claimbuster})
+    fold_of = {d: i % CV_FOLDS for i, d in enumerate(dates)}
+    logits = np.zeros(len(claimbuster))
+    for fold in range(CV_FOLDS):
+        held = [fold_of[s.debate] == fold for s in claimbuster]
+        held_dates = {d for d in dates if fold_of[d] == fold}
+        other = [d for d in debates if not any(same_debate(h, d[0].debate) for h in held_dates)]
+        train = [s for s, h in zip(claimbuster, held) if not h] + [s for d in other for s in d]
+        test = [s for s, h in zip(claimbuster, held) if h]
+        logits[np.array(held)] = fit(train, c, bits).logits(test)
+    return logits
+
+
+def best_threshold(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """(threshold, F1) maximising the F1 of the positive class, over probabilities 0.05-0.95."""
+    best = (0.5, -1.0)
+    for threshold in np.arange(0.05, 0.951, 0.005):
+        chosen = logits >= np.log(threshold / (1 - threshold))
+        f1 = f1_score(chosen, labels)
+        if f1 > best[1]:
+            best = (round(float(threshold), 3), f1)
+    return best
+
+
+def f1_score(chosen: np.ndarray, labels: np.ndarray) -> float:
+    tp = float(np.sum(chosen & labels))
+    return 2 * tp / (chosen.sum() + labels.sum()) if tp else 0.0
+
+
+def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
+    ranked = labels[np.argsort(-scores, kind="stable")]
+    hits = np.cumsum(ranked)
+    return float(np.mean((hits / np.arange(1, len(ranked) + 1))[ranked])) if ranked.any() else 0.0
+
+
+def mean_average_precision(debates: list[list[Sentence]], scores: list[np.ndarray]) -> float:
+    aps = [average_precision(s, np.array([x.label for x in d])) for d, s in zip(debates, scores)]
+    return float(np.mean([ap for ap, d in zip(aps, debates) if any(x.label for x in d)]))
+
+
+def checkthat_cross_validation(claimbuster: list[Sentence], debates: list[list[Sentence]], folds: int = 4) -> float:
+    """MAP of `folds`-fold cross-validation by debate over the CheckThat! training debates
+    (debate i held out in fold i mod folds), each fold trained on ClaimBuster (less the
+    held-out debates' copies) and the other CheckThat! debates."""
+    scores: list[np.ndarray] = [np.zeros(0)] * len(debates)
+    for fold in range(folds):
+        held = [i for i in range(len(debates)) if i % folds == fold]
+        train = [s for s in claimbuster if not any(same_debate(s.debate, debates[i][0].debate) for i in held)]
+        train += [s for i, d in enumerate(debates) if i % folds != fold for s in d]
+        fitted = fit(train)
+        for i in held:
+            scores[i] = fitted.logits(debates[i])
+    return mean_average_precision(debates, scores)
+
+
+def write(fitted: Fitted, threshold: float, out: Path) -> dict:
+    """Write the model's JSON (named weights, bias, threshold) and its bucket tables."""
+    weights = fitted.classifier.coef_[0]
+    names = fitted.design.names
+    about = {
+        "about": "check-worthiness: logistic regression trained by factcheck.training.train_checkworthy on "
+                 f"ClaimBuster crowdsourced.csv and the first {TRAIN_DEBATES} CheckThat! 2020 Task 5 debates",
+        "bits": fitted.design.bits,
+        "bias": _round(fitted.classifier.intercept_[0]),
+        "threshold": threshold,
+        "named": {n: _round(weights[i]) for i, n in enumerate(names) if n != CORPUS_FEATURE},
+    }
+    tables = array("f")
+    size = 1 << fitted.design.bits
+    for k, transformer in enumerate(fitted.design.tfidf):
+        tables.extend(transformer.idf_.astype(np.float32))
+        tables.extend(weights[len(names) + k * size:len(names) + (k + 1) * size].astype(np.float32))
+    if sys.byteorder != "little":
+        tables.byteswap()
+    out.write_text(json.dumps(about, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    out.with_suffix(".bin").write_bytes(tables.tobytes())
+    return about
 
 
 def _round(x: float) -> float:
-    return float(f"{x:.5g}")
+    return float(f"{x:.6g}")
 
 
-def train(data: Path = DATA, context: bool = True, l2=L2, positive_weight=POSITIVE_WEIGHT):
-    debates = read_debates(data)
-    if len(debates) <= TRAIN_DEBATES:
-        raise SystemExit(f"expected more than {TRAIN_DEBATES} debates in {data}, found {len(debates)}")
-    train_feats, y, _ = featurize(debates[:TRAIN_DEBATES], context)
-    names = sorted({n for named, _ in train_feats for n in named})
-    X = design(train_feats, names)
-    w = fit(X, y, l2, positive_weight)
-    model = {
-        "about": "check-worthiness: logistic regression trained by factcheck.training.train_checkworthy "
-                 f"on the first {TRAIN_DEBATES} CheckThat! 2020 Task 5 debates",
-        "bits": BITS,
-        "context": context,
-        "bias": _round(w[-1]),
-        "center": _round(float(np.mean(logits(X, w)))),
-        "named": {n: _round(w[i]) for i, n in enumerate(names)},
-        "hashed": {str(b): _round(v) for b, v in enumerate(w[len(names):-1]) if abs(v) >= 1e-4},
-    }
-    dev_feats, dev_y, dev_g = featurize(debates[TRAIN_DEBATES:], context)
-    dev_map = mean_average_precision(logits(design(dev_feats, names), weight_vector(model)), dev_y, dev_g)
-    return model, dev_map, len(y), int(y.sum())
-
-
-def weight_vector(model: dict) -> np.ndarray:
-    """A written model's weights as `fit` returns them: named (sorted), buckets, bias."""
-    named = [model["named"][n] for n in sorted(model["named"])]
-    weights = np.array(named + [0.0] * (1 << model["bits"]) + [model["bias"]])
-    for b, v in model["hashed"].items():
-        weights[len(named) + int(b)] = v
-    return weights
-
-
-def largest_difference(model: dict, other: dict) -> float:
-    """The largest gap between two written models' weights, bias or center (infinite when
+def largest_difference(model: checkworthy.Model, other: checkworthy.Model) -> float:
+    """The largest gap between two models' weights, IDF, bias or threshold (infinite when
     their features differ)."""
-    if (model["bits"], model["context"], sorted(model["named"])) != (other["bits"], other["context"], sorted(other["named"])):
+    if model.bits != other.bits or sorted(model.named) != sorted(other.named):
         return float("inf")
-    weights = np.abs(weight_vector(model) - weight_vector(other)).max()
-    return float(max(weights, abs(model["center"] - other["center"])))
+    gaps = [abs(model.bias - other.bias), abs(model.threshold - other.threshold)]
+    gaps += [abs(model.named[n] - other.named[n]) for n in model.named]
+    for family in checkworthy.FAMILIES:
+        for mine, theirs in zip(model.tables[family], other.tables[family]):
+            gaps.append(float(np.max(np.abs(np.array(mine) - np.array(theirs)))))
+    return max(gaps)
 
 
-def logits(X: csr_matrix, w):
-    """Each row's log-odds under weights `w` (bias last)."""
-    return X @ w[:-1] + w[-1]
-
-
-def cross_validate(data: Path = DATA, folds: int = 4, context: bool = True, l2=L2, positive_weight=POSITIVE_WEIGHT) -> float:
-    """Mean average precision of `folds`-fold cross-validation by debate over the training
-    debates only (debate i is held out in fold i % folds): how settings are chosen."""
-    feats, y, groups = featurize(read_debates(data)[:TRAIN_DEBATES], context)
-    scores = np.zeros(len(y))
-    for fold in range(folds):
-        held_out = groups % folds == fold
-        train_rows = [f for f, out in zip(feats, held_out) if not out]
-        names = sorted({n for named, _ in train_rows for n in named})
-        w = fit(design(train_rows, names), y[~held_out], l2, positive_weight)
-        scores[held_out] = logits(design([f for f, out in zip(feats, held_out) if out], names), w)
-    return mean_average_precision(scores, y, groups)
-
-
-def dump(model: dict) -> str:
-    return json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n"
+def train(shared: Path, out: Path, sample: int = 0, bits: int = BITS) -> tuple[dict, str]:
+    """Train and write the model to `out`; return it and a report of its held-out figures.
+    `sample` > 0 trains on about that many sentences of each source only, and `bits` sets
+    the hash space (both for tests)."""
+    data = shared / "data"
+    claimbuster = read_claimbuster(data / "claimbuster" / "crowdsourced.csv")
+    debates = read_debates(data / "checkthat-2020-task5")
+    if len(debates) <= TRAIN_DEBATES:
+        raise SystemExit(f"expected more than {TRAIN_DEBATES} debates in {data / 'checkthat-2020-task5'}, found {len(debates)}")
+    training, dev = debates[:TRAIN_DEBATES], debates[TRAIN_DEBATES:]
+    if sample:
+        claimbuster = claimbuster[::max(1, len(claimbuster) // sample)]
+        training = [d[::max(1, len(d) * len(training) // sample)] for d in training]
+    labels = np.array([s.label for s in claimbuster])
+    threshold, cv_f1 = best_threshold(held_out_logits(claimbuster, training, bits=bits), labels)
+    fitted = fit(claimbuster + [s for d in training for s in d], bits=bits)
+    about = write(fitted, threshold, out)
+    lines = [f"trained on {len(claimbuster)} ClaimBuster sentences ({int(labels.sum())} check-worthy) and "
+             f"{sum(map(len, training))} of {len(training)} CheckThat! debates; threshold {threshold} "
+             f"(cross-validated F1 {cv_f1:.3f} on the crowd labels)"]
+    expert = read_claimbuster(data / "claimbuster" / "groundtruth.csv")
+    if expert:
+        logits = fitted.logits(expert)
+        truth = np.array([s.label for s in expert])
+        chosen = logits >= np.log(threshold / (1 - threshold))
+        tp = float(np.sum(chosen & truth))
+        lines.append(f"groundtruth.csv: F1={f1_score(chosen, truth):.3f} P={tp / max(1, chosen.sum()):.3f} "
+                     f"R={tp / truth.sum():.3f} AP={average_precision(logits, truth):.3f}")
+    lines.append(f"CheckThat! 2020 dev ({len(dev)} debates): MAP={mean_average_precision(dev, [fitted.logits(d) for d in dev]):.3f}")
+    return about, "\n".join(lines)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--out", type=Path, default=claims.MODEL_FILE)
-    ap.add_argument("--check", action="store_true", help="retrain and compare with --out; write nothing")
-    ap.add_argument("--cv", type=int, metavar="K", help="only print the K-fold cross-validation MAP on the training debates")
+    ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--out", type=Path, default=checkworthy.MODEL_FILE)
+    ap.add_argument("--check", action="store_true", help="retrain into a temporary file and compare with --out")
+    ap.add_argument("--cv", action="store_true", help="only print the 4-fold cross-validated MAP on the CheckThat! training debates")
     args = ap.parse_args(argv)
     if args.cv:
-        print(f"{args.cv}-fold cross-validation by debate on the first {TRAIN_DEBATES} debates: "
-              f"MAP={cross_validate(args.data, args.cv):.3f}")
+        data = args.shared / "data"
+        debates = read_debates(data / "checkthat-2020-task5")[:TRAIN_DEBATES]
+        claimbuster = read_claimbuster(data / "claimbuster" / "crowdsourced.csv")
+        print(f"4-fold cross-validation by debate on the first {TRAIN_DEBATES} CheckThat! debates: "
+              f"MAP={checkthat_cross_validation(claimbuster, debates):.3f}")
         return 0
-    model, dev_map, n, pos = train(args.data)
-    text = dump(model)
-    print(f"trained on {n} sentences ({pos} check-worthy) of the first {TRAIN_DEBATES} debates; "
-          f"{len(model['named'])} named and {len(model['hashed'])} hashed weights; dev MAP={dev_map:.3f}")
     if args.check:
-        shipped = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else None
-        gap = largest_difference(model, shipped) if shipped else float("inf")
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / args.out.name
+            _, report = train(args.shared, fresh)
+            print(report)
+            gap = largest_difference(_load(fresh), _load(args.out))
         same = gap <= CHECK_TOLERANCE
         print(f"{'same weights as' if same else 'DIFFERENT weights from'} {args.out} (largest difference {gap:.2g}, "
               f"tolerance {CHECK_TOLERANCE:g})")
         return 0 if same else 1
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out} ({len(text.encode()) / 1e6:.1f} MB)")
+    _, report = train(args.shared, args.out)
+    print(report)
+    size = (args.out.stat().st_size + args.out.with_suffix(".bin").stat().st_size) / 1e6
+    print(f"wrote {args.out} and {args.out.with_suffix('.bin').name} ({size:.1f} MB)")
     return 0
+
+
+def _load(path: Path) -> checkworthy.Model:
+    return checkworthy.Model(json.loads(path.read_text(encoding="utf-8")), path.with_suffix(".bin").read_bytes())
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.pipeline.claims import DEFAULT_THRESHOLD, KINDS, checkworthiness, find_claims, score_batch, score_sentence
+from factcheck.pipeline.checkworthy import assess, logistic, model, score_batch
+from factcheck.pipeline.claim_cues import KINDS
+from factcheck.pipeline.claims import DEFAULT_THRESHOLD, find_claims
 from factcheck.pipeline.text.sentences import split_sentences
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -33,10 +35,14 @@ def claimed(text, **kwargs):
 
 # -- one test per kind of claim --------------------------------------------------------
 
+def is_claim(sentence):
+    """Whether find_claims would report `sentence` as a claim (check-worthy or not)."""
+    return logistic(assess(sentence).claim) >= DEFAULT_THRESHOLD
+
+
 def assert_claim_of_kind(sentence, kind):
-    score, kinds = checkworthiness(sentence)
-    assert score >= DEFAULT_THRESHOLD, (sentence, score)
-    assert kind in kinds, (sentence, kinds)
+    assert is_claim(sentence), (sentence, assess(sentence))
+    assert kind in assess(sentence).kinds, (sentence, assess(sentence))
 
 
 def test_quantity():
@@ -81,7 +87,7 @@ def test_prediction():
 
 
 def test_kinds_are_listed_in_the_documented_order():
-    _, kinds = checkworthiness("Since 2015 the Harwick mill has reportedly cut 1,200 jobs, more than any other employer.")
+    kinds = assess("Since 2015 the Harwick mill has reportedly cut 1,200 jobs, more than any other employer.").kinds
     assert kinds == [k for k in KINDS if k in kinds]
     assert {"quantity", "date/time", "attribution", "comparison"} <= set(kinds)
 
@@ -89,9 +95,9 @@ def test_kinds_are_listed_in_the_documented_order():
 # -- one test per kind of non-claim ------------------------------------------------------
 
 def assert_not_a_claim(sentence):
-    score, kinds = checkworthiness(sentence)
-    assert score < DEFAULT_THRESHOLD, (sentence, score)
-    assert kinds == []
+    assert not is_claim(sentence), (sentence, assess(sentence))
+    assert not assess(sentence).checkworthy
+    assert assess(sentence).kinds == []
 
 
 def test_opinion_is_not_a_claim():
@@ -193,8 +199,8 @@ def test_a_quotation_left_open_runs_to_the_end_of_its_paragraph():
 
 def test_phrases_of_several_words_are_read_whole():
     # "according to" is one attribution phrase; "according" alone is not
-    assert "attribution" in checkworthiness("According to the Harwick port office, 12 ferries ran late.")[1]
-    assert "attribution" not in checkworthiness("The Harwick ferries ran late, according with the winter timetable.")[1]
+    assert "attribution" in assess("According to the Harwick port office, 12 ferries ran late.").kinds
+    assert "attribution" not in assess("The Harwick ferries ran late, according with the winter timetable.").kinds
 
 
 def test_short_scare_quotes_stay_in_the_claim():
@@ -205,8 +211,9 @@ def test_short_scare_quotes_stay_in_the_claim():
 def test_threshold_is_configurable():
     everything = find_claims(ARTICLE, threshold=0.0)
     default = find_claims(ARTICLE)
-    strict = find_claims(ARTICLE, threshold=0.99)
-    assert len(everything) > len(default) > len(strict)
+    surest = max(logistic(assess(c.text).claim) for c in default)
+    strict = find_claims(ARTICLE, threshold=surest)
+    assert len(everything) > len(default) > len(strict) > 0
 
 
 # -- batch scoring ------------------------------------------------------------------------------
@@ -246,70 +253,51 @@ def test_sample_article_claims_match_the_gold():
 
 # -- the shipped model ------------------------------------------------------------------------------
 
-def test_score_batch_reads_neighbours_as_context():
+def test_scores_are_probabilities_and_the_decision_is_the_threshold():
     rows = [{"id": i, "text": t} for i, t in enumerate([
-        "Thank you all for coming tonight.",
-        "The Harwick mill cut 1,200 jobs in 2024.",
-        "That is a fact.",
+        "Good evening, and thank you all for coming.",
+        "The Harwick mill cut 1,200 jobs in 2024, a third of its workforce.",
+        "Lowmoor spends 38 dollars a head on libraries, half what Harwick spends.",
+        "I think we can all agree that this is a great town.",
     ])]
-    batch = [o["score"] for o in score_batch(rows)]
-    alone = [round(score_sentence(r["text"])[0], 6) for r in rows]
-    assert len(batch) == 3 and batch != alone  # the sentences around a row change its score
-    assert [o["score"] for o in score_batch(rows[:1])] == alone[:1]  # one row: no context
+    out = list(score_batch(rows))
+    assert all(0.0 <= o["score"] <= 1.0 for o in out)
+    assert all(o["checkworthy"] == (o["score"] >= model().threshold) for o in out)
+    greeting, jobs, libraries, opinion = (o["score"] for o in out)
+    # spread over 0-1: facts with figures far above greetings and opinions
+    assert min(jobs, libraries) > 0.5 > 0.2 > max(greeting, opinion)
+    assert [o["checkworthy"] for o in out] == [False, True, True, False]
 
 
-def test_model_file_is_small_and_holds_weights_only():
-    from factcheck.pipeline.claims import MODEL_FILE, model
-    assert MODEL_FILE.stat().st_size <= 20_000_000
+def test_model_files_are_small_and_hold_numbers_only():
+    from factcheck.pipeline.checkworthy import FAMILIES, MODEL_FILE, TABLES_FILE
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert set(data) == {"about", "bits", "context", "bias", "center", "named", "hashed"}
-    assert all(int(k) < 2 ** data["bits"] for k in data["hashed"])  # hash buckets, no text
+    assert set(data) == {"about", "bits", "bias", "threshold", "named"}
     assert all(" " not in name for name in data["named"])  # feature names, no sentences
-    assert model().bits == data["bits"]
+    assert TABLES_FILE.stat().st_size == len(FAMILIES) * 2 * 4 * 2 ** data["bits"]  # float32 tables
+    assert MODEL_FILE.stat().st_size + TABLES_FILE.stat().st_size <= 20_000_000
+    assert 0 < model().threshold < 1
 
 
-def test_training_is_deterministic():
-    np = pytest.importorskip("numpy")
+needs_training_data = pytest.mark.skipif(
+    not (SHARED / "data" / "claimbuster").is_dir() or not (SHARED / "data" / "checkthat-2020-task5").is_dir(),
+    reason=f"the ClaimBuster and CheckThat! 2020 training data are absent ({(SHARED / 'data').resolve()})")
+
+
+@needs_training_data
+def test_training_on_a_sample_is_deterministic_and_learns(tmp_path):
     pytest.importorskip("sklearn")
-    from factcheck.training.train_checkworthy import design, fit
-    feats = [(["kind:quantity", "digit"], [1, 5]), (["cue:opinion"], [2]), (["digit"], [5, 7]),
-             (["cue:question"], [2, 3]), (["kind:event"], [7])] * 3
-    names = ["cue:opinion", "cue:question", "digit", "kind:event", "kind:quantity"]
-    y = np.array([1, 0, 1, 0, 1] * 3, float)
-    first, second = fit(design(feats, names, bits=3), y), fit(design(feats, names, bits=3), y)
-    assert first.tobytes() == second.tobytes()
-    assert first[names.index("digit")] > 0 > first[names.index("cue:opinion")]
-
-
-def test_training_minimises_the_documented_loss():
-    """scikit-learn's C is set so that its optimum is that of `fit`'s docstring: the weighted
-    mean log-loss plus l2/2 |w|^2, the bias unpenalised."""
-    np = pytest.importorskip("numpy")
-    pytest.importorskip("sklearn")
-    from factcheck.training.train_checkworthy import design, fit
-    feats = [(["kind:quantity", "digit"], [1, 5]), (["cue:opinion"], [2]), (["digit"], [5, 7]),
-             (["cue:question"], [2, 3]), (["kind:event"], [7, 1])] * 4
-    names = ["cue:opinion", "cue:question", "digit", "kind:event", "kind:quantity"]
-    y = np.array([1, 0, 1, 0, 0] * 4, float)
-    X = design(feats, names, bits=3)
-    for l2, positive_weight in [(1e-1, 1.0), (1e-2, 3.0)]:
-        w = fit(X, y, l2, positive_weight)
-        c = np.where(y > 0, positive_weight, 1.0)
-        c /= c.sum()
-        sign = 2 * y - 1
-        residual = -c * sign / (1 + np.exp(sign * (X @ w[:-1] + w[-1])))
-        gradient = np.append(X.T @ residual + l2 * w[:-1], residual.sum())
-        assert np.abs(gradient).max() < 1e-6, (l2, positive_weight, gradient)
-
-
-@pytest.mark.skipif(not (SHARED / "data" / "checkthat-2020-task5").is_dir(), reason="the CheckThat! 2020 debates are absent")
-def test_retraining_gives_the_shipped_model():
-    """The shipped JSON is what the training script makes, to CHECK_TOLERANCE (its docstring
-    and docs/checkworthiness-experiments.md say why not to the byte)."""
-    pytest.importorskip("sklearn")
-    from factcheck.pipeline.claims import MODEL_FILE
-    from factcheck.training.train_checkworthy import CHECK_TOLERANCE, largest_difference, train
-    model, dev_map, _, _ = train(SHARED / "data" / "checkthat-2020-task5")
-    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert largest_difference(model, shipped) <= CHECK_TOLERANCE
-    assert round(dev_map, 3) >= 0.110
+    from factcheck.pipeline.checkworthy import Model, features
+    from factcheck.pipeline.claim_cues import read_cues
+    from factcheck.training.train_checkworthy import train
+    first, second = tmp_path / "a" / "m.json", tmp_path / "b" / "m.json"
+    for out in (first, second):
+        out.parent.mkdir()
+        _, report = train(SHARED, out, sample=2000, bits=12)
+        assert "groundtruth.csv: F1=" in report
+    assert first.read_bytes() == second.read_bytes()
+    assert first.with_suffix(".bin").read_bytes() == second.with_suffix(".bin").read_bytes()
+    trained = Model(json.loads(first.read_text()), first.with_suffix(".bin").read_bytes())
+    def logit(text):
+        return trained.logit(features(read_cues(text), trained.bits))
+    assert logit("The Harwick mill cut 1,200 jobs in 2024.") > logit("Thank you very much, and good night.")
