@@ -23,7 +23,7 @@ Reading for the pages:
 - verdict_views.py published verdicts (public pages, API), the review page's sources
 - queue.py         the review queue, one page at a time
 - desk.py          the editors' desk: flagged quotes, counts, chart, CSV rows
-- transcripts.py   imported transcripts ranked by check-worthiness
+- transcripts.py   imported transcripts, their sentences ranked by check-worthiness
 - flags.py         the SQL forms of "flagged" (domain.is_flagged), the one place flags are queried
 - paging.py        pagination of queries, counted up to a cap
 - like.py          LIKE patterns

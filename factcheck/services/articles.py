@@ -77,6 +77,7 @@ def ingest_article(session: Session, article: records.Article, source: str | Non
         who = claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None)
         claim = Claim(
             article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds),
+            checkworthy=c.checkworthy,
             speaker_name=who.name, speaker_kind=who.kind, person_id=_claimant_person(session, who, quotes),
         )
         session.add(claim)

@@ -1,5 +1,10 @@
 """Read-only queries for the editors' desk: flagged quotes, claims that repeat checked
-ones, counts per outlet and speaker, flags over time, and the rows of the CSV exports."""
+ones, counts per outlet and speaker, flags over time, and the rows of the CSV exports.
+
+The desk's lists and counts of claims hold the check-worthy ones only
+(`store.models.checkworthy_claim`); an article's own view shows all its claims, those that
+are not check-worthy marked as such.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +15,8 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from ..domain import ClaimLabel, Flag, QuoteLabel, is_flagged
-from ..store.models import Article, Claim, Match, Outlet, Person, Quote, Statement, User, Verdict, VerdictVersion
+from ..store.models import (Article, Claim, Match, Outlet, Person, Quote, Statement, User, Verdict, VerdictVersion,
+                            checkworthy_claim)
 from .flags import FLAG_COLUMNS, flagged, flags_from
 from .paging import Page, paginate
 
@@ -78,14 +84,15 @@ class RepeatClaim:
 
 
 def repeat_claims(session: Session, limit: int) -> list[RepeatClaim]:
-    """Claims that repeat (or are related to) something already fact-checked, newest first,
-    with the best-matching statement and that match's flags (`numbers_differ`)."""
+    """Check-worthy claims that repeat (or are related to) something already fact-checked,
+    newest first, with the best-matching statement and that match's flags (`numbers_differ`)."""
     stmt = (select(Claim.id, Claim.label, Claim.text, Claim.speaker_name, Article.title, Match.flags,
                    Statement.id, Statement.text, Statement.rating, Statement.source_title)
             .join(Article, Article.id == Claim.article_id)
             .outerjoin(Match, (Match.claim_id == Claim.id) & (Match.rank == 1))
             .outerjoin(Statement, Statement.id == Match.statement_id)
-            .where(col(Claim.label).in_(REPEAT_LABELS)).order_by(col(Claim.article_id).desc(), Claim.start)
+            .where(col(Claim.label).in_(REPEAT_LABELS), checkworthy_claim())
+            .order_by(col(Claim.article_id).desc(), Claim.start)
             .limit(limit))
     return [RepeatClaim(claim_id, label, text, speaker, title, CheckedStatement(*statement) if statement_id else None,
                         flags or [])
@@ -94,7 +101,8 @@ def repeat_claims(session: Session, limit: int) -> list[RepeatClaim]:
 
 @dataclass(frozen=True)
 class ArticleRow:
-    """An article as the desk lists it, with how many quotes (flagged ones too) and claims it has."""
+    """An article as the desk lists it, with how many quotes (flagged ones too) and check-worthy
+    claims it has."""
 
     id: int
     title: str | None
@@ -106,7 +114,7 @@ class ArticleRow:
 
 
 def desk_articles(session: Session, number: int, size: int) -> Page:
-    """Articles, newest first, with how many quotes (flagged ones too) and claims each has."""
+    """Articles, newest first, with how many quotes (flagged ones too) and check-worthy claims each has."""
 
     def count(model, *conditions):
         return (select(func.count(model.id)).where(model.article_id == Article.id, *conditions)
@@ -114,7 +122,7 @@ def desk_articles(session: Session, number: int, size: int) -> Page:
 
     stmt = (
         select(Article.id, Article.title, Article.published, Outlet.name, count(Quote), count(Quote, flagged()),
-               count(Claim))
+               count(Claim, checkworthy_claim()))
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .order_by(col(Article.created_at).desc(), col(Article.id).desc())
     )
@@ -153,6 +161,7 @@ class DeskQuote(DeskItem):
 class DeskClaim(DeskItem):
     score: float
     kinds: list[str]
+    checkworthy: bool  # False: shown here only, never in the queue or the desk's lists
 
 
 _ITEM_COLUMNS = [field.name for field in fields(DeskItem)]
@@ -184,7 +193,8 @@ def desk_article(session: Session, article_id: int) -> DeskArticle | None:
     *article, outlet = row
     n = len(_ITEM_COLUMNS)
     quotes = [DeskQuote(*quote[:n], flags_from(quote[n:])) for quote in _items(session, Quote, article_id, *FLAG_COLUMNS)]
-    claims = [DeskClaim(*claim) for claim in _items(session, Claim, article_id, Claim.score, Claim.kinds)]
+    claims = [DeskClaim(*claim)
+              for claim in _items(session, Claim, article_id, Claim.score, Claim.kinds, Claim.checkworthy)]
     return DeskArticle(ArticleText(*article), outlet, quotes, claims,
                        {q.id for q in quotes if is_flagged(q.label, q.flags)})
 

@@ -4,6 +4,9 @@ Quotes and claims live in two tables. Each is read in queue order along an index
 (ix_quote_queue, ix_claim_queue; ix_quote_flagged for "most flagged first"), only as far
 as the page asked for, and the two are merged here. Items are then loaded in a few
 batched queries, not one per row; lists are counted only up to paging.COUNT_CAP.
+
+Only check-worthy claims are in the queue (`store.models.checkworthy_claim`, the condition
+of ix_claim_queue); the others stay in the desk's view of their article.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from sqlalchemy import bindparam, func, literal, null
 from sqlmodel import Session, col, select
 
 from ..domain import QUEUE_STATUSES
-from ..store.models import Article, Claim, Outlet, Quote, User
+from ..store.models import Article, Claim, Outlet, Quote, User, checkworthy_claim
 from .flags import FLAG_COLUMNS, flag_count, flags_from, has_flag
 from .paging import COUNT_CAP, Cache, Page, uncached
 
@@ -72,6 +75,8 @@ def _part(kind: str, f: QueueFilters, scan_label: bool = False):
     stmt = select(literal(kind).label("kind"), col(model.id).label("id"), col(model.article_id).label("article_id"),
                   col(model.start).label("start"), weight.label("weight"))
     stmt = stmt.where(model.status == f.status) if f.status else stmt.where(col(model.status).in_(QUEUE_STATUSES))
+    if model is Claim:
+        stmt = stmt.where(checkworthy_claim())
     if f.label:
         # label is NOT NULL: coalesce changes nothing but which index the planner may use.
         stmt = stmt.where((func.coalesce(model.label, "") if scan_label else model.label) == f.label)
@@ -171,12 +176,14 @@ class StaffMember:
 
 
 def holders(session: Session) -> list[tuple[StaffMember, int]]:
-    """Who holds what: each active account with how many unpublished items it holds."""
+    """Who holds what: each active account with how many unpublished items of the queue it holds."""
     held = {}
     for model in MODELS.values():
         stmt = (select(model.assigned_to_id, func.count()).where(col(model.assigned_to_id).is_not(None),
                                                                  col(model.status).in_(QUEUE_STATUSES))
                 .group_by(model.assigned_to_id))
+        if model is Claim:
+            stmt = stmt.where(checkworthy_claim())
         for user_id, count in session.connection().execute(stmt):
             held[user_id] = held.get(user_id, 0) + count
     # (id, username) rows, not whole accounts: the pages need no more.

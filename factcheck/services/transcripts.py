@@ -1,10 +1,15 @@
-"""Imported transcripts, and a transcript's statements ranked by check-worthiness.
+"""Imported transcripts, and the sentences of a transcript ranked by check-worthiness.
 
 A transcript is a source document of kind transcript (one imported speaker-labelled file,
 `services.sources`), named in addresses by its id; its statements keep their spoken order
-(`Statement.position`). They are scored when asked, in that order so that each is read
-with its neighbours (what `factcheck checkworthy` does), so a better scorer ranks old
-transcripts too without a re-import.
+(`Statement.position`). Its turns are the statements without a context: the importer also
+stores a long turn's sentences, each with its turn as context (`services.statements`).
+
+A turn holds anything from "Thank you." to a run of figures, so the ranking is by sentence:
+every turn is split into sentences (`pipeline.text.sentences`) and each turn's sentences
+are scored together, in order, so that the scorer reads each with the rest of its turn as
+context (as `factcheck checkworthy` reads neighbouring rows). Sentences are scored when
+asked, so a better scorer ranks old transcripts too without a re-import.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from ..domain import SourceKind
 from ..pipeline.checkworthy import score_batch
+from ..pipeline.text.sentences import split_sentences
 from ..store.models import SourceDocument, Statement
 
 
@@ -41,15 +47,33 @@ class TranscriptStatement:
 
 
 @dataclass(frozen=True)
-class RankedStatement:
-    statement: TranscriptStatement
-    score: float
+class RankedSentence:
+    """One sentence of a turn, `turn.text[start:end]`, with the scorer's verdict on it."""
+
+    turn: TranscriptStatement
+    start: int
+    end: int
+    score: float  # 0-1, ranks
+    checkworthy: bool  # the scorer's own decision
     kinds: list[str]
 
     @property
+    def text(self) -> str:
+        return self.turn.text[self.start:self.end]
+
+    @property
+    def before(self) -> str:
+        """The turn's words before this sentence (its context, with `after`)."""
+        return self.turn.text[:self.start]
+
+    @property
+    def after(self) -> str:
+        return self.turn.text[self.end:]
+
+    @property
     def position(self) -> int:
-        """Its place in the transcript, 1 for the first statement."""
-        return self.statement.position
+        """Its turn's place in the transcript, 1 for the first statement."""
+        return self.turn.position
 
 
 def _summaries():
@@ -78,25 +102,28 @@ def transcript(session: Session, transcript_id: int) -> TranscriptSummary | None
     return TranscriptSummary(*row) if row else None
 
 
-def transcript_statements(session: Session, transcript_id: int) -> list[TranscriptStatement]:
-    """The statements of one transcript in spoken order; empty when there is no such
+def transcript_statements(session: Session, transcript_id: int, turns_only: bool = False) -> list[TranscriptStatement]:
+    """The statements of one transcript in spoken order (with `turns_only`, its turns
+    without the sentences stored apart from long ones); empty when there is no such
     transcript."""
-    return [TranscriptStatement(*row) for row in session.exec(
-        select(Statement.id, Statement.ref, Statement.text, Statement.speaker_name, Statement.position)
-        .join(SourceDocument, SourceDocument.id == Statement.source_document_id)
-        .where(Statement.source_document_id == transcript_id, SourceDocument.kind == SourceKind.TRANSCRIPT)
-        .order_by(Statement.position)
-    )]
+    stmt = (select(Statement.id, Statement.ref, Statement.text, Statement.speaker_name, Statement.position)
+            .join(SourceDocument, SourceDocument.id == Statement.source_document_id)
+            .where(Statement.source_document_id == transcript_id, SourceDocument.kind == SourceKind.TRANSCRIPT)
+            .order_by(Statement.position))
+    if turns_only:
+        stmt = stmt.where(col(Statement.context).is_(None))
+    return [TranscriptStatement(*row) for row in session.exec(stmt)]
 
 
-def rank_transcript(session: Session, transcript_id: int) -> list[RankedStatement]:
-    """The statements of one transcript (see `transcript_statements`), most check-worthy
-    first, ties in spoken order."""
-    statements = transcript_statements(session, transcript_id)
-    scored = score_batch({"id": i, "text": s.text, "speaker": s.speaker_name} for i, s in enumerate(statements))
-    ranked = [
-        RankedStatement(statements[row["id"]], row["score"], row["kinds"])
-        for row in scored
-    ]
-    ranked.sort(key=lambda r: (-r.score, r.position))
+def rank_transcript(session: Session, transcript_id: int) -> list[RankedSentence]:
+    """Every sentence of every turn of one transcript, most check-worthy first, ties in
+    spoken order; empty when there is no such transcript."""
+    ranked = []
+    for turn in transcript_statements(session, transcript_id, turns_only=True):
+        spans = split_sentences(turn.text)
+        scored = score_batch({"id": n, "text": turn.text[start:end], "speaker": turn.speaker_name}
+                             for n, (start, end) in enumerate(spans))
+        ranked += [RankedSentence(turn, *spans[row["id"]], row["score"], row["checkworthy"], row["kinds"])
+                   for row in scored]
+    ranked.sort(key=lambda r: (-r.score, r.position, r.start))
     return ranked

@@ -257,11 +257,12 @@ class ReviewItem:
     flags: list[str] = field(default_factory=list)
     score: float = 0.0  # claims
     kinds: list[str] = field(default_factory=list)
+    checkworthy: bool = True  # claims: False keeps it out of the queue and the desk's lists
 
 
 _ITEM_COLUMNS = ("id", "article_id", "start", "end", "text", "speaker_name", "speaker_kind", "label", "status")
 _KIND_COLUMNS = {"quote": ("mention_text", "mention_start", "mention_end", "cue", "confidence", "partial"),
-                 "claim": ("score", "kinds")}
+                 "claim": ("score", "kinds", "checkworthy")}
 
 
 def _review_item(kind: str):

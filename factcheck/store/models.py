@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import (JSON, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, LargeBinary,
+                        Text, UniqueConstraint, true)
 from sqlmodel import Field, SQLModel
 
 from ..domain import (LABELS, ClaimLabel, Flag, PersonKind, QuoteLabel, ReviewStatus, Role, SourceKind, SpeakerKind,
@@ -183,6 +183,10 @@ class Claim(SQLModel, table=True):
     end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     score: float
+    # The check-worthiness model's decision (`pipeline.records.Claim.checkworthy`, migration
+    # 0015): only check-worthy claims reach the review queue and the desk's claim lists
+    # (`checkworthy_claim`); the others stay in the desk's view of their article.
+    checkworthy: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
     kinds: list[str] = _json_list()
     label: str = Field(default=ClaimLabel.NONE, index=True)
     status: str = Field(default=ReviewStatus.NEW, index=True)
@@ -336,10 +340,18 @@ def has_flag(flag: str):
     return getattr(Quote, flag_column(flag)) == True  # noqa: E712  (SQL, not Python)
 
 
-# The review queue's indexes (migrations 0010, 0013): newest article first and each article
-# in reading order, most flags first, and "who holds what". Declared here so that autogenerate keeps them.
+def checkworthy_claim():
+    """SQL: the claim is check-worthy, so it reaches people (the review queue, the desk's
+    claim lists); the condition of ix_claim_queue."""
+    return Claim.checkworthy == True  # noqa: E712  (SQL, not Python)
+
+
+# The review queue's indexes (migrations 0010, 0013, 0015): newest article first and each
+# article in reading order (claims: the check-worthy ones only), most flags first, and "who
+# holds what". Declared here so that autogenerate keeps them.
 Index("ix_quote_queue", Quote.article_id.desc(), Quote.start)
-Index("ix_claim_queue", Claim.article_id.desc(), Claim.start)
+Index("ix_claim_queue", Claim.article_id.desc(), Claim.start,
+      sqlite_where=checkworthy_claim(), postgresql_where=checkworthy_claim())
 Index("ix_quote_flagged", Quote.flag_count.desc(), Quote.article_id.desc(), Quote.start)
 # One per flag: the quotes raising it, in queue order (partial: only those rows are indexed).
 FLAG_INDEXES = {

@@ -6,7 +6,7 @@
                 with ClaimReview markup
 - review.py     /review/: the fact-checkers' queue, assignment, match feedback, verdict form
 - desk.py       /desk/: incoming articles, flagged quotes, counts, chart, CSV exports (editors)
-- transcripts.py  /desk/transcripts/: imported transcripts, each ranked by check-worthiness
+- transcripts.py  /desk/transcripts/: imported transcripts, each one's sentences ranked by check-worthiness
 - people.py     /people/: merge people, split an alias off (editors)
 - admin.py      /admin/: accounts (create, change role, deactivate) and the audit log
 - api.py        /api/verdicts: published verdicts as JSON

@@ -56,7 +56,9 @@ def article(article_id: int):
     # Each quote and claim is marked in the text and numbered (Q1, C1); the number links to its row below.
     spans = [Span(q.start, q.end, "flagged" if q.id in page.flagged else "quote", ref=(f"Q{n}", f"quote-{q.id}"))
              for n, q in enumerate(page.quotes, start=1)]
-    spans += [Span(c.start, c.end, "claim", ref=(f"C{n}", f"claim-{c.id}"))
+    # A claim that is not check-worthy is marked apart (it is in no queue or desk list).
+    spans += [Span(c.start, c.end, "claim" if c.checkworthy else "claim not-checkworthy",
+                   ref=(f"C{n}", f"claim-{c.id}"))
               for n, c in enumerate(page.claims, start=1)]
     return render_template(
         "desk/article.html", article=page.article, outlet=page.outlet, text=paragraphs(page.article.text, spans),

@@ -1,5 +1,6 @@
-"""/desk/transcripts/: imported transcripts, and each one's statements ranked by
-check-worthiness, so a desk knows which sentences of a debate to check first."""
+"""/desk/transcripts/: imported transcripts, and each one's sentences ranked by
+check-worthiness, each shown in its turn, so a desk knows which sentences of a debate to
+check first."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -23,17 +24,17 @@ def index():
 @bp.route("/<int:transcript_id>")
 @role_required(*STAFF)
 def ranked(transcript_id: int):
-    """?speaker= keeps one speaker's statements; ?page= pages the ranking."""
+    """?speaker= keeps one speaker's sentences; ?page= pages the ranking."""
     document = transcript(db.session(), transcript_id)
     if document is None:
         abort(404)
     everyone = rank_transcript(db.session(), transcript_id)
     speaker = request.args.get("speaker") or None
-    rows = [r for r in everyone if speaker is None or r.statement.speaker_name == speaker]
+    rows = [r for r in everyone if speaker is None or r.turn.speaker_name == speaker]
     size = current_app.config["PAGE_SIZE"]
     number = page_number()
     page = Page(rows[(number - 1) * size : number * size], number, size, len(rows))
     return render_template(
         "desk/transcript.html", transcript=document, speaker=speaker,
-        speakers=sorted({r.statement.speaker_name for r in everyone}), page=page,
+        speakers=sorted({r.turn.speaker_name for r in everyone}), page=page,
     )

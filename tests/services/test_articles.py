@@ -69,3 +69,15 @@ def test_a_claim_inside_a_quote_is_its_speakers(engine, monkeypatch):
     assert (inside.speaker_name, inside.speaker_kind, inside.person_id) == ("Dana Whitlock", "person", quote.person_id)
     assert people[inside.person_id] == ("Dana Whitlock", "person")
     assert claims[0].speaker_name == "Lena Varga"  # the claim outside any quote
+
+
+def test_each_claim_is_stored_with_the_scorers_checkworthy_decision(engine, monkeypatch):
+    """The pipeline decides; ingest keeps the decision (the queue and the desk read it)."""
+    first, second = TEXT.split("\n\n")[0], "Ridership fell 40 percent since 2019."
+    found = [records.Claim(first, 0, len(first), 0.93, ["quantity"], checkworthy=True),
+             records.Claim(second, TEXT.index(second), TEXT.index(second) + len(second), 0.12, [], checkworthy=False)]
+    real_extract = articles.extract
+    monkeypatch.setattr(articles, "extract",
+                        lambda article: records.Extraction(article, real_extract(article).quotes, found))
+    claims, _ = ingest(engine, authors=["Lena Varga"])
+    assert [(c.text, c.score, c.checkworthy) for c in claims] == [(first, 0.93, True), (second, 0.12, False)]

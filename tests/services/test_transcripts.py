@@ -1,10 +1,11 @@
-"""Transcripts: listed after import, and their statements ranked by check-worthiness."""
+"""Transcripts: listed after import, and their sentences ranked by check-worthiness."""
 import datetime as dt
 
 import pytest
 from sqlmodel import Session, select
 
-from factcheck.services.statements import import_statements
+from factcheck.services.demo import SAMPLES, TRANSCRIPT_DATE
+from factcheck.services.statements import LONG_TURN, import_statements
 from factcheck.services.transcripts import rank_transcript, transcript_statements, transcripts
 from factcheck.store.models import Statement
 
@@ -50,14 +51,79 @@ def first_id(engine):
 def test_a_transcript_is_ranked_most_check_worthy_first_with_reasons(hearing):
     with Session(hearing) as session:
         ranked = rank_transcript(session, first_id(hearing))
-    assert len(ranked) == 4
+    assert len(ranked) == 5  # the last turn is two sentences
     top = ranked[0]
-    assert top.statement.speaker_name == "Marcus Hale" and top.position == 3
+    assert top.turn.speaker_name == "Marcus Hale" and top.position == 3
     assert "quantity" in top.kinds or "statistic" in top.kinds
     scores = [r.score for r in ranked]
     assert scores == sorted(scores, reverse=True)
-    opinion = next(r for r in ranked if r.statement.speaker_name == "Dana Whitlock")
+    assert all(0.0 <= score <= 1.0 for score in scores)
+    opinion = next(r for r in ranked if r.turn.speaker_name == "Dana Whitlock")
     assert opinion.score < top.score
+
+
+def test_each_sentence_is_ranked_apart_and_keeps_its_turn(hearing):
+    with Session(hearing) as session:
+        ranked = rank_transcript(session, first_id(hearing))
+    last_turn = sorted((r for r in ranked if r.position == 4), key=lambda r: r.start)
+    assert [r.text for r in last_turn] == ["Thank you.", "Let us move on."]
+    for sentence in last_turn:
+        assert sentence.turn.text == "Thank you. Let us move on."
+        assert sentence.before + sentence.text + sentence.after == sentence.turn.text
+    assert last_turn[1].before == "Thank you. " and last_turn[0].after == " Let us move on."
+
+
+def test_a_long_turns_stored_sentences_are_not_ranked_twice(engine, tmp_path):
+    """The importer stores a long turn's sentences as statements of their own (for
+    matching); the ranking splits the turn itself and ranks each sentence once."""
+    sentence = "The ferry carried 12,000 passengers in 2024, up 30 percent on the year before. "
+    long_turn = (sentence * (LONG_TURN // len(sentence) + 1)).strip()
+    varied = ". ".join(s.replace("12,000", f"{12_000 + n:,}") for n, s in enumerate(long_turn.split(". ")))
+    path = tmp_path / "sample-long-hearing.txt"
+    path.write_text(f"Owen Pryce: Good morning.\nMarcus Hale: {varied}\n", encoding="utf-8")
+    import_statements(engine, str(path), speaker_date=dt.date(2025, 11, 2))
+    with Session(engine) as session:
+        summary = transcripts(session)[0]
+        stored = transcript_statements(session, summary.id)
+        turns = transcript_statements(session, summary.id, turns_only=True)
+        ranked = rank_transcript(session, summary.id)
+    assert len(turns) == 2 and len(stored) > len(turns)  # the long turn's sentences are stored too
+    assert len(ranked) == len(stored) - 1  # each sentence once, and "Good morning."
+    assert {r.turn.id for r in ranked} == {t.id for t in turns}
+
+
+# The demo's council hearing (factcheck/samples/): sentences that carry figures, and the
+# greetings, thanks and procedural lines that any sensible scorer puts below them.
+FIGURES = (
+    "If we stop now, we will have spent 1.1 billion dollars on a tunnel that goes nowhere.",
+    "For the committee's information, the city's share of 120 million would be financed over 25 years.",
+    "At current rates, that adds roughly 38 dollars a year to the average household's property tax bill.",
+    "The city is ready to put in 120 million of its own money, and I am asking the province to match that commitment.",
+    "Forty thousand people in Northfield live more than half an hour from a train, and most of them do not own a car.",
+)
+PLEASANTRIES = (
+    "Good morning.",
+    "Thank you, Chair.",
+    "Thank you.",
+    "Mayor Hale, will the city's money come with conditions?",
+    "Let me be plain about what is at stake.",
+    "This hearing is adjourned.",
+)
+
+
+def test_on_the_demo_hearing_figures_rank_above_greetings_and_procedure(engine):
+    """Holds for any sensible check-worthiness scorer; the scores of a calibrated one
+    spread over 0-1 (the model that scored whole turns kept them all under 0.03)."""
+    import_statements(engine, str(SAMPLES / "transcript-2025-11-02-council.txt"), speaker_date=TRANSCRIPT_DATE)
+    with Session(engine) as session:
+        ranked = rank_transcript(session, first_id(engine))
+    rank = {r.text: n for n, r in enumerate(ranked, start=1)}
+    assert set(FIGURES) <= set(rank) and set(PLEASANTRIES) <= set(rank)  # every one is a sentence of its own
+    worst_figure = max(rank[s] for s in FIGURES)
+    best_pleasantry = min(rank[s] for s in PLEASANTRIES)
+    assert worst_figure < best_pleasantry, [(n, r.score, r.text) for n, r in enumerate(ranked[:15], start=1)]
+    scores = [r.score for r in ranked]
+    assert max(scores) - min(scores) >= 0.5, f"scores span only {min(scores):.3f} to {max(scores):.3f}"
 
 
 def test_only_a_transcripts_document_id_names_it(hearing, tmp_path):
@@ -113,4 +179,4 @@ def test_an_undated_transcript_is_ranked_whole(engine, tmp_path):
     with Session(engine) as session:
         [summary] = transcripts(session)
         ranked = rank_transcript(session, summary.id)
-    assert summary.date is None and len(ranked) == 4
+    assert summary.date is None and len(ranked) == 5

@@ -1,4 +1,5 @@
-"""The desk's transcript pages: the list, a ranked transcript, speaker filter, access."""
+"""The desk's transcript pages: the list, a transcript's ranked sentences in their turns,
+speaker filter, access."""
 import datetime as dt
 
 import pytest
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.db
 HEARING = """\
 Owen Pryce: Welcome to the sample committee hearing.
 Marcus Hale: The ferry carried 12,000 passengers in 2024, up 30 percent on the year before.
-Dana Whitlock: <b>What a lovely morning</b> it is.
+Dana Whitlock: <b>What a lovely morning</b> it is. Thank you all for coming.
 """
 
 
@@ -40,6 +41,19 @@ def test_a_transcript_page_ranks_the_factual_statement_first(as_user, hearing):
     rows = page.split("<tbody>")[1]
     assert rows.index("12,000 passengers") < rows.index("lovely morning")
     assert "&lt;b&gt;What a lovely morning&lt;/b&gt;" in page and "<b>What" not in page
+
+
+def test_each_sentence_is_shown_in_its_turn_marked_and_escaped(as_user, hearing):
+    page = as_user("checker").get(hearing).text
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    [thanks] = [row for row in rows if '<span class="sentence">Thank you all for coming.</span>' in row]
+    assert ('<p class="turn-context"><span class="visually-hidden">In its turn: </span>'
+            '&lt;b&gt;What a lovely morning&lt;/b&gt; it is. <mark class="target">Thank you all for coming.</mark></p>'
+            in thanks)
+    assert "Dana Whitlock" in thanks
+    [ferry] = [row for row in rows if "12,000 passengers" in row]
+    assert "turn-context" not in ferry  # a one-sentence turn is its own context
+    assert "4 sentences." in page
 
 
 def test_the_speaker_filter_keeps_one_speakers_statements(as_user, hearing):
