@@ -5,11 +5,10 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from sqlmodel import Session, select
 
 from factcheck.services.queue import QueueFilters, review_queue
-from factcheck.store.db import alembic_config
+from factcheck.store.db import downgrade
 from factcheck.store.models import Claim
 from factcheck.store.search import claims_holding
 
@@ -49,13 +48,6 @@ def engine_at_0014(database, tmp_path):
         advance_sequences(conn, ["user", "article", "claim"])
     yield engine
     engine.dispose()
-
-
-def downgrade(engine, target):
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, target)
 
 
 def claim_rows(engine) -> list[dict]:
