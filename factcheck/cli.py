@@ -82,7 +82,8 @@ def extract(as_json: bool, allow_private: bool, source: str):
         who = q.speaker or (q.speaker_mention.text if q.speaker_mention else "unknown")
         click.echo(f"  “{q.text}” — {who} ({q.speaker_kind}{', partial' if q.partial else ''})")
     for c in result.claims:
-        click.echo(f"  claim {c.score:.2f} [{', '.join(c.kinds)}]: {c.text}")
+        worth = "check-worthy" if c.checkworthy else "not check-worthy"
+        click.echo(f"  claim {c.score:.2f} {worth} [{', '.join(c.kinds)}]: {c.text}")
 
 
 @main.group()
@@ -237,13 +238,14 @@ def ingest(sources, allow_private):
             click.echo(f"already stored: {result.source} (article {result.article_id})")
         else:
             click.echo(f"stored: {result.source} (article {result.article_id}): {result.quotes} quotes, "
-                       f"{result.flagged} flagged, {result.claims} claims")
+                       f"{result.flagged} flagged, {result.claims} claims ({result.checkworthy} check-worthy)")
 
     results = ingest_sources(engine(), list(sources), allow_private=allow_private, on_result=show)
     new = sum(r.created for r in results)
     failed = sum(bool(r.error) for r in results)
     click.echo(f"{len(results)} articles: {new} new, {len(results) - new - failed} already stored, {failed} failed; "
-               f"{sum(r.quotes for r in results)} quotes, {sum(r.claims for r in results)} claims")
+               f"{sum(r.quotes for r in results)} quotes, {sum(r.claims for r in results)} claims "
+               f"({sum(r.checkworthy for r in results)} check-worthy)")
     if failed and failed == len(results):
         sys.exit(1)
 

@@ -8,9 +8,12 @@ sentence alone:
 
 * the rule cues of `claim_cues.read_cues` (claim kinds, non-claim cues, names, digits,
   units, length), which also give the visible reasons (`kinds`);
-* the word uni-, bi- and trigrams, and the character 2- to 5-grams of each word, each family
-  weighted by TF-IDF (log term frequency, L2-normalised) and hashed into 2**bits buckets,
-  so that only numbers ship: no text of the data.
+* the word uni-, bi- and trigrams, and the character 2- to 5-grams of each word, hashed into
+  2**bits buckets so that only numbers ship (no text of the data). Each family is weighted by
+  TF-IDF: every occurrence of an n-gram adds its bucket's IDF, and the family's vector is
+  divided by the root of the sum of its occurrences' squared IDF. That is the L2 norm when no
+  bucket occurs twice, and it splits over words, so that what a word adds is worked out once
+  per process (`Model.logit`), however many sentences use it.
 
 `score` is the model's probability (0-1): of ClaimBuster's sentences, about that share of
 those scored so are check-worthy. `checkworthy` is `score >= threshold`, the threshold
@@ -56,11 +59,13 @@ class Assessment(NamedTuple):
 
 def word_grams(words: list[str]) -> list[str]:
     """The word uni-, bi- and trigrams of a sentence, its edges marked "<s>" and "</s>"."""
+    return list(words) + [" ".join(gram) for gram in longer_word_grams(words)]
+
+
+def longer_word_grams(words: list[str]) -> list[tuple[str, ...]]:
+    """The word bi- and trigrams of a sentence, as tuples of words, edges marked."""
     padded = ["<s>", *words, "</s>"]
-    grams = list(words)
-    grams += [f"{a} {b}" for a, b in zip(padded, padded[1:])]
-    grams += [f"{a} {b} {c}" for a, b, c in zip(padded, padded[1:], padded[2:])]
-    return grams
+    return [*zip(padded, padded[1:]), *zip(padded, padded[1:], padded[2:])]
 
 
 def char_grams(word: str) -> list[str]:
@@ -75,27 +80,19 @@ def bucket(gram: str, bits: int) -> int:
 
 
 class Features(NamedTuple):
+    """What training reads of a sentence (scoring reads the same, word by word)."""
+
     named: list[str]  # the reading's named features, in NAMED_FEATURES order
-    words: dict[int, int]  # bucket -> count of the word n-grams in it
-    chars: dict[int, int]  # bucket -> count of the character n-grams in it
+    words: dict[int, int]  # bucket -> occurrences of the word n-grams in it
+    chars: dict[int, int]  # bucket -> occurrences of the character n-grams in it
 
 
 def features(reading: Reading, bits: int) -> Features:
-    """What the model reads in a sentence."""
     return Features(
         [f for f in NAMED_FEATURES if f in reading.features],
         _counts(bucket(g, bits) for g in word_grams(reading.words)),
-        _counts(b for word in reading.words for b in _char_buckets(word, bits)),
+        _counts(bucket(g, bits) for word in reading.words for g in char_grams(word)),
     )
-
-
-@cache
-def _char_bucket_memo(bits: int) -> Memo:
-    return Memo(lambda word: [bucket(g, bits) for g in char_grams(word)])
-
-
-def _char_buckets(word: str, bits: int) -> list[int]:
-    return _char_bucket_memo(bits)[word]
 
 
 def _counts(buckets: Iterable[int]) -> dict[int, int]:
@@ -118,27 +115,47 @@ class Model:
         numbers.frombytes(tables)
         if len(numbers) != 2 * size * len(FAMILIES):
             raise ValueError(f"{TABLES_FILE.name}: expected {2 * size * len(FAMILIES)} numbers, found {len(numbers)}")
-        # Per family: (IDF by bucket, weight by bucket), as lists: faster to index than arrays.
-        self.tables = {
-            family: (numbers[(2 * k) * size:(2 * k + 1) * size].tolist(),
-                     numbers[(2 * k + 1) * size:(2 * k + 2) * size].tolist())
-            for k, family in enumerate(FAMILIES)
-        }
+        self.idf, self.weights = {}, {}
+        for k, family in enumerate(FAMILIES):
+            self.idf[family] = numbers[(2 * k) * size:(2 * k + 1) * size].tolist()
+            self.weights[family] = numbers[(2 * k + 1) * size:(2 * k + 2) * size].tolist()
         self.threshold_logit = math.log(self.threshold / (1 - self.threshold))
+        # What one n-gram occurrence adds: (IDF x weight, IDF squared), for the dot product
+        # with the weights and the norm. A word adds its unigram's and its character
+        # n-grams' (_word_parts), worked out once a process; so are the longer n-grams.
+        self._word_parts = Memo(self._word_part)
+        self._gram_parts = Memo(lambda gram: self._part("words", " ".join(gram)))
+        self._named = Memo(lambda found: self.bias + sum(self.named.get(f, 0.0) for f in NAMED_FEATURES if f in found))
 
-    def logit(self, found: Features) -> float:
+    def _part(self, family: str, gram: str) -> tuple[float, float]:
+        b = bucket(gram, self.bits)
+        idf = self.idf[family][b]
+        return idf * self.weights[family][b], idf * idf
+
+    def _word_part(self, word: str) -> tuple[float, float, float, float]:
+        dot, square = self._part("words", word)
+        char_dot = char_square = 0.0
+        for gram in char_grams(word):
+            d, q = self._part("chars", gram)
+            char_dot += d
+            char_square += q
+        return dot, square, char_dot, char_square
+
+    def logit(self, reading: Reading) -> float:
         """The model's log-odds that the sentence is check-worthy."""
-        total = self.bias + sum(self.named.get(f, 0.0) for f in found.named)
-        for family, counts in zip(FAMILIES, (found.words, found.chars)):
-            idf, weight = self.tables[family]
-            norm = dot = 0.0
-            for b, count in counts.items():
-                value = (1.0 + math.log(count)) * idf[b]
-                norm += value * value
-                dot += value * weight[b]
-            if norm:
-                total += dot / math.sqrt(norm)
-        return total
+        word_dot = word_square = char_dot = char_square = 0.0
+        for word in reading.words:
+            d, q, cd, cq = self._word_parts[word]
+            word_dot += d
+            word_square += q
+            char_dot += cd
+            char_square += cq
+        for gram in longer_word_grams(reading.words):
+            d, q = self._gram_parts[gram]
+            word_dot += d
+            word_square += q
+        total = self._named[reading.features] + word_dot / math.sqrt(word_square)
+        return total + char_dot / math.sqrt(char_square) if char_square else total
 
 
 @cache
@@ -152,7 +169,7 @@ def logistic(logit: float) -> float:
 
 def assess_reading(reading: Reading) -> Assessment:
     m = model()
-    logit = m.logit(features(reading, m.bits))
+    logit = m.logit(reading)
     found = rules(reading)
     score = logistic(logit)
     checkworthy = logit >= m.threshold_logit

@@ -35,6 +35,7 @@ class IngestResult:
     created: bool = False
     quotes: int = 0
     claims: int = 0
+    checkworthy: int = 0  # of the claims, those that reach the review queue
     flagged: int = 0
     error: str | None = None
 
@@ -84,6 +85,7 @@ def ingest_article(session: Session, article: records.Article, source: str | Non
         session.flush()
         store_claim_matches(session, claim)
         result.claims += 1
+        result.checkworthy += c.checkworthy
     return result
 
 

@@ -37,7 +37,6 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
 from factcheck.pipeline import checkworthy
@@ -90,7 +89,7 @@ class Design:
         self.bits = bits
         self.names = [*NAMED_FEATURES, CORPUS_FEATURE]
         found = _featurize(sentences, bits)
-        self.tfidf = [TfidfTransformer(sublinear_tf=True).fit(_counts(found, k, bits)) for k in (1, 2)]
+        self.idf = [_idf(_counts(found, k, bits)) for k in (1, 2)]
 
     def rows(self, sentences: list[Sentence]) -> csr_matrix:
         found = _featurize(sentences, self.bits)
@@ -101,7 +100,22 @@ class Design:
             r += [i] * len(cols)
             c += cols
         named = csr_matrix((np.ones(len(r)), (r, c)), shape=(len(sentences), len(self.names)))
-        return hstack([named, *(t.transform(_counts(found, k, self.bits)) for k, t in zip((1, 2), self.tfidf))]).tocsr()
+        return hstack([named, *(_weighted(_counts(found, k, self.bits), idf) for k, idf in zip((1, 2), self.idf))]).tocsr()
+
+
+def _idf(counts: csr_matrix) -> np.ndarray:
+    """Each bucket's smoothed IDF over the training sentences, as scikit-learn computes it:
+    ln((1 + sentences) / (1 + sentences holding it)) + 1."""
+    holding = np.bincount(counts.indices, minlength=counts.shape[1])
+    return np.log((1 + counts.shape[0]) / (1 + holding)) + 1
+
+
+def _weighted(counts: csr_matrix, idf: np.ndarray) -> csr_matrix:
+    """Occurrences times IDF, each row divided by the root of its occurrences' squared IDF
+    (what `checkworthy.Model.logit` adds up word by word)."""
+    norms = np.sqrt(counts @ (idf * idf))
+    norms[norms == 0] = 1.0
+    return csr_matrix(counts.multiply(idf[np.newaxis, :]).multiply(1 / norms[:, np.newaxis]))
 
 
 def _featurize(sentences: list[Sentence], bits: int) -> list[checkworthy.Features]:
@@ -210,8 +224,8 @@ def write(fitted: Fitted, threshold: float, out: Path) -> dict:
     }
     tables = array("f")
     size = 1 << fitted.design.bits
-    for k, transformer in enumerate(fitted.design.tfidf):
-        tables.extend(transformer.idf_.astype(np.float32))
+    for k, idf in enumerate(fitted.design.idf):
+        tables.extend(idf.astype(np.float32))
         tables.extend(weights[len(names) + k * size:len(names) + (k + 1) * size].astype(np.float32))
     if sys.byteorder != "little":
         tables.byteswap()
@@ -232,7 +246,7 @@ def largest_difference(model: checkworthy.Model, other: checkworthy.Model) -> fl
     gaps = [abs(model.bias - other.bias), abs(model.threshold - other.threshold)]
     gaps += [abs(model.named[n] - other.named[n]) for n in model.named]
     for family in checkworthy.FAMILIES:
-        for mine, theirs in zip(model.tables[family], other.tables[family]):
+        for mine, theirs in ((model.idf[family], other.idf[family]), (model.weights[family], other.weights[family])):
             gaps.append(float(np.max(np.abs(np.array(mine) - np.array(theirs)))))
     return max(gaps)
 

@@ -287,7 +287,7 @@ needs_training_data = pytest.mark.skipif(
 @needs_training_data
 def test_training_on_a_sample_is_deterministic_and_learns(tmp_path):
     pytest.importorskip("sklearn")
-    from factcheck.pipeline.checkworthy import Model, features
+    from factcheck.pipeline.checkworthy import Model
     from factcheck.pipeline.claim_cues import read_cues
     from factcheck.training.train_checkworthy import train
     first, second = tmp_path / "a" / "m.json", tmp_path / "b" / "m.json"
@@ -299,5 +299,23 @@ def test_training_on_a_sample_is_deterministic_and_learns(tmp_path):
     assert first.with_suffix(".bin").read_bytes() == second.with_suffix(".bin").read_bytes()
     trained = Model(json.loads(first.read_text()), first.with_suffix(".bin").read_bytes())
     def logit(text):
-        return trained.logit(features(read_cues(text), trained.bits))
+        return trained.logit(read_cues(text))
     assert logit("The Harwick mill cut 1,200 jobs in 2024.") > logit("Thank you very much, and good night.")
+
+
+def test_scoring_adds_up_word_by_word_what_training_computes(tmp_path):
+    """`Model.logit` sums each word's share; training builds whole sparse rows. Same numbers."""
+    pytest.importorskip("sklearn")
+    from factcheck.pipeline.checkworthy import Model
+    from factcheck.pipeline.claim_cues import read_cues
+    from factcheck.training.train_checkworthy import Sentence, fit, write
+    texts = ["The Harwick mill cut 1,200 jobs in 2024.", "Thank you, thank you all.", "What a night it was!",
+             "Lowmoor spends 38 dollars a head on its libraries.", "I think the ferry is late again.", ""]
+    fitted = fit([Sentence(t, n % 2 == 0, "sample", n == 2) for n, t in enumerate(texts)], bits=10)
+    out = tmp_path / "m.json"
+    write(fitted, 0.5, out)
+    trained = Model(json.loads(out.read_text()), out.with_suffix(".bin").read_bytes())
+    unseen = ["The Harwick ferry carried 90,000 passengers in 2023, the most ever.", "Good night."]
+    for text in texts + unseen:
+        expected = fitted.logits([Sentence(text, False, "sample", False)])[0]
+        assert trained.logit(read_cues(text)) == pytest.approx(expected, abs=1e-4), text

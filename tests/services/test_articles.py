@@ -79,5 +79,9 @@ def test_each_claim_is_stored_with_the_scorers_checkworthy_decision(engine, monk
     real_extract = articles.extract
     monkeypatch.setattr(articles, "extract",
                         lambda article: records.Extraction(article, real_extract(article).quotes, found))
-    claims, _ = ingest(engine, authors=["Lena Varga"])
-    assert [(c.text, c.score, c.checkworthy) for c in claims] == [(first, 0.93, True), (second, 0.12, False)]
+    with Session(engine) as session:
+        result = articles.ingest_article(session, records.Article(text=TEXT, title="Tunnel costs", authors=["Lena Varga"]))
+        session.commit()
+        claims = session.exec(select(Claim).order_by(Claim.start)).all()
+        assert [(c.text, c.score, c.checkworthy) for c in claims] == [(first, 0.93, True), (second, 0.12, False)]
+    assert (result.claims, result.checkworthy) == (2, 1)  # what `factcheck ingest` reports
