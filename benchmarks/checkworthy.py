@@ -88,17 +88,18 @@ def main() -> None:
     rows = [row for debate in debates for row in debate]
     expert = [{"id": f"gt#{n}", "text": s.text, "label": s.label}
               for n, s in enumerate(read_claimbuster(args.data / "claimbuster" / "groundtruth.csv"))]
-    list(score_batch(rows[:1]))  # load the model outside the timing
+    list(score_batch([{"id": 0, "text": ""}]))  # load the model outside the timing, reading no word
 
     for name, scorer in (("model", score_batch), ("rules", rules_baseline), ("digits", digits_baseline)):
-        best = float("inf")
+        times = []  # the first pass meets every word for the first time; later ones find them known
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started = time.process_time()
             scores = {out["id"]: out["score"] for out in scorer(rows)}
-            best = min(best, time.perf_counter() - started)
+            times.append(time.process_time() - started)
         decisions = {out["id"]: out["checkworthy"] for out in scorer(expert)}
         print(f"checkworthy {name:6} MAP={mean_average_precision(debates, scores):.3f} debates={len(debates)} "
-              f"F1={f1(expert, decisions):.3f} (groundtruth.csv) sentences={len(rows)} speed={len(rows) / best:,.0f} sentences/s")
+              f"F1={f1(expert, decisions):.3f} (groundtruth.csv) sentences={len(rows)} "
+              f"speed={len(rows) / times[0]:,.0f} sentences/s first pass, {len(rows) / min(times):,.0f} after (one core, CPU time)")
 
 
 if __name__ == "__main__":
