@@ -31,7 +31,7 @@ FLOORS = [
     (
         # 0.110 until issue 12 trained the model on ClaimBuster's broader sense of check-worthy
         # (F1 0.890 above); its 4-fold cross-validated MAP on the training debates rose from
-        # 0.110 (train_checkworthy --cv) while these 10 later debates fell: see
+        # 0.110 to 0.133 (train_checkworthy --cv) while these 10 later debates fell: see
         # docs/checkworthiness-experiments.md.
         "check-worthiness, CheckThat! 2020 dev (last 10 debates)",
         ["checkworthy_score.py", "--cmd", FACTCHECK, "--last", "10"],
