@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from factcheck.pipeline.attribution import is_headline
 from factcheck.pipeline.attribution.frames import has_cue, opens_inside, reported_start
-from factcheck.pipeline.checkworthy import Assessment, assess, logistic
+from factcheck.pipeline.checkworthy import assess, logistic
 from factcheck.pipeline.claim_cues import KINDS, at_least_words, phrases, read_cues, rules
 from factcheck.pipeline.lexicons.attribution import RELATIVES
 from factcheck.pipeline.records import Claim
@@ -248,7 +248,7 @@ def _claims_in_clauses(text: str, clauses: list[tuple[int, int] | None], thresho
 
 def _judged(text: str, start: int, end: int, threshold: float) -> Claim | None:
     """The claim `text[start:end]` states, or None when it states none."""
-    judged: Assessment = assess(text[start:end])
+    judged = assess(text[start:end])
     if logistic(judged.claim) < threshold:
         return None
     return Claim(text[start:end], start, end, judged.score, _visible_kinds(text[start:end], judged.kinds), judged.checkworthy)

@@ -6,10 +6,9 @@ A transcript is a source document of kind transcript (one imported speaker-label
 stores a long turn's sentences, each with its turn as context (`services.statements`).
 
 A turn holds anything from "Thank you." to a run of figures, so the ranking is by sentence:
-every turn is split into sentences (`pipeline.text.sentences`) and each turn's sentences
-are scored together, in order, so that the scorer reads each with the rest of its turn as
-context (as `factcheck checkworthy` reads neighbouring rows). Sentences are scored when
-asked, so a better scorer ranks old transcripts too without a re-import.
+every turn is split into sentences (`pipeline.text.sentences`), each scored by the
+check-worthiness model and shown inside its turn. Sentences are scored when asked, so a
+better scorer ranks old transcripts too without a re-import.
 """
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ from sqlalchemy import func, nulls_last
 from sqlmodel import Session, col, select
 
 from ..domain import SourceKind
-from ..pipeline.checkworthy import score_batch
+from ..pipeline.checkworthy import assess
 from ..pipeline.text.sentences import split_sentences
 from ..store.models import SourceDocument, Statement
 
@@ -120,10 +119,8 @@ def rank_transcript(session: Session, transcript_id: int) -> list[RankedSentence
     spoken order; empty when there is no such transcript."""
     ranked = []
     for turn in transcript_statements(session, transcript_id, turns_only=True):
-        spans = split_sentences(turn.text)
-        scored = score_batch({"id": n, "text": turn.text[start:end], "speaker": turn.speaker_name}
-                             for n, (start, end) in enumerate(spans))
-        ranked += [RankedSentence(turn, *spans[row["id"]], row["score"], row["checkworthy"], row["kinds"])
-                   for row in scored]
+        for start, end in split_sentences(turn.text):
+            judged = assess(turn.text[start:end])
+            ranked.append(RankedSentence(turn, start, end, judged.score, judged.checkworthy, judged.kinds))
     ranked.sort(key=lambda r: (-r.score, r.position, r.start))
     return ranked

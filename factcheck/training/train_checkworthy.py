@@ -210,7 +210,7 @@ def checkthat_cross_validation(claimbuster: list[Sentence], debates: list[list[S
     return mean_average_precision(debates, scores)
 
 
-def write(fitted: Fitted, threshold: float, out: Path) -> dict:
+def write(fitted: Fitted, threshold: float, out: Path) -> None:
     """Write the model's JSON (named weights, bias, threshold) and its bucket tables."""
     weights = fitted.classifier.coef_[0]
     names = fitted.design.names
@@ -231,7 +231,6 @@ def write(fitted: Fitted, threshold: float, out: Path) -> dict:
         tables.byteswap()
     out.write_text(json.dumps(about, sort_keys=True, indent=1) + "\n", encoding="utf-8")
     out.with_suffix(".bin").write_bytes(tables.tobytes())
-    return about
 
 
 def _round(x: float) -> float:
@@ -251,8 +250,8 @@ def largest_difference(model: checkworthy.Model, other: checkworthy.Model) -> fl
     return max(gaps)
 
 
-def train(shared: Path, out: Path, sample: int = 0, bits: int = BITS) -> tuple[dict, str]:
-    """Train and write the model to `out`; return it and a report of its held-out figures.
+def train(shared: Path, out: Path, sample: int = 0, bits: int = BITS) -> str:
+    """Train and write the model to `out`; return a report of its held-out figures.
     `sample` > 0 trains on about that many sentences of each source only, and `bits` sets
     the hash space (both for tests)."""
     data = shared / "data"
@@ -267,7 +266,7 @@ def train(shared: Path, out: Path, sample: int = 0, bits: int = BITS) -> tuple[d
     labels = np.array([s.label for s in claimbuster])
     threshold, cv_f1 = best_threshold(held_out_logits(claimbuster, training, bits=bits), labels)
     fitted = fit(claimbuster + [s for d in training for s in d], bits=bits)
-    about = write(fitted, threshold, out)
+    write(fitted, threshold, out)
     lines = [f"trained on {len(claimbuster)} ClaimBuster sentences ({int(labels.sum())} check-worthy) and "
              f"{sum(map(len, training))} of {len(training)} CheckThat! debates; threshold {threshold} "
              f"(cross-validated F1 {cv_f1:.3f} on the crowd labels)"]
@@ -280,7 +279,7 @@ def train(shared: Path, out: Path, sample: int = 0, bits: int = BITS) -> tuple[d
         lines.append(f"groundtruth.csv: F1={f1_score(chosen, truth):.3f} P={tp / max(1, chosen.sum()):.3f} "
                      f"R={tp / truth.sum():.3f} AP={average_precision(logits, truth):.3f}")
     lines.append(f"CheckThat! 2020 dev ({len(dev)} debates): MAP={mean_average_precision(dev, [fitted.logits(d) for d in dev]):.3f}")
-    return about, "\n".join(lines)
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
@@ -302,14 +301,14 @@ def main(argv=None) -> int:
 
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / args.out.name
-            _, report = train(args.shared, fresh)
+            report = train(args.shared, fresh)
             print(report)
             gap = largest_difference(_load(fresh), _load(args.out))
         same = gap <= CHECK_TOLERANCE
         print(f"{'same weights as' if same else 'DIFFERENT weights from'} {args.out} (largest difference {gap:.2g}, "
               f"tolerance {CHECK_TOLERANCE:g})")
         return 0 if same else 1
-    _, report = train(args.shared, args.out)
+    report = train(args.shared, args.out)
     print(report)
     size = (args.out.stat().st_size + args.out.with_suffix(".bin").stat().st_size) / 1e6
     print(f"wrote {args.out} and {args.out.with_suffix('.bin').name} ({size:.1f} MB)")

@@ -293,7 +293,7 @@ def test_training_on_a_sample_is_deterministic_and_learns(tmp_path):
     first, second = tmp_path / "a" / "m.json", tmp_path / "b" / "m.json"
     for out in (first, second):
         out.parent.mkdir()
-        _, report = train(SHARED, out, sample=2000, bits=12)
+        report = train(SHARED, out, sample=2000, bits=12)
         assert "groundtruth.csv: F1=" in report
     assert first.read_bytes() == second.read_bytes()
     assert first.with_suffix(".bin").read_bytes() == second.with_suffix(".bin").read_bytes()
