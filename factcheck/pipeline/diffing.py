@@ -132,6 +132,10 @@ def _same_as_written(s: Token, q: Token, first: bool, last: bool) -> bool:
     # or end: a quote may drop or change the punctuation at its own edges ("finished,")
     # and beside an ellipsis ("detours … I will").
     a, b = s.norm, q.norm
+    if '"' in a and '"' not in b:
+        # Quotation marks inside the source that the quote leaves out: a reporter quoting
+        # `is "larger than our economy."` writes `is larger than our economy` (CONTRACT.md).
+        a = a.replace('"', "")
     if first:
         a, b = strip_punctuation(a, right=False), strip_punctuation(b, right=False)
     if last:
@@ -204,7 +208,7 @@ def as_tuples(ops: list[Op]) -> list[tuple[str, ...]]:
     quote_words), ("delete", statement_words), ("insert", quote_words).
 
     Equal runs show the statement's words (the source), which may differ from the
-    quote's only in case, quotation marks, dashes or spacing.
+    quote's only in case, quotation marks, dashes or spacing (`as_written` has the quote's).
     """
     out: list[tuple[str, ...]] = []
     for op in ops:
@@ -217,6 +221,12 @@ def as_tuples(ops: list[Op]) -> list[tuple[str, ...]]:
         else:
             out.append(("insert", join(op.q)))
     return out
+
+
+def as_written(ops: list[Op]) -> list[str]:
+    """The quote's words of each op as the quote writes them ("" for a deletion): a page
+    shows the quote's side of an equal run in the quote's own characters (’ and —)."""
+    return [join(op.q) for op in ops]
 
 
 def diff_pieces(q: list[Token], s: list[Token], pieces: list[Piece]) -> list[Op]:

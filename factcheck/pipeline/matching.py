@@ -41,6 +41,7 @@ from .diffing import (
     Piece,
     Token,
     as_tuples,
+    as_written,
     content_words,
     coverage,
     diff_pieces,
@@ -114,13 +115,17 @@ class Comparison:
     statement it was taken from (marked gaps left out); 100 for `exact`. `diff` runs
     from the statement's aligned stretch to the quote (see `word_diff`). `reasons`
     explain each difference in words a reviewer can check ("number changed: 20,000 →
-    2,000"); an exact match says so, and `none` says why not.
+    2,000"); an exact match says so, and `none` says why not. `written` has the quote's
+    words of each diff op as the quote writes them (`as_written`); `stretch` is the range of
+    statement tokens (`tokenize`) the quote was found in, None for `none`.
     """
 
     score: float
     label: str
     diff: list[tuple[str, ...]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    stretch: tuple[int, int] | None = None
 
 
 # --- comparing one quote with one statement ---------------------------------------
@@ -147,6 +152,7 @@ def _compare_tokens(q: list[Token], s: list[Token]) -> Comparison:
     if coverage(q, set().union(*(p.matched for p in pieces))) < MIN_COVERAGE:
         return _no_match(f"under {MIN_COVERAGE:.0%} of the quote's content words are found in the statement")
 
+    stretch = (min(p.s_start for p in pieces), max(p.s_end for p in pieces))
     moved = _moved_pieces(q, pieces)
     if not moved:
         ops = diff_pieces(q, s, pieces)
@@ -154,12 +160,12 @@ def _compare_tokens(q: list[Token], s: list[Token]) -> Comparison:
     else:
         # No edit script of one stretch can show a move; diff the whole stretch the
         # pieces cover, but explain each piece against its own window, then the move.
-        ops = diff_tokens(s[min(p.s_start for p in pieces) : max(p.s_end for p in pieces)], q)
+        ops = diff_tokens(s[stretch[0] : stretch[1]], q)
         label = "altered"
         reasons = [r for p in pieces for r in _explain(_piece_diff(q, s, p))[1]] + moved
     if label == "exact":
-        return Comparison(100.0, label, as_tuples(ops), ["word for word in the statement"])
-    return Comparison(round(_similarity(ops), 1), label, as_tuples(ops), reasons)
+        return Comparison(100.0, label, as_tuples(ops), ["word for word in the statement"], as_written(ops), stretch)
+    return Comparison(round(_similarity(ops), 1), label, as_tuples(ops), reasons, as_written(ops), stretch)
 
 
 def _no_match(reason: str) -> Comparison:
@@ -331,6 +337,7 @@ def match_quote(
     window_days: int = 30,
     limit: int = 5,
     same_speaker: Callable[[str, str], bool] | None = None,
+    around: Callable[[list[Statement]], list[list[Statement]]] | None = None,
 ) -> MatchResult:
     """Match a quote against candidate statements (already retrieved by an index).
 
@@ -343,20 +350,70 @@ def match_quote(
     default `same_person`). With `date`, a match whose statement predates it by more
     than `window_days` is flagged `earlier`, unless another matching statement lies
     within `window_days` of that date.
+
+    A quote may also span consecutive statements of one source document (a statement
+    imported one sentence a record). When no single candidate holds the quote whole
+    (`exact`, `minor` or `elided`) and `around` is given, `around(statements)` gives the
+    runs of consecutive statements around the shortlisted ones (each run in document
+    order, one speaker's), and the quote is compared with each run's joined text
+    (`_run_matches`).
     """
     statements = list(candidates)
     q = quote_tokens(text)
     matches = []
-    for statement in _shortlist(text, statements, date, window_days):
+    shortlist = _shortlist(text, statements, date, window_days)
+    for statement in shortlist:
         found = _compare_tokens(q, tokenize(statement.text))
         if found.label != "none":
-            matches.append(Match(statement, found.score, found.label, diff=found.diff, reasons=found.reasons))
+            matches.append(_match(statement, found))
+    if around is not None and shortlist and not any(m.label in WHOLE for m in matches):
+        matches = _run_matches(q, matches, around(shortlist))
     if speaker:
         _flag_misattributed(matches, speaker, same_speaker or same_person)
     if date:
         _flag_earlier(matches, date, window_days)
     matches.sort(key=_quote_rank)
     return MatchResult(matches[0].label if matches else "none", matches[:limit])
+
+
+def _match(statement: Statement, found: Comparison, run: list[Statement] | None = None) -> Match:
+    return Match(statement, found.score, found.label, diff=found.diff, reasons=found.reasons,
+                 run=run or [], written=found.written)
+
+
+# Labels of a quote found whole in one statement: no run of statements is tried then.
+WHOLE = ("exact", "minor", "elided")
+
+
+def _run_matches(q: list[Token], matches: list[Match], runs: list[list[Statement]]) -> list[Match]:
+    """`matches` plus the quote's matches on parts of `runs` that span two statements or more.
+
+    The quote is compared with each run's joined text; the statements its stretch
+    touches (from the first quoted word to the last, a skipped statement of an elided
+    quote included) are the match's `run`. A single statement's match gives way to a
+    run holding it that ranks better.
+    """
+    found_runs: dict[tuple, Match] = {}
+    for run in runs:
+        if len(run) < 2:
+            continue
+        tokens: list[Token] = []
+        owners: list[int] = []
+        for i, statement in enumerate(run):
+            words = tokenize(statement.text)
+            tokens.extend(words)
+            owners.extend([i] * len(words))
+        found = _compare_tokens(q, tokens)
+        if found.label == "none":
+            continue
+        first, last = owners[found.stretch[0]], owners[found.stretch[1] - 1]
+        if first == last:
+            continue  # within one statement: compared on its own already
+        parts = run[first : last + 1]
+        found_runs.setdefault(tuple(parts), _match(parts[0], found, run=parts))
+    spans = sorted(found_runs.values(), key=_quote_rank)
+    kept = [m for m in matches if not any(m.statement in r.run and _quote_rank(r) < _quote_rank(m) for r in spans)]
+    return kept + spans
 
 
 def _shortlist(

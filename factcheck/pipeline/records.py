@@ -119,11 +119,15 @@ class Statement:
 
 @dataclass
 class Match:
-    """How a quote or claim compares with one known statement.
+    """How a quote or claim compares with one known statement, or with a run of
+    consecutive statements of one source document (a statement imported one sentence a
+    record, quoted across sentences).
 
-    `diff` is a word-level edit script from the statement to the quote:
-    ("equal", words), ("replace", statement_words, quote_words),
-    ("delete", statement_words) and ("insert", quote_words).
+    `statement` is the statement, or the run's first; `run` holds the run's statements in
+    order (empty for one statement). `diff` is a word-level edit script from the
+    statement (the run's joined text) to the quote: ("equal", words), ("replace",
+    statement_words, quote_words), ("delete", statement_words) and ("insert",
+    quote_words); `written` has, op by op, the quote's words as the quote writes them.
     """
 
     statement: Statement
@@ -132,12 +136,21 @@ class Match:
     flags: list[str] = field(default_factory=list)
     diff: list[tuple[str, ...]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    run: list[Statement] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def statements(self) -> list[Statement]:
+        """The statements matched, in order: the run's, or the one statement."""
+        return list(self.run) or [self.statement]
 
     def to_json(self) -> dict:
         s = self.statement
         return {
             "ref": s.ref,
             "statement_id": s.id,
+            "refs": [part.ref for part in self.statements],
+            "statement_ids": [part.id for part in self.statements],
             "speaker": s.speaker,
             "date": s.date.isoformat() if s.date else None,
             "score": round(self.score, 1),

@@ -1,7 +1,8 @@
 """Matching quotes and claims against the stored statements.
 
 Quotes: the index gives candidates (`store.search.candidate_ids`), the pipeline compares
-them word by word. Claims: lexical candidates over statement text and source titles,
+them word by word, and, when no single statement holds a quote whole, the runs of
+consecutive statements around them in their source documents (`runs_around`). Claims: lexical candidates over statement text and source titles,
 plus, when the optional semantic extra is installed (`pip install factcheck[semantic]`),
 the statements nearest in meaning by sentence embeddings computed once at import
 (`services.embeddings`); a learned ranker (`pipeline.matching.match_claim`) orders them.
@@ -15,14 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, delete, select
 
-from ..domain import ReviewStatus
+from ..domain import ReviewStatus, SourceKind
 from ..pipeline import matching
+from ..pipeline.records import Match as MatchRecord
 from ..pipeline.records import MatchResult
 from ..pipeline.records import Statement as StatementRecord
-from ..store.models import Article, Claim, Match, Quote, Statement
+from ..store.models import Article, Claim, Match, Quote, SourceDocument, Statement
 from ..store.search import (
     candidate_ids,
     claim_candidate_ids,
@@ -37,6 +39,8 @@ CANDIDATES = 50
 CLAIM_CANDIDATES = 100
 # Statements nearest in meaning added to a claim's lexical candidates (semantic extra only).
 DENSE_CANDIDATES = 100
+# How many statements before and after a candidate a quote may span into.
+RUN_REACH = 3
 
 
 def as_record(row: Statement) -> StatementRecord:
@@ -68,6 +72,66 @@ def candidates(session: Session, text: str, limit: int = CANDIDATES) -> list[Sta
     return [by_id[i] for i in ids if i in by_id]
 
 
+def runs_around(session: Session, statements: Sequence[StatementRecord]) -> list[list[StatementRecord]]:
+    """The runs of consecutive statements a quote of `statements` may span (CONTRACT.md).
+
+    Only documents of imported records sharing a source (`SourceKind.STATEMENT`: the same
+    `source_title` and date, or the same speaker and `source_url`, in import order) hold
+    such runs. Around each statement, up to RUN_REACH statements each side, stopping at
+    another speaker's; runs that overlap are one. Each run is in document order and holds
+    two statements or more.
+    """
+    ids = [s.id for s in statements if s.id is not None]
+    if not ids:
+        return []
+    places = session.exec(
+        select(Statement.source_document_id, Statement.position)
+        .join(SourceDocument, SourceDocument.id == Statement.source_document_id)
+        .where(col(Statement.id).in_(ids), SourceDocument.kind == SourceKind.STATEMENT,
+               col(Statement.position).is_not(None))
+    ).all()
+    if not places:
+        return []
+    near = or_(*(
+        and_(Statement.source_document_id == document, col(Statement.position).between(at - RUN_REACH, at + RUN_REACH))
+        for document, at in places
+    ))
+    rows = session.exec(
+        select(Statement.id, Statement.text, Statement.speaker_name, Statement.date, Statement.ref,
+               Statement.source_document_id, Statement.position)
+        .where(near).order_by(Statement.source_document_id, Statement.position)
+    ).all()
+    centres = set(places)
+    runs: list[list[StatementRecord]] = []
+    stretch: list = []  # rows of one document and speaker at consecutive positions
+    for row in [*rows, None]:
+        if stretch and (row is None or (row[5], row[6] - 1, row[2]) != (stretch[-1][5], stretch[-1][6], stretch[-1][2])):
+            runs.extend(_windows(stretch, centres))
+            stretch = []
+        if row is not None:
+            stretch.append(row)
+    return runs
+
+
+def _windows(stretch: list, centres: set[tuple[int, int]]) -> list[list[StatementRecord]]:
+    """The parts of `stretch` (rows at consecutive positions) within RUN_REACH of a centre,
+    overlapping parts merged."""
+    at = [i for i, row in enumerate(stretch) if (row[5], row[6]) in centres]
+    windows: list[list[int]] = []
+    for i in at:
+        lo, hi = max(0, i - RUN_REACH), min(len(stretch), i + RUN_REACH + 1)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    return [
+        [StatementRecord(text=text, speaker=speaker, date=date, ref=ref, id=sid)
+         for sid, text, speaker, date, ref, _, _ in stretch[lo:hi]]
+        for lo, hi in windows
+        if hi - lo > 1
+    ]
+
+
 def match_text(
     session: Session,
     text: str,
@@ -84,7 +148,7 @@ def match_text(
     found = candidates(session, text)
     return matching.match_quote(
         text, found, speaker=speaker, date=date, window_days=window_days, limit=limit,
-        same_speaker=same_person_test(session),
+        same_speaker=same_person_test(session), around=lambda shortlist: runs_around(session, shortlist),
     )
 
 
@@ -154,11 +218,20 @@ def _store(session: Session, result: MatchResult, **target: int) -> None:
     for rank, m in enumerate(result.matches, start=1):
         session.add(
             Match(
-                statement_id=m.statement.id, rank=rank, score=m.score, label=m.label,
-                flags=list(m.flags), diff=[list(op) for op in m.diff], reasons=list(m.reasons),
+                statement_id=m.statement.id, statement_ids=[s.id for s in m.statements], rank=rank, score=m.score, label=m.label,
+                flags=list(m.flags), diff=stored_diff(m), reasons=list(m.reasons),
                 matcher_version=matching.MATCHER_VERSION, **target,
             )
         )
+
+
+def stored_diff(match: MatchRecord) -> list[list[str]]:
+    """A match's diff as stored (`Match.diff`): the contract's ops, an equal run followed by
+    the quote's own writing of it where that differs (’ for ', — for -), for the review page."""
+    out = []
+    for op, written in zip(match.diff, match.written or [None] * len(match.diff)):
+        out.append([*op, written] if op[0] == "equal" and written is not None and written != op[1] else list(op))
+    return out
 
 
 def rematch_quotes_for_statements(session: Session, statement_ids: Iterable[int], window_days: int = 30) -> list[int]:

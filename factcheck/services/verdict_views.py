@@ -6,7 +6,7 @@ Everything here only reads; writing goes through the other services.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from types import SimpleNamespace
 
 from sqlalchemy import and_, bindparam, func, or_
@@ -318,7 +318,7 @@ def review_article(session: Session, article_id: int):
     return session.connection().execute(_ARTICLE, {"article_id": article_id}).one()
 
 _MATCH_COLUMNS = (Match.id, Match.rank, Match.score, Match.label, Match.flags, Match.diff, Match.reasons,
-                  Match.confirmed)
+                  Match.confirmed, Match.statement_ids)
 _STATEMENT_COLUMNS = (Statement.id, Statement.speaker_name, Statement.date, Statement.rating, Statement.source_url,
                       Statement.source_title, Statement.text)
 
@@ -343,6 +343,19 @@ class SourceMatch:
     diff: list
     reasons: list
     confirmed: bool | None
+    statement_ids: list
+    # A quote spanning consecutive statements of one source document: the run's statements,
+    # in order (empty for a match on one statement).
+    parts: tuple[SourcePart, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourcePart:
+    """One statement of a run a quote spans."""
+
+    id: int
+    ref: str | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -360,6 +373,13 @@ def candidate_sources(session: Session, item: ReviewItem) -> list[tuple[SourceMa
     """The stored matches of a quote or claim with their statements, best first: the
     columns the review page shows, without building ORM rows."""
     n = len(_MATCH_COLUMNS)
-    return [(SourceMatch(*row[:n]), SourceStatement(*row[n:]))
+    rows = [(SourceMatch(*row[:n]), SourceStatement(*row[n:]))
             for row in session.connection().execute(_SOURCES[item.kind], {"target_id": item.id})]
+    in_runs = {i for match, _ in rows if len(match.statement_ids) > 1 for i in match.statement_ids}
+    if not in_runs:
+        return rows
+    found = {sid: SourcePart(sid, ref, text) for sid, ref, text in session.connection().execute(
+        select(Statement.id, Statement.ref, Statement.text).where(col(Statement.id).in_(sorted(in_runs))))}
+    return [(replace(match, parts=tuple(found[i] for i in match.statement_ids if i in found))
+             if len(match.statement_ids) > 1 else match, statement) for match, statement in rows]
 

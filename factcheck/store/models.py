@@ -259,10 +259,16 @@ class Match(SQLModel, table=True):
     quote_id: int | None = Field(default=None, foreign_key="quote.id", ondelete="CASCADE", index=True)
     claim_id: int | None = Field(default=None, foreign_key="claim.id", ondelete="CASCADE", index=True)
     statement_id: int = Field(foreign_key="statement.id", ondelete="CASCADE", index=True)
+    # The statements matched, in order: one, or a run of consecutive statements of one source
+    # document that a quote spans (`statement_id` is the first). Empty on rows stored before
+    # migration 0016: `statement_id` alone.
+    statement_ids: list[int] = _json_list()
     rank: int
     score: float
     label: str
     flags: list[str] = _json_list()
+    # The matcher's word diff (CONTRACT.md's ops); an equal run may carry the quote's own
+    # writing of it third (`services.matching.stored_diff`).
     diff: list = _json_list()
     reasons: list[str] = _json_list()
     # Feedback from a fact-checker: None until confirmed (True) or rejected (False).

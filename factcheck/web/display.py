@@ -68,7 +68,8 @@ def _cut(text: str, p0: int, p1: int, spans: list[Span]) -> list[Segment]:
 def diff_sides(ops: list[list[str]]) -> tuple[list[tuple[str, str | None, str]], list[tuple[str, str | None, str]]]:
     """The statement's side and the quote's side of a word diff, as (words, mark, weight) pieces.
 
-    `ops` is the matcher's edit script from statement to quote; mark is None for shared
+    `ops` is the matcher's edit script from statement to quote (an equal run may carry the
+    quote's writing after the statement's, each side shown as written); mark is None for shared
     words, "del" for statement words the quote lacks, "ins" for quote words the statement
     lacks. weight is "number" or "negation" when changed words hold a number or a negating
     word (those change what was said, so the page makes them stand out), else "".
@@ -77,7 +78,7 @@ def diff_sides(ops: list[list[str]]) -> tuple[list[tuple[str, str | None, str]],
     for kind, *words in ops:
         if kind == "equal":
             statement.append((words[0], None, ""))
-            quote.append((words[0], None, ""))
+            quote.append((words[-1], None, ""))  # the quote's own writing, when it differs
         elif kind == "replace":
             statement.append((words[0], "del", _weight(words[0])))
             quote.append((words[1], "ins", _weight(words[1])))

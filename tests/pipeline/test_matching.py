@@ -420,6 +420,8 @@ def test_match_diff_serialises_to_the_contract_json():
             {
                 "ref": "S3",
                 "statement_id": 17,
+                "refs": ["S3"],
+                "statement_ids": [17],
                 "speaker": "Teodor Brandt",
                 "date": "2025-11-02",
                 "score": result.matches[0].score,

@@ -1,0 +1,94 @@
+"""Quotes spanning consecutive statements of one source document, through the services:
+imported one sentence a record, matched, stored with their run.
+
+Every person, outlet and statement here is invented for the tests (samples).
+"""
+import datetime as dt
+import json
+
+import pytest
+from sqlmodel import Session, select
+
+from factcheck.services.matching import as_record, match_text, runs_around, store_quote_matches
+from factcheck.services.statements import import_statements
+from factcheck.store.models import Article, Match, Quote, Statement
+
+pytestmark = pytest.mark.db
+
+RELEASE = [
+    "The Vellmar ferry will run every twenty minutes from May.",
+    "Four new boats were ordered from the Skarholm yard last winter.",
+    "Fares will stay at two crowns for children under twelve.",
+    "The harbour office will publish the timetable in April.",
+]
+
+
+@pytest.fixture(autouse=True)
+def _lexical(monkeypatch):
+    monkeypatch.setenv("FACTCHECK_SEMANTIC", "0")
+
+
+@pytest.fixture
+def imported(engine, tmp_path):
+    """The release one sentence a record (title and date shared), a sentence of another
+    speaker's, and an unrelated record with no source."""
+    rows = [{"id": f"R{i}", "text": text, "speaker": "Ilse Corveny", "date": "2025-09-01",
+             "source_title": "Ferry timetable press release"} for i, text in enumerate(RELEASE, start=1)]
+    rows.append({"id": "D1", "text": "Ferries to the northern islands will stop in winter.", "speaker": "Bram Oldenfeld",
+                 "date": "2025-09-01", "source_title": "Islands bulletin"})
+    path = tmp_path / "release.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    import_statements(engine, str(path))
+    with Session(engine) as session:
+        return {s.ref: s.id for s in session.exec(select(Statement)).all()}
+
+
+def refs_of(result) -> list[str]:
+    return [s.ref for s in result.matches[0].statements]
+
+
+@pytest.mark.parametrize("quote, label, refs", [
+    (f"{RELEASE[0]} {RELEASE[1]}", "exact", ["R1", "R2"]),
+    ("from the Skarholm yard last winter. Fares will stay at two crowns", "exact", ["R2", "R3"]),
+    ("The Vellmar ferry will run every twenty minutes from May … the timetable in April", "elided",
+     ["R1", "R2", "R3", "R4"]),
+    (f"{RELEASE[1]} Fares will stay at three crowns for children under twelve.", "altered", ["R2", "R3"]),
+    (RELEASE[2], "exact", ["R3"]),
+])
+def test_quotes_over_sentences_imported_one_a_record(engine, imported, quote, label, refs):
+    with Session(engine) as session:
+        result = match_text(session, quote, speaker="Ilse Corveny", date=dt.date(2025, 9, 3))
+    assert (result.label, refs_of(result)) == (label, refs)
+    assert result.matches[0].to_json()["statement_ids"] == [imported[r] for r in refs]
+
+
+def test_a_recycled_run_is_flagged_earlier(engine, imported):
+    with Session(engine) as session:
+        result = match_text(session, f"{RELEASE[2]} {RELEASE[3]}", speaker="Ilse Corveny", date=dt.date(2025, 11, 5))
+    assert (result.label, refs_of(result)) == ("exact", ["R3", "R4"])
+    assert "earlier" in result.matches[0].flags
+
+
+def test_runs_stay_inside_one_document(engine, imported):
+    with Session(engine) as session:
+        first = session.get(Statement, imported["R1"])
+        other = session.get(Statement, imported["D1"])
+        runs = runs_around(session, [as_record(first), as_record(other)])
+    assert [[s.ref for s in run] for run in runs] == [["R1", "R2", "R3", "R4"]]
+
+
+def test_a_stored_match_keeps_its_run_in_order(engine, imported):
+    with Session(engine, expire_on_commit=False) as session:
+        article = Article(text="x", content_hash="h-run", published=dt.date(2025, 9, 3), title="Ferries")
+        session.add(article)
+        session.flush()
+        quote = Quote(article_id=article.id, start=0, end=1, text=f"{RELEASE[0]} {RELEASE[1]}",
+                      speaker_name="Ilse Corveny")
+        session.add(quote)
+        session.flush()
+        store_quote_matches(session, quote, article.published)
+        session.commit()
+        match = session.exec(select(Match).where(Match.quote_id == quote.id, Match.rank == 1)).one()
+    assert quote.label == "exact"
+    assert match.statement_id == imported["R1"]
+    assert match.statement_ids == [imported["R1"], imported["R2"]]
