@@ -124,7 +124,8 @@ def test_match_json_and_batch(database, tmp_path):
     data = json.loads(result.stdout)
     assert set(data) == {"label", "matches"} and data["label"] == "altered"
     best = data["matches"][0]
-    assert set(best) == {"ref", "statement_id", "speaker", "date", "score", "label", "flags", "diff"}
+    assert set(best) == {"ref", "statement_id", "refs", "statement_ids", "speaker", "date", "score", "label", "flags", "diff"}
+    assert best["refs"] == ["S3"] and best["statement_ids"] == [best["statement_id"]]
     assert best["ref"] == "S3" and best["date"] == "2025-11-02" and best["flags"] == []
     assert ["replace", "may", "will"] in best["diff"]
 
@@ -135,6 +136,26 @@ def test_match_json_and_batch(database, tmp_path):
     lines = [json.loads(line) for line in run(["match", "--json", "--batch", str(batch)], database).stdout.splitlines()]
     assert [(r["id"], r["label"]) for r in lines] == [("Q1", "exact"), ("Q2", "none")]
     assert lines[0]["matches"][0]["flags"] == ["misattributed"]
+
+
+def test_match_json_names_every_statement_a_quote_spans(database, tmp_path):
+    # A fictional statement imported one sentence a record (one title and date).
+    sentences = ["The Vellmar ferry will run every twenty minutes from May.",
+                 "Four new boats were ordered from the Skarholm yard last winter.",
+                 "Fares will stay at two crowns for children under twelve."]
+    path = tmp_path / "s.jsonl"
+    path.write_text("".join(json.dumps({"id": f"R{i}", "text": text, "speaker": "Ilse Corveny", "date": "2025-09-01",
+                                        "source_title": "Ferry press release"}) + "\n"
+                            for i, text in enumerate(sentences, start=1)), encoding="utf-8")
+    assert run(["statements", "import", str(path)], database).exit_code == 0
+    result = run(["match", "--json", "--speaker", "Ilse Corveny", "--date", "2025-11-20",
+                  "the Skarholm yard last winter. Fares will stay at two crowns"], database)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    best = data["matches"][0]
+    assert data["label"] == "exact" and best["refs"] == ["R2", "R3"] and best["flags"] == ["earlier"]
+    assert best["ref"] == "R2" and best["statement_id"] == best["statement_ids"][0] and len(best["statement_ids"]) == 2
+    assert best["diff"] == [["equal", "the Skarholm yard last winter. Fares will stay at two crowns"]]
 
 
 def test_match_needs_text(database):

@@ -1,8 +1,14 @@
 """The review queue and the review page: context, sources, and recording verdicts."""
+import datetime as dt
+import json
+
 import pytest
+from markupsafe import escape
 from sqlmodel import Session, select
 
-from factcheck.store.models import Verdict, VerdictVersion
+from factcheck.services.matching import store_quote_matches
+from factcheck.services.statements import import_statements
+from factcheck.store.models import Quote, Verdict, VerdictVersion
 
 from .conftest import QUOTE, hidden_inputs, publish, seed, submit, verdict_data
 
@@ -137,3 +143,29 @@ def test_evidence_note_without_a_link_is_a_field_error(engine, as_user):
                       verdict_data(**{"evidence-1-title": "A title", "evidence-1-url": ""}))
     assert response.status_code == 422 and "needs a link" in response.text
     assert 'aria-invalid="true"' in response.text
+
+
+def test_review_page_shows_a_run_of_statements_as_one_source_with_its_parts(engine, as_user, tmp_path):
+    # A fictional statement imported one sentence a record, and a quote over two of its
+    # sentences written with the article's own apostrophe and dash.
+    sentences = ["The Vellmar ferry won't run in May - it will run in June.",
+                 "Four new boats were ordered from the Skarholm yard last winter."]
+    path = tmp_path / "release.jsonl"
+    path.write_text("".join(json.dumps({"id": f"R{i}", "text": text, "speaker": "Ilse Corveny", "date": "2025-09-01",
+                                        "source_title": "Ferry press release"}) + "\n"
+                            for i, text in enumerate(sentences, start=1)), encoding="utf-8")
+    import_statements(engine, str(path))
+    quote = "The Vellmar ferry won’t run in May — it will run in June. Four new boats were ordered"
+    seeded = seed(engine, quote=quote, speaker="Ilse Corveny", title="Ferries")
+    with Session(engine) as session:
+        row = session.get(Quote, seeded.quote_id)
+        store_quote_matches(session, row, dt.date(2025, 9, 3))
+        session.commit()
+    page = as_user("checker").get(f"/review/quote/{seeded.quote_id}").text
+    assert "One source in 2 consecutive statements" in page
+    parts = page[page.index("One source in 2"):]
+    assert parts.index(escape(sentences[0])) < parts.index(sentences[1])
+    # The quote's side of the diff in the article's characters, the source's in its own.
+    quote_side = page[page.index('<p class="diff-title">Quote</p>'):]
+    assert "won’t run in May — it" in quote_side
+    assert escape("won't run in May - it") in page[page.index('<p class="diff-title">Source</p>'):]
