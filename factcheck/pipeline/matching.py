@@ -3,7 +3,8 @@
 `compare(quote, statement)` says how one quote differs from one statement:
 
 - `exact`: the quote is the statement or a contiguous part of it, once case, quotation
-  marks, dashes and white space are folded (`normalize`);
+  marks, dashes and white space are folded (`normalize`); quotation marks inside the
+  statement that the quote leaves out are folded away too;
 - `minor`: only punctuation, spelling slips or contractions differ;
 - `elided`: the quote joins parts of the statement in order and marks each gap with an
   ellipsis ("...", "…", "[...]");
@@ -19,8 +20,9 @@ unmarked splice or a reordering). The quote is then diffed word by word against 
 stretch its pieces cover, and every change in that diff is explained (`reasons`) and
 labelled; the worst change decides.
 
-`match_quote` runs `compare` against the candidates an index retrieved, adds the
-`misattributed` and `earlier` flags and ranks the matches. `match_claim` ranks
+`match_quote` runs `compare` against the candidates an index retrieved (and, for a quote
+no single candidate holds whole, against runs of consecutive statements of one source
+document, joined), adds the `misattributed` and `earlier` flags and ranks the matches. `match_claim` ranks
 candidates for a claim (a paraphrase, not a quote) with `claim_similarity`.
 """
 from __future__ import annotations
