@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, delete, select
 
 from ..domain import ReviewStatus, SourceKind
@@ -84,12 +84,8 @@ def runs_around(session: Session, statements: Sequence[StatementRecord]) -> list
     ids = [s.id for s in statements if s.id is not None]
     if not ids:
         return []
-    places = session.exec(
-        select(Statement.source_document_id, Statement.position)
-        .join(SourceDocument, SourceDocument.id == Statement.source_document_id)
-        .where(col(Statement.id).in_(ids), SourceDocument.kind == SourceKind.STATEMENT,
-               col(Statement.position).is_not(None))
-    ).all()
+    # Asked for every quote no statement holds whole: built once, run on the connection.
+    places = [tuple(row) for row in session.connection().execute(_PLACES, {"ids": ids})]
     if not places:
         return []
     near = or_(*(
@@ -111,6 +107,14 @@ def runs_around(session: Session, statements: Sequence[StatementRecord]) -> list
         if row is not None:
             stretch.append(row)
     return runs
+
+
+_PLACES = (
+    select(Statement.source_document_id, Statement.position)
+    .join(SourceDocument, SourceDocument.id == Statement.source_document_id)
+    .where(col(Statement.id).in_(bindparam("ids", expanding=True)), SourceDocument.kind == SourceKind.STATEMENT,
+           col(Statement.position).is_not(None))
+)
 
 
 def _windows(stretch: list, centres: set[tuple[int, int]]) -> list[list[StatementRecord]]:
