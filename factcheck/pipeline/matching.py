@@ -22,8 +22,9 @@ labelled; the worst change decides.
 
 `match_quote` runs `compare` against the candidates an index retrieved (and, for a quote
 no single candidate holds whole, against runs of consecutive statements of one source
-document, joined), adds the `misattributed` and `earlier` flags and ranks the matches. `match_claim` ranks
-candidates for a claim (a paraphrase, not a quote) with `claim_similarity`.
+document, joined), adds the `misattributed` and `earlier` flags and ranks the matches.
+`match_claim` ranks candidates for a claim (a paraphrase, not a quote) with
+`claim_similarity`.
 """
 from __future__ import annotations
 

@@ -2,10 +2,11 @@
 
 Quotes: the index gives candidates (`store.search.candidate_ids`), the pipeline compares
 them word by word, and, when no single statement holds a quote whole, the runs of
-consecutive statements around them in their source documents (`runs_around`). Claims: lexical candidates over statement text and source titles,
-plus, when the optional semantic extra is installed (`pip install factcheck[semantic]`),
-the statements nearest in meaning by sentence embeddings computed once at import
-(`services.embeddings`); a learned ranker (`pipeline.matching.match_claim`) orders them.
+consecutive statements around them in their source documents (`runs_around`). Claims:
+lexical candidates over statement text and source titles, plus, when the optional
+semantic extra is installed (`pip install factcheck[semantic]`), the statements nearest
+in meaning by sentence embeddings computed once at import (`services.embeddings`); a
+learned ranker (`pipeline.matching.match_claim`) orders them.
 
 Statements keep arriving after articles: `rematch_quotes_for_statements` re-matches the
 stored quotes that new statements could affect (services.statements calls it after an
@@ -89,7 +90,8 @@ def runs_around(session: Session, statements: Sequence[StatementRecord]) -> list
     if not places:
         return []
     near = or_(*(
-        and_(Statement.source_document_id == document, col(Statement.position).between(at - RUN_REACH, at + RUN_REACH))
+        and_(Statement.source_document_id == document,
+             col(Statement.position).between(at - RUN_REACH, at + RUN_REACH))
         for document, at in places
     ))
     rows = session.exec(
@@ -99,14 +101,19 @@ def runs_around(session: Session, statements: Sequence[StatementRecord]) -> list
     ).all()
     centres = set(places)
     runs: list[list[StatementRecord]] = []
-    stretch: list = []  # rows of one document and speaker at consecutive positions
-    for row in [*rows, None]:
-        if stretch and (row is None or (row[5], row[6] - 1, row[2]) != (stretch[-1][5], stretch[-1][6], stretch[-1][2])):
+    stretch: list = []  # rows of one document and one speaker at consecutive positions
+    for row in rows:
+        if stretch and not _follows(stretch[-1], row):
             runs.extend(_windows(stretch, centres))
             stretch = []
-        if row is not None:
-            stretch.append(row)
-    return runs
+        stretch.append(row)
+    return runs + _windows(stretch, centres)
+
+
+def _follows(before, row) -> bool:
+    """Whether `row` comes right after `before` in the same document, said by the same speaker."""
+    return (row.source_document_id, row.position - 1, row.speaker_name) == (
+        before.source_document_id, before.position, before.speaker_name)
 
 
 _PLACES = (
@@ -120,7 +127,7 @@ _PLACES = (
 def _windows(stretch: list, centres: set[tuple[int, int]]) -> list[list[StatementRecord]]:
     """The parts of `stretch` (rows at consecutive positions) within RUN_REACH of a centre,
     overlapping parts merged."""
-    at = [i for i, row in enumerate(stretch) if (row[5], row[6]) in centres]
+    at = [i for i, row in enumerate(stretch) if (row.source_document_id, row.position) in centres]
     windows: list[list[int]] = []
     for i in at:
         lo, hi = max(0, i - RUN_REACH), min(len(stretch), i + RUN_REACH + 1)
@@ -222,8 +229,8 @@ def _store(session: Session, result: MatchResult, **target: int) -> None:
     for rank, m in enumerate(result.matches, start=1):
         session.add(
             Match(
-                statement_id=m.statement.id, statement_ids=[s.id for s in m.statements], rank=rank, score=m.score, label=m.label,
-                flags=list(m.flags), diff=stored_diff(m), reasons=list(m.reasons),
+                statement_id=m.statement.id, statement_ids=[s.id for s in m.statements], rank=rank,
+                score=m.score, label=m.label, flags=list(m.flags), diff=stored_diff(m), reasons=list(m.reasons),
                 matcher_version=matching.MATCHER_VERSION, **target,
             )
         )
