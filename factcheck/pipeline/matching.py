@@ -120,7 +120,8 @@ class Comparison:
     explain each difference in words a reviewer can check ("number changed: 20,000 →
     2,000"); an exact match says so, and `none` says why not. `written` has the quote's
     words of each diff op as the quote writes them (`as_written`); `stretch` is the range of
-    statement tokens (`tokenize`) the quote was found in, None for `none`.
+    statement tokens (`tokenize`) the quote was found in, None for `none`; `ops` is the
+    diff with its tokens (those of the statement are the very tokens it was given).
     """
 
     score: float
@@ -129,6 +130,7 @@ class Comparison:
     reasons: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     stretch: tuple[int, int] | None = None
+    ops: list[Op] = field(default_factory=list, repr=False, compare=False)
 
 
 # --- comparing one quote with one statement ---------------------------------------
@@ -167,8 +169,9 @@ def _compare_tokens(q: list[Token], s: list[Token]) -> Comparison:
         label = "altered"
         reasons = [r for p in pieces for r in _explain(_piece_diff(q, s, p))[1]] + moved
     if label == "exact":
-        return Comparison(100.0, label, as_tuples(ops), ["word for word in the statement"], as_written(ops), stretch)
-    return Comparison(round(_similarity(ops), 1), label, as_tuples(ops), reasons, as_written(ops), stretch)
+        return Comparison(100.0, label, as_tuples(ops), ["word for word in the statement"], as_written(ops), stretch,
+                          ops)
+    return Comparison(round(_similarity(ops), 1), label, as_tuples(ops), reasons, as_written(ops), stretch, ops)
 
 
 def _no_match(reason: str) -> Comparison:
@@ -344,8 +347,9 @@ def match_quote(
 ) -> MatchResult:
     """Match a quote against candidate statements (already retrieved by an index).
 
-    Returns the matches best first (exact > minor > elided > altered, then by score;
-    candidates that do not match are left out), at most `limit` of them; the result's
+    Returns the matches best first (exact > minor > elided > altered, then by score, then,
+    for a statement issued more than once, the issue nearest `date`; candidates that do
+    not match are left out), at most `limit` of them; the result's
     label is the best match's, or "none".
 
     With `speaker`, a match whose statement has another speaker is flagged
@@ -375,7 +379,7 @@ def match_quote(
         _flag_misattributed(matches, speaker, same_speaker or same_person)
     if date:
         _flag_earlier(matches, date, window_days)
-    matches.sort(key=_quote_rank)
+    matches.sort(key=lambda m: _quote_rank(m, date))
     return MatchResult(matches[0].label if matches else "none", matches[:limit])
 
 
@@ -393,8 +397,10 @@ def _run_matches(q: list[Token], matches: list[Match], runs: list[list[Statement
 
     The quote is compared with each run's joined text; the statements its stretch
     touches (from the first quoted word to the last, a skipped statement of an elided
-    quote included) are the match's `run`. A single statement's match gives way to a
-    run holding it that ranks better.
+    quote included) are the match's `run`. Each statement of the run must hold its share
+    of the quote as a statement on its own would (`_each_part_quoted`): otherwise the run
+    only lent a neighbour's template words to a quote of something else. A single
+    statement's match gives way to a run holding it that ranks better.
     """
     found_runs: dict[tuple, Match] = {}
     for run in runs:
@@ -412,11 +418,30 @@ def _run_matches(q: list[Token], matches: list[Match], runs: list[list[Statement
         first, last = owners[found.stretch[0]], owners[found.stretch[1] - 1]
         if first == last:
             continue  # within one statement: compared on its own already
+        if not _each_part_quoted(found.ops, {id(t): i for t, i in zip(tokens, owners)}):
+            continue
         parts = run[first : last + 1]
         found_runs.setdefault(tuple(parts), _match(parts[0], found, run=parts))
     spans = sorted(found_runs.values(), key=_quote_rank)
     kept = [m for m in matches if not any(m.statement in r.run and _quote_rank(r) < _quote_rank(m) for r in spans)]
     return kept + spans
+
+
+def _each_part_quoted(ops: list[Op], owner: dict[int, int]) -> bool:
+    """Whether, in a run's diff, each statement the quote touches outside its marked gaps
+    has at least MIN_COVERAGE of those content words quoted unchanged (`owner` maps a
+    token's id to its statement's place in the run). A statement wholly under an
+    ellipsis is skipped over, not quoted."""
+    kept: Counter = Counter()
+    seen: Counter = Counter()
+    for op in ops:
+        if op.tag != "equal" and any(t.marker for t in op.q):
+            continue
+        for token in op.s:
+            if token.is_word and token.key not in STOPWORDS:
+                seen[owner[id(token)]] += 1
+                kept[owner[id(token)]] += op.tag == "equal"
+    return all(kept[part] >= MIN_COVERAGE * n for part, n in seen.items())
 
 
 def _shortlist(
@@ -470,10 +495,13 @@ def _flag_earlier(matches: list[Match], date: datetime.date, window_days: int) -
             match.reasons.append(f"earlier: said on {match.statement.date.isoformat()}, {d} days before the quote")
 
 
-def _quote_rank(match: Match) -> tuple:
+def _quote_rank(match: Match, date: datetime.date | None = None) -> tuple:
     # Label first, then score; among equals, a statement by the right speaker and from
-    # the right time comes first.
-    return (LABELS.index(match.label), -match.score, "misattributed" in match.flags, "earlier" in match.flags)
+    # the right time comes first, then (a statement issued again) the one said nearest
+    # the quote's date.
+    days = _days_apart(match.statement.date, date) if date else None
+    return (LABELS.index(match.label), -match.score, "misattributed" in match.flags, "earlier" in match.flags,
+            abs(days) if days is not None else math.inf)
 
 
 # --- matching a claim -------------------------------------------------------------

@@ -97,3 +97,44 @@ def test_quotation_marks_the_quote_leaves_out_are_folded_away(quote, source):
 
 def test_a_quotation_mark_the_source_lacks_is_still_a_difference():
     assert compare('the wall is "a monument" to waste', "She said the wall is a monument to waste.").label == "minor"
+
+
+# The release re-issued word for word, 120 days on, as another document (other ids).
+REISSUED = [Statement(s.text, s.speaker, SAID + datetime.timedelta(days=120), f"B{s.ref}", s.id + 100)
+            for s in RELEASE]
+
+
+def test_a_reissued_run_is_matched_on_the_issue_nearest_the_quote():
+    quote = f"{RELEASE[1].text} {RELEASE[2].text}"
+    both = lambda shortlist: [RELEASE, REISSUED]  # noqa: E731
+    for days, flags in ((123, []), (210, ["earlier"])):
+        result = match_quote(quote, [*RELEASE, *REISSUED], speaker="Ilse Corveny",
+                             date=SAID + datetime.timedelta(days=days), around=both)
+        assert (result.label, ids(result)) == ("exact", [102, 103])
+        assert result.matches[0].flags == flags
+
+
+# Another document by the same speaker, its sentences in one mould.
+NOTICE = [
+    Statement("The Vellmar bridge will close 40 lanes by June, said the Harbour office of Ostra.", "Ilse Corveny",
+              SAID, "N1", 21),
+    Statement("The Dunmore road will reopen 12 lanes by August, said the Roads office of Kessel.", "Ilse Corveny",
+              SAID, "N2", 22),
+]
+
+
+def test_a_neighbour_lending_only_its_mould_makes_no_run():
+    # The first sentence is from no document; the notice's sentence before the one quoted
+    # shares its mould ("The ... bridge will close ... by June, said the ... office of")
+    # but not what it says.
+    quote = f"The Tarnby bridge will close 75 berths by June, said the Ferry office of Lund. {NOTICE[1].text}"
+    result = match_quote(quote, [*RELEASE, *NOTICE], speaker="Ilse Corveny",
+                         around=lambda shortlist: [RELEASE, NOTICE])
+    assert result.label in ("altered", "none")
+    assert all(not m.run for m in result.matches)
+
+
+def test_a_changed_figure_still_leaves_each_sentence_of_the_run_quoted():
+    # One changed word in a sentence is a changed quote of the run, not a stranger's words.
+    result = match(f"{RELEASE[0].text} Four new boats were ordered from the Skarholm yard last summer.")
+    assert (result.label, ids(result)) == ("altered", [1, 2])
