@@ -25,6 +25,7 @@ from ..pipeline import matching
 from ..pipeline.records import Match as MatchRecord
 from ..pipeline.records import MatchResult
 from ..pipeline.records import Statement as StatementRecord
+from ..pipeline.text.sentences import split_sentences
 from ..store.models import Article, Claim, Match, Quote, SourceDocument, Statement
 from ..store.search import (
     candidate_ids,
@@ -40,7 +41,8 @@ CANDIDATES = 50
 CLAIM_CANDIDATES = 100
 # Statements nearest in meaning added to a claim's lexical candidates (semantic extra only).
 DENSE_CANDIDATES = 100
-# How many statements before and after a candidate a quote may span into.
+# How many statements before and after a candidate a quote may span into: at least this
+# many, and as many as the quote has sentences (the index may have found only one of them).
 RUN_REACH = 3
 
 
@@ -73,12 +75,14 @@ def candidates(session: Session, text: str, limit: int = CANDIDATES) -> list[Sta
     return [by_id[i] for i in ids if i in by_id]
 
 
-def runs_around(session: Session, statements: Sequence[StatementRecord]) -> list[list[StatementRecord]]:
+def runs_around(
+    session: Session, statements: Sequence[StatementRecord], reach: int = RUN_REACH
+) -> list[list[StatementRecord]]:
     """The runs of consecutive statements a quote of `statements` may span (CONTRACT.md).
 
     Only documents of imported records sharing a source (`SourceKind.STATEMENT`: the same
     `source_title` and date, or the same speaker and `source_url`, in import order) hold
-    such runs. Around each statement, up to RUN_REACH statements each side, stopping at
+    such runs. Around each statement, up to `reach` statements each side, stopping at
     another speaker's; runs that overlap are one. Each run is in document order and holds
     two statements or more.
     """
@@ -91,7 +95,7 @@ def runs_around(session: Session, statements: Sequence[StatementRecord]) -> list
         return []
     near = or_(*(
         and_(Statement.source_document_id == document,
-             col(Statement.position).between(at - RUN_REACH, at + RUN_REACH))
+             col(Statement.position).between(at - reach, at + reach))
         for document, at in places
     ))
     rows = session.exec(
@@ -104,10 +108,10 @@ def runs_around(session: Session, statements: Sequence[StatementRecord]) -> list
     stretch: list = []  # rows of one document and one speaker at consecutive positions
     for row in rows:
         if stretch and not _follows(stretch[-1], row):
-            runs.extend(_windows(stretch, centres))
+            runs.extend(_windows(stretch, centres, reach))
             stretch = []
         stretch.append(row)
-    return runs + _windows(stretch, centres)
+    return runs + _windows(stretch, centres, reach)
 
 
 def _follows(before, row) -> bool:
@@ -124,13 +128,13 @@ _PLACES = (
 )
 
 
-def _windows(stretch: list, centres: set[tuple[int, int]]) -> list[list[StatementRecord]]:
-    """The parts of `stretch` (rows at consecutive positions) within RUN_REACH of a centre,
+def _windows(stretch: list, centres: set[tuple[int, int]], reach: int) -> list[list[StatementRecord]]:
+    """The parts of `stretch` (rows at consecutive positions) within `reach` of a centre,
     overlapping parts merged."""
     at = [i for i, row in enumerate(stretch) if (row.source_document_id, row.position) in centres]
     windows: list[list[int]] = []
     for i in at:
-        lo, hi = max(0, i - RUN_REACH), min(len(stretch), i + RUN_REACH + 1)
+        lo, hi = max(0, i - reach), min(len(stretch), i + reach + 1)
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = hi
         else:
@@ -157,9 +161,10 @@ def match_text(
     if mode == "claim":
         return match_claim_text(session, text, speaker=speaker, date=date, limit=limit)
     found = candidates(session, text)
+    reach = max(RUN_REACH, len(split_sentences(text)))
     return matching.match_quote(
         text, found, speaker=speaker, date=date, window_days=window_days, limit=limit,
-        same_speaker=same_person_test(session), around=lambda shortlist: runs_around(session, shortlist),
+        same_speaker=same_person_test(session), around=lambda shortlist: runs_around(session, shortlist, reach),
     )
 
 

@@ -92,3 +92,53 @@ def test_a_stored_match_keeps_its_run_in_order(engine, imported):
     assert quote.label == "exact"
     assert match.statement_id == imported["R1"]
     assert match.statement_ids == [imported["R1"], imported["R2"]]
+
+
+REPORT = [
+    "The Ostra depot took on nine drivers in January.",
+    "Two night routes were added to the Kessel line in March.",
+    "The old tram sheds were sold to the Lund cooperative in May.",
+    "Ticket machines at every stop were replaced over the summer.",
+    "A repair yard opened beside the Tarnby junction in October.",
+    "The depot will publish its accounts for the year in December.",
+]
+# A radio interview: one title and date, two speakers taking turns.
+INTERVIEW = [
+    ("Mira Solvang", "The Kessel school will take sixty more pupils next autumn."),
+    ("Mira Solvang", "Its gymnasium was rebuilt with money from the harbour fund."),
+    ("Tobias Warnecke", "The harbour fund was meant for the new breakwater."),
+    ("Mira Solvang", "The breakwater will be finished before the winter storms."),
+]
+
+
+@pytest.fixture
+def long_documents(engine, tmp_path):
+    rows = [{"id": f"Y{i}", "text": text, "speaker": "Ilse Corveny", "date": "2025-10-01",
+             "source_title": "Depot annual report"} for i, text in enumerate(REPORT, start=1)]
+    rows += [{"id": f"I{i}", "text": text, "speaker": speaker, "date": "2025-10-02",
+              "source_title": "Kessel morning interview"} for i, (speaker, text) in enumerate(INTERVIEW, start=1)]
+    path = tmp_path / "report.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    import_statements(engine, str(path))
+    with Session(engine) as session:
+        return {s.ref: as_record(s) for s in session.exec(select(Statement)).all()}
+
+
+def test_a_quote_of_five_sentences_reaches_past_the_default_reach(engine, long_documents):
+    with Session(engine) as session:
+        assert [s.ref for s in runs_around(session, [long_documents["Y1"]])[0]] == ["Y1", "Y2", "Y3", "Y4"]
+        assert [s.ref for s in runs_around(session, [long_documents["Y1"]], reach=5)[0]] == [
+            "Y1", "Y2", "Y3", "Y4", "Y5", "Y6"]
+        result = match_text(session, " ".join(REPORT[1:6]), speaker="Ilse Corveny", date=dt.date(2025, 10, 3))
+    assert (result.label, refs_of(result)) == ("exact", ["Y2", "Y3", "Y4", "Y5", "Y6"])
+
+
+def test_a_run_stops_where_another_speaker_takes_over(engine, long_documents):
+    with Session(engine) as session:
+        one = match_text(session, f"{INTERVIEW[0][1]} {INTERVIEW[1][1]}", speaker="Mira Solvang",
+                         date=dt.date(2025, 10, 3))
+        over = match_text(session, f"{INTERVIEW[1][1]} {INTERVIEW[2][1]}", speaker="Mira Solvang",
+                          date=dt.date(2025, 10, 3))
+    assert (one.label, refs_of(one)) == ("exact", ["I1", "I2"])
+    assert over.label in ("altered", "none")
+    assert all(not m.run for m in over.matches)
