@@ -56,7 +56,8 @@ from .text.folding import expanded_forms, is_negation, letters, normalize, strip
 from .text.names import same_person
 from .text.numbers import number_of, numbers_in
 from .text.stemming import stem
-from .text.stopwords import STOPWORDS
+from .text.quantities import numbers_differ, same_quantities
+from .text.stopwords import CLAIM_STOPWORDS, STOPWORDS
 from .text.tokens import WORD
 
 __all__ = [
@@ -481,7 +482,7 @@ def match_claim(
     numbers and share none of them.
     """
     statements = list(candidates)
-    if not statements or not _claim_words(text):
+    if not statements or not _claim_terms(text):
         return MatchResult("none", [])
     rows = claim_features(
         text, statements, speaker=speaker, date=date, evidence=evidence or {},
@@ -503,7 +504,7 @@ def match_claim(
             else "none"
         )
         if label != "none":
-            flags = ["numbers_differ"] if _numbers_differ(text, statement.text) else []
+            flags = ["numbers_differ"] if numbers_differ(text, statement.text) else []
             matches.append(
                 Match(statement, score, label, flags=flags, reasons=_claim_reasons(text, statement, features))
             )
@@ -568,7 +569,7 @@ def _bm25_terms(text: str) -> dict[str, str]:
     """{stem: surface word} for the content words of `text`, in order (repeats kept by stem)."""
     out: dict[str, str] = {}
     for word in WORD.findall(normalize(text)):
-        if word not in STOPWORDS:
+        if word not in CLAIM_STOPWORDS:
             out.setdefault(stem(word), word)
     return out
 
@@ -612,17 +613,17 @@ def claim_similarity(claim: str, statement: str) -> tuple[float, list[str]]:
     overlap = 100 * len(shared) / math.sqrt(len(a) * len(b))
     score = 0.8 * overlap + 0.2 * fuzz.token_set_ratio(" ".join(sorted(a)), " ".join(sorted(b)))
     reasons = [f"shared words: {', '.join(sorted(shared)[:10])}"] if shared else []
-    mine, theirs = _claim_numbers(claim), _claim_numbers(statement)
-    if mine and theirs:
-        if mine & theirs:
-            score += SAME_NUMBER_BONUS
-            reasons.append(f"same number: {', '.join(map(_show_number, sorted(mine & theirs)))}")
-        else:
-            score -= OTHER_NUMBER_PENALTY
-            reasons.append(
-                f"numbers differ: {', '.join(map(_show_number, sorted(mine)))}"
-                f" vs {', '.join(map(_show_number, sorted(theirs)))}"
-            )
+    same = same_quantities(claim, statement)
+    differ = numbers_differ(claim, statement)
+    if same:
+        score += SAME_NUMBER_BONUS
+        reasons.append(f"same number: {', '.join(dict.fromkeys(q.text for q in same))}")
+    elif differ:
+        score -= OTHER_NUMBER_PENALTY
+        reasons.append(
+            f"numbers differ: {', '.join(dict.fromkeys(a.text for a, _ in differ))}"
+            f" vs {', '.join(dict.fromkeys(b.text for _, b in differ))}"
+        )
     return max(0.0, min(100.0, score)), reasons
 
 
@@ -631,20 +632,4 @@ def _claim_words(text: str) -> list[str]:
 
 
 def _claim_terms(text: str) -> set[str]:
-    return {stem(k) for k in _claim_words(text) if k not in STOPWORDS}
-
-
-def _numbers_differ(claim: str, statement: str) -> bool:
-    # Both state numbers and share none: the claim may repeat a checked claim with its
-    # figures changed, which a fact-checker must see before reusing the old verdict.
-    mine, theirs = _claim_numbers(claim), _claim_numbers(statement)
-    return bool(mine and theirs and not mine & theirs)
-
-
-def _claim_numbers(text: str) -> set[float]:
-    # Values only: "4 percent" and "4%" state the same number.
-    return {value for _, value, _ in numbers_in(_claim_words(text))}
-
-
-def _show_number(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    return {stem(k) for k in _claim_words(text) if k not in CLAIM_STOPWORDS}

@@ -574,8 +574,8 @@ def test_match_claim_prefers_the_statement_with_the_same_number():
         "Detours around the Northgate bridge cost the province 20,000 dollars a day", [CLAIM_NUMBER, CLAIM_SOURCE]
     )
     assert [m.statement.ref for m in result.matches] == ["fc-1", "fc-3"]
-    assert "same number: 20,000" in result.matches[0].reasons
-    assert "numbers differ: 20,000 vs 5,000" in result.matches[1].reasons
+    assert "same number: 20,000 dollars" in result.matches[0].reasons
+    assert "numbers differ: 20,000 dollars vs 5,000 dollars" in result.matches[1].reasons
 
 
 def test_match_claim_flags_a_match_whose_numbers_differ():
