@@ -440,20 +440,19 @@ CLAIM_FEATURES = (
     "bm25", "bm25_text", "bm25_title", "bm25_abs", "overlap", "same_speaker",
     "days_before", "undated", "later", "similarity", "similarity_gap",
 )
-LEXICAL_WEIGHTS = (3.039, 2.882, 1.349, 0.805, 1.722, 1.193, -0.536, -2.562, -7.353, 0.0, 0.0)
-LEXICAL_BIAS = -8.052
+LEXICAL_WEIGHTS = (2.423, 2.539, 1.56, 0.89, 1.262, 1.096, -0.526, -2.552, -6.01, 0.0, 0.0)
+LEXICAL_BIAS = -7.467
 SEMANTIC_WEIGHTS = (1.772, 1.365, 0.335, 0.24, 1.525, 1.991, -0.365, -1.446, -9.124, 4.414, 8.755)
 SEMANTIC_BIAS = -6.275
-# Labels: the model's probability (x 100 = the score) at or above SAME is the same claim,
-# at or above RELATED a related one. The word-overlap score (`claim_similarity`) can also
-# decide, for callers with no date or speaker to give: at or above LEXICAL_SAME the same
-# claim, at or above LEXICAL_RELATED a related one (measured on the CheckThat! 2021 2B
-# training queries: 99.9% of the wrong candidates score under 70, and dropping
-# candidates under 25 costs no MAP@5).
-SAME = 50.0
-RELATED = 0.5
-LEXICAL_SAME = 70.0
-LEXICAL_RELATED = 25.0
+# Labels: with each weight set, a score (the model's probability x 100) at or above the
+# first threshold is the same claim, at or above the second a related one, and under it no
+# match. Both are chosen on the CheckThat! 2021 2B training queries by 5-fold
+# cross-validation (benchmarks/claim_match.py --calibrate): `same` where SAME_PRECISION of
+# the held-out top-5 candidates scoring that much are the checked claim, `related` where
+# calling them the checked claim has the best F1.
+SAME_PRECISION = 0.9
+LEXICAL_THRESHOLDS = (85.5, 25.4)
+SEMANTIC_THRESHOLDS = (50.0, 0.5)
 BM25_K1, BM25_B = 1.2, 0.75
 # A statement dated more than this many days after the claim cannot be an earlier verdict of it.
 LATER_SLACK_DAYS = 1
@@ -476,10 +475,11 @@ def match_claim(
     `evidence` maps a candidate's position in `candidates` to its `ClaimEvidence`;
     `document_counts(terms)` gives how many stored statements hold each term and `total`
     how many there are (BM25's idf); without them the candidates themselves are the
-    collection. Labels: `same` (score >= SAME), `related` (>= RELATED); others are left
-    out. Best first (by the ranker's score), at most `limit`; the result's label is the
-    best match's, or "none". A match is flagged `numbers_differ` when both texts state
-    numbers and share none of them.
+    collection. Labels: `same` and `related` from the weight set's thresholds
+    (`claim_label`); candidates under them are left out. Best first (by the ranker's score), at most `limit`; the result's label is the
+    best match's, or "none". A match is flagged `numbers_differ` when the two texts state
+    comparable quantities that disagree (`text.quantities.numbers_differ`: an amount
+    against an amount, a year against a year, never an amount against a year).
     """
     statements = list(candidates)
     if not statements or not _claim_terms(text):
@@ -489,20 +489,14 @@ def match_claim(
         document_counts=document_counts, total=total, same_speaker=same_speaker or same_person,
     )
     semantic = any(e.similarity is not None for e in (evidence or {}).values())
-    weights, bias = (SEMANTIC_WEIGHTS, SEMANTIC_BIAS) if semantic else (LEXICAL_WEIGHTS, LEXICAL_BIAS)
+    weights, bias, thresholds = (
+        (SEMANTIC_WEIGHTS, SEMANTIC_BIAS, SEMANTIC_THRESHOLDS) if semantic
+        else (LEXICAL_WEIGHTS, LEXICAL_BIAS, LEXICAL_THRESHOLDS)
+    )
     matches = []
-    for i, (statement, features) in enumerate(zip(statements, rows)):
-        z = bias + sum(w * f for w, f in zip(weights, features))
-        score = 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-        words = 100.0 * features[CLAIM_FEATURES.index("overlap")]
-        title = (evidence or {}).get(i, ClaimEvidence()).title
-        if words < LEXICAL_RELATED and title:
-            words = max(words, claim_similarity(text, title)[0])
-        label = (
-            "same" if score >= SAME or words >= LEXICAL_SAME
-            else "related" if score >= RELATED or words >= LEXICAL_RELATED
-            else "none"
-        )
+    for statement, features in zip(statements, rows):
+        score = claim_score(features, weights, bias)
+        label = claim_label(score, thresholds)
         if label != "none":
             flags = ["numbers_differ"] if numbers_differ(text, statement.text) else []
             matches.append(
@@ -510,6 +504,18 @@ def match_claim(
             )
     matches.sort(key=lambda m: -m.score)
     return MatchResult(matches[0].label if matches else "none", matches[:limit])
+
+
+def claim_score(features: list[float], weights: tuple[float, ...], bias: float) -> float:
+    """The ranker's score (0-100) of one row of CLAIM_FEATURES: its logistic probability x 100."""
+    z = bias + sum(w * f for w, f in zip(weights, features))
+    return 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def claim_label(score: float, thresholds: tuple[float, float]) -> str:
+    """`same`, `related` or `none` for a ranker's score and its (same, related) thresholds."""
+    same, related = thresholds
+    return "same" if score >= same else "related" if score >= related else "none"
 
 
 def claim_features(
