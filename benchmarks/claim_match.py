@@ -1,6 +1,6 @@
 """Claim retrieval on CheckThat! 2021 Task 2B: measure MAP@5, and fit the claim ranker.
 
-    .venv/bin/python benchmarks/claim_match.py [--data DIR] [--db URL] [--fit] [--lexical]
+    .venv/bin/python benchmarks/claim_match.py [--data DIR] [--db URL] [--fit] [--calibrate] [--lexical]
 
 Imports the verified claims into a fresh SQLite database (or reuses --db), then, for the
 train and dev queries, gathers each query's candidates and features exactly as
@@ -8,8 +8,13 @@ train and dev queries, gathers each query's candidates and features exactly as
 pipeline.matching.claim_features). It prints MAP@5 with the ranker's built-in weights;
 with --fit it also fits a logistic model on the train split (L2, by scikit-learn: the
 `training` extra) and prints the weights to paste into pipeline/matching.py with their dev
-MAP@5. Tune on train and
-dev only; the test split is held out. --lexical leaves sentence embeddings out.
+MAP@5. With --calibrate it scores each train query by a model fitted on the other four
+fifths (5-fold cross-validation) and chooses the label thresholds on those held-out
+scores: `same` from the lowest score at which SAME_PRECISION of the top-5 candidates
+scoring that much are relevant, `related` from the score that gives the best F1 of
+calling the top-5 candidates relevant (the thresholds of pipeline/matching.py).
+Settings are chosen on train; dev is a check; the test split is held out. --lexical
+leaves sentence embeddings out.
 """
 from __future__ import annotations
 
@@ -17,7 +22,6 @@ import argparse
 import collections
 import datetime as dt
 import json
-import math
 import os
 import sys
 import tempfile
@@ -68,24 +72,71 @@ def average_precision(ranked, relevant) -> float:
     return total / min(len(relevant), 5)
 
 
-def evaluate(gathered, rel, weights, bias) -> float:
-    """MAP@5 of the ranking these weights give, leaving out what match_claim labels none."""
-    from factcheck.pipeline import matching
+def scored(gathered, weights, bias):
+    """Each query's (id, refs, scores): the ranker's score (0-100) of each candidate."""
+    from factcheck.pipeline.matching import claim_score
 
-    overlap = matching.CLAIM_FEATURES.index("overlap")
+    return [(qid, refs, [claim_score(row, weights, bias) for row in rows]) for qid, refs, rows in gathered]
+
+
+def evaluate(gathered, rel, weights, bias, floor: float) -> float:
+    """MAP@5 of the ranking these weights give, leaving out what match_claim labels none
+    (scores under `floor`, the `related` threshold; 0 keeps all)."""
+    return map_at_5(scored(gathered, weights, bias), rel, floor)
+
+
+def map_at_5(scores, rel, floor: float) -> float:
     aps = []
-    for qid, refs, rows in gathered:
+    for qid, refs, values in scores:
         if qid not in rel:
             continue
-        scores = [bias + sum(w * f for w, f in zip(weights, row)) for row in rows]
-        kept = [
-            i for i, row in enumerate(rows)
-            if 100 / (1 + math.exp(-max(-50, min(50, scores[i])))) >= matching.RELATED
-            or 100 * row[overlap] >= matching.LEXICAL_RELATED
-        ]
-        ranked = [refs[i] for i in sorted(kept, key=lambda i: -scores[i])]
-        aps.append(average_precision(ranked, rel[qid]))
+        kept = sorted((i for i, v in enumerate(values) if v >= floor), key=lambda i: -values[i])
+        aps.append(average_precision([refs[i] for i in kept], rel[qid]))
     return sum(aps) / max(len(aps), 1)
+
+
+def cross_validate(gathered, rel, l2: float, folds: int = 5):
+    """Held-out scores of every train query, each scored by a model fitted on the other
+    folds (queries dealt to folds in file order, round robin)."""
+    out = []
+    for k in range(folds):
+        train = [g for i, g in enumerate(gathered) if i % folds != k]
+        held = [g for i, g in enumerate(gathered) if i % folds == k]
+        out += scored(held, *fit(train, rel, l2))
+    return out
+
+
+def _top5_pairs(scores, rel):
+    """(score, relevant?) of each query's five best candidates, best score first."""
+    return sorted(
+        ((v, ref in rel.get(qid, ())) for qid, refs, values in scores
+         for ref, v in sorted(zip(refs, values), key=lambda p: -p[1])[:5]),
+        reverse=True,
+    )
+
+
+def precision_threshold(scores, rel, precision: float) -> float:
+    """The lowest score at which the top-5 candidates scoring at least that much are
+    relevant `precision` of the time or more (100.0 when no score reaches it)."""
+    best, hits = 100.0, 0
+    for n, (value, hit) in enumerate(_top5_pairs(scores, rel), 1):
+        hits += hit
+        if hits / n >= precision:
+            best = value
+    return round(best, 1)
+
+
+def f1_threshold(scores, rel) -> float:
+    """The score from which calling the top-5 candidates relevant has the best F1."""
+    pairs = _top5_pairs(scores, rel)
+    relevant = sum(hit for _, hit in pairs) or 1
+    best, best_f1, hits = 100.0, 0.0, 0
+    for n, (value, hit) in enumerate(pairs, 1):
+        hits += hit
+        f1 = 2 * hits / (n + relevant)
+        if f1 > best_f1:
+            best, best_f1 = value, f1
+    return round(best, 1)
 
 
 def fit(gathered, rel, l2: float = 1.0):
@@ -107,6 +158,8 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--db", help="an SQLAlchemy URL with the verified claims already imported")
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="choose SAME and RELATED by 5-fold cross-validation on train")
     ap.add_argument("--lexical", action="store_true", help="leave sentence embeddings out")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--cache", help="keep the gathered features in this pickle (and reuse them)")
@@ -143,17 +196,30 @@ def main() -> int:
 
         pickle.dump(results, open(a.cache, "wb"))
     has_vectors = any(row[9] for _, _, rows in results["dev"][0] for row in rows)
-    weights, bias = (
-        (matching.SEMANTIC_WEIGHTS, matching.SEMANTIC_BIAS) if has_vectors else (matching.LEXICAL_WEIGHTS, matching.LEXICAL_BIAS)
+    weights, bias, thresholds = (
+        (matching.SEMANTIC_WEIGHTS, matching.SEMANTIC_BIAS, matching.SEMANTIC_THRESHOLDS) if has_vectors
+        else (matching.LEXICAL_WEIGHTS, matching.LEXICAL_BIAS, matching.LEXICAL_THRESHOLDS)
     )
     for split in ("train", "dev"):
-        print(f"built-in weights ({'semantic' if has_vectors else 'lexical'}): {split} MAP@5={evaluate(*results[split], weights, bias):.3f}")
+        print(f"built-in weights ({'semantic' if has_vectors else 'lexical'}): {split} "
+              f"MAP@5={evaluate(*results[split], weights, bias, thresholds[1]):.3f}")
     if a.fit:
         w, b = fit(*results["train"], l2=a.l2)
         print("fitted:", dict(zip(matching.CLAIM_FEATURES, w)), "bias", b)
         print("WEIGHTS =", tuple(w), "\nBIAS =", b)
         for split in ("train", "dev"):
-            print(f"fitted weights: {split} MAP@5={evaluate(*results[split], w, b):.3f}")
+            print(f"fitted weights: {split} MAP@5={evaluate(*results[split], w, b, thresholds[1]):.3f}")
+    if a.calibrate:
+        held = cross_validate(*results["train"], l2=a.l2)
+        rel = results["train"][1]
+        same = precision_threshold(held, rel, matching.SAME_PRECISION)
+        related = f1_threshold(held, rel)
+        print(f"train 5-fold CV: MAP@5={map_at_5(held, rel, 0.0):.3f} with every candidate, "
+              f"{map_at_5(held, rel, related):.3f} with those labelled related or same")
+        print(f"thresholds (same, related) = ({same}, {related})  (same: top-5 precision >= "
+              f"{matching.SAME_PRECISION}; related: best F1, on held-out train)")
+        w, b = fit(*results["train"], l2=a.l2)
+        print(f"fitted on all train, dev MAP@5={evaluate(*results['dev'], w, b, related):.3f} at RELATED = {related}")
     return 0
 
 

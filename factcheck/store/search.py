@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, TextualSelect
 from sqlmodel import Session
 
-from ..pipeline.text.stopwords import SEARCH_STOPWORDS
+from ..pipeline.text.stopwords import CLAIM_STOPWORDS, SEARCH_STOPWORDS
 from ..pipeline.text.tokens import WORD
 from .backends import backend_for
 
@@ -35,13 +35,13 @@ MAX_TERMS = 24
 RARE_TERMS = 8
 
 
-def search_terms(text: str) -> list[str]:
+def search_terms(text: str, stopwords: frozenset[str] = SEARCH_STOPWORDS) -> list[str]:
     """The distinct words of `text` that are worth searching for, longest first.
 
-    Negations and stopwords are left out: the matcher, not the index, judges them.
+    Negations and `stopwords` are left out: the matcher, not the index, judges them.
     """
     words = Counter(w.casefold() for w in WORD.findall(text))
-    terms = [w for w in words if w not in SEARCH_STOPWORDS and (len(w) > 1 or w.isdigit())]
+    terms = [w for w in words if w not in stopwords and (len(w) > 1 or w.isdigit())]
     if not terms:  # a quote made only of common words still needs candidates
         terms = list(words)
     terms.sort(key=len, reverse=True)
@@ -168,8 +168,13 @@ def _word_pairs(session: Session, text: str, max_count: float | None = None) -> 
 
 
 def claim_candidate_ids(session: Session, text: str, limit: int = 100) -> list[int]:
-    """Ids of the statements whose text or source title shares most words with a claim."""
-    terms = search_terms(text)
+    """Ids of the statements whose text or source title shares most words with a claim.
+
+    Only the claim's topic words are looked up (not `CLAIM_STOPWORDS`): statements that
+    share nothing but "because" and "not" with a claim are no candidates, and a claim
+    made of such words alone has none.
+    """
+    terms = [t for t in search_terms(text, CLAIM_STOPWORDS) if t not in CLAIM_STOPWORDS]
     if not terms:
         return []
     return backend_for(session).statements_for_claim(session, terms, limit)

@@ -561,10 +561,15 @@ CLAIM_NUMBER = Statement(
     "Governor Brandt said the province spends 5,000 dollars every day on detours around the Northgate bridge.",
     ref="fc-3",
 )
+# The candidates as a library of 20,000 statements would give them, where each of their
+# words is rare (BM25's idf; with the candidates alone as the collection, no word is rare).
+LIBRARY = {"document_counts": lambda terms: dict.fromkeys(terms, 3), "total": 20_000}
 
 
 def test_match_claim_ranks_a_paraphrase_above_an_unrelated_statement():
-    result = match_claim("Detours around the Northgate bridge cost the province 20,000 dollars a day", [CLAIM_OTHER, CLAIM_SOURCE])
+    result = match_claim(
+        "Detours around the Northgate bridge cost the province 20,000 dollars a day", [CLAIM_OTHER, CLAIM_SOURCE], **LIBRARY
+    )
     assert result.matches[0].statement.ref == "fc-1"
     assert result.label in {"same", "related"}
     assert "fc-2" not in [m.statement.ref for m in result.matches]
@@ -573,26 +578,37 @@ def test_match_claim_ranks_a_paraphrase_above_an_unrelated_statement():
 
 def test_match_claim_prefers_the_statement_with_the_same_number():
     result = match_claim(
-        "Detours around the Northgate bridge cost the province 20,000 dollars a day", [CLAIM_NUMBER, CLAIM_SOURCE]
+        "Detours around the Northgate bridge cost the province 20,000 dollars a day", [CLAIM_NUMBER, CLAIM_SOURCE], **LIBRARY
     )
     assert [m.statement.ref for m in result.matches] == ["fc-1", "fc-3"]
-    assert "same number: 20,000" in result.matches[0].reasons
-    assert "numbers differ: 20,000 vs 5,000" in result.matches[1].reasons
+    assert "same number: 20,000 dollars" in result.matches[0].reasons
+    assert "numbers differ: 20,000 dollars vs 5,000 dollars" in result.matches[1].reasons
 
 
 def test_match_claim_flags_a_match_whose_numbers_differ():
     result = match_claim(
-        "Detours around the Northgate bridge cost the province 20,000 dollars a day", [CLAIM_NUMBER, CLAIM_SOURCE]
+        "Detours around the Northgate bridge cost the province 20,000 dollars a day", [CLAIM_NUMBER, CLAIM_SOURCE], **LIBRARY
     )
     flags = {m.statement.ref: m.flags for m in result.matches}
     assert flags == {"fc-1": [], "fc-3": ["numbers_differ"]}
     # A claim with no number is not flagged against a statement that has one.
-    unnumbered = match_claim("Detours around the Northgate bridge cost the province dearly", [CLAIM_NUMBER])
+    unnumbered = match_claim(
+        "Governor Brandt said the province spends a fortune every day on detours around the Northgate bridge",
+        [CLAIM_NUMBER], **LIBRARY,
+    )
     assert unnumbered.matches and unnumbered.matches[0].flags == []
 
 
 def test_match_claim_same_for_a_near_copy_and_none_for_nothing():
-    result = match_claim(CLAIM_SOURCE.text, [CLAIM_SOURCE])
+    result = match_claim(CLAIM_SOURCE.text, [CLAIM_SOURCE], **LIBRARY)
     assert result.label == "same"
-    assert match_claim("", [CLAIM_SOURCE]).label == "none"
-    assert match_claim("Tunnel boring resumes", [CLAIM_OTHER]).matches == []
+    assert match_claim("", [CLAIM_SOURCE], **LIBRARY).label == "none"
+    assert match_claim("Tunnel boring resumes", [CLAIM_OTHER], **LIBRARY).matches == []
+
+
+def test_match_claim_is_none_on_shared_stop_words_or_a_stray_word():
+    because = Statement("The audit will be public because the governor is not hiding anything.", ref="fc-4")
+    assert match_claim("Fares rose because the freeze is not funded", [because], **LIBRARY).label == "none"
+    # One topic word in common ("public") is not the same claim either.
+    assert match_claim("The public gallery was full well before the session began.", [because], **LIBRARY).label == "none"
+    assert match_claim("Because it is not what they said", [because], **LIBRARY).matches == []

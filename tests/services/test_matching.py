@@ -157,9 +157,9 @@ def test_claim_mode_ranks_the_fact_check_of_the_same_claim_first(engine, tmp_pat
     refs = [m.statement.ref for m in result.matches]
     assert refs[0] == "fc-1" and "fc-2" not in refs
     assert result.label in ("same", "related")
-    # A statement dated after the claim cannot be an earlier verdict of it: ranked below.
-    assert refs.index("fc-3") > refs.index("fc-1")
-    assert any("dated after" in r for m in result.matches if m.statement.ref == "fc-3" for r in m.reasons)
+    # A statement dated after the claim cannot be an earlier verdict of it: under the
+    # `related` threshold, though it states the same claim.
+    assert "fc-3" not in refs
 
 
 def test_claim_mode_uses_the_source_title(engine, tmp_path):
@@ -169,8 +169,11 @@ def test_claim_mode_uses_the_source_title(engine, tmp_path):
         {"id": "fc-2", "text": "Says the budget doubled.", "speaker": "Facebook posts"},
     ]))
     with Session(engine) as session:
-        result = match_text(session, "The governor attended the tunnel protest", mode="claim")
-    assert [m.statement.ref for m in result.matches][:1] == ["fc-1"]
+        records, evidence = service.claim_candidates(session, "The governor attended the tunnel protest")
+    # Found by its headline alone, which the ranker reads (a headline alone is too little
+    # for a label in a two-statement library: see the thresholds in pipeline/matching.py).
+    assert [(r.ref, evidence[i].title) for i, r in enumerate(records)] == [
+        ("fc-1", "No, the governor did not attend the tunnel protest")]
 
 
 # --- bad input ----------------------------------------------------------------------------

@@ -127,6 +127,18 @@ def test_claim_candidates_search_titles_too(engine):
         assert candidate_ids(session, "governor attend") == []  # quotes come from the text, not the headline
 
 
+def test_claim_candidates_never_rest_on_stop_words(engine):
+    with Session(engine) as session:
+        ferry = add(session, "The ferry runs late because the crew is not paid.", "S1")
+        add(session, "Because it is not ready, we will wait.", "S2")
+        session.commit()
+        analyse(session)
+        assert claim_candidate_ids(session, "The ferry was late because the crew is not paid")[:1] == [ferry]
+        assert set(claim_candidate_ids(session, "The ferry was late because of the weather")) == {ferry}
+        # A claim of nothing but function words has no candidates.
+        assert claim_candidate_ids(session, "Because it is not what they said") == []
+
+
 def test_quotes_sharing_rare_words_with_new_statements_are_found(engine):
     with Session(engine) as session:
         article = Article(text="x", content_hash="h")
