@@ -409,8 +409,8 @@ class PostgresBackend:
 def _pg(session: Session, table: str, vector: str, query: str, limit: int, rank: str = "ts_rank",
         ranked: int | None = None, ranked_by: str | None = None) -> list[int]:
     """The `limit` best of the rows matching `query`, by their rank for `ranked_by` (a
-    tsquery; `query` itself when not given); only `ranked` of them (as the index gives
-    them) are ranked when given (RANKED_HITS), so that the query costs no more however
+    tsquery; `query` itself when not given); only `ranked` of them (the first the scan
+    finds) are ranked when given (RANKED_HITS), so that the query costs no more however
     many match."""
     if ranked is None:
         statement = (f"SELECT id FROM {table}, to_tsquery('simple', :q) AS q, to_tsquery('simple', :r) AS r"
