@@ -15,7 +15,7 @@ with services.matching.match_text, and the candidate search alone
 and the share of quotes whose best match is the statement they were cut from (in such a
 library many statements hold the same fragment, so this says little about recall).
 With `--unbounded N`, the first N quotes' candidate searches are timed again in the same
-run with every hit ranked (store.backends.RANKED_HITS off): the cost before the bound.
+run with every hit ranked (the backend's RANKED_HITS off): the cost before the bound.
 """
 from __future__ import annotations
 
@@ -119,11 +119,12 @@ def run(backend: str, data: Path, texts: list[str], quotes: list[tuple[str, str]
 
 def time_unbounded(engine, quotes: list[tuple[str, str]]) -> dict:
     """The candidate searches' times with every hit ranked (the baseline)."""
-    from factcheck.store import backends
+    from factcheck.store.backends import backend_for
     from factcheck.store.db import session_scope
     from factcheck.store.search import candidate_ids
 
-    bound, backends.RANKED_HITS = backends.RANKED_HITS, None
+    backend = backend_for(engine)
+    bound, backend.RANKED_HITS = backend.RANKED_HITS, None
     try:
         search_ms = []
         with session_scope(engine) as session:
@@ -133,7 +134,7 @@ def time_unbounded(engine, quotes: list[tuple[str, str]]) -> dict:
                 search_ms.append(1000 * (time.perf_counter() - t))
         return percentiles(search_ms)
     finally:
-        backends.RANKED_HITS = bound
+        backend.RANKED_HITS = bound
 
 
 def main() -> int:

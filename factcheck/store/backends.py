@@ -101,17 +101,20 @@ def fold_term(term: str) -> str:
 # How quote candidates are ranked on SQLite: FTS5's bm25 over statement text only (the
 # title column weighs nothing for quotes).
 QUOTE_RANK = "bm25(statement_fts, 1.0, 0.0)"
-# How many of the statements a quote candidate search finds are ranked at most (`_pg`,
-# `_fts`). Ranking reads each one (its stored words, or FTS5's posting lists), so a quote
-# of words common in the library would otherwise cost as many reads as there are
-# statements holding them (1.5 s a quote on PostgreSQL in 300,000 statements of a few
-# dozen words); the narrow searches that find quotes' sources hold far fewer.
-RANKED_HITS = 1000
+# How many of the statements a quote candidate search finds are ranked at most (each
+# backend's RANKED_HITS, used by `_pg` and `_fts`). Ranking reads each one (its stored
+# words, or FTS5's posting lists), so a quote of words common in the library would
+# otherwise cost as many reads as there are statements holding them (1.5 s a quote on
+# PostgreSQL in 300,000 statements of a few dozen words); the narrow searches that find
+# quotes' sources hold far fewer. `benchmarks/common_words.py` measures it.
 
 
 class SQLiteBackend:
     # Counts cached beyond this many terms are dropped all at once.
     MAX_CACHED_COUNTS = 200_000
+    # A search finding more statements than this is not ranked (`_fts`): 500 left the
+    # source of a quote of fairly common words unranked at 100,000 statements.
+    RANKED_HITS = 1000
 
     def __init__(self):
         # Document counts as last read: only words found are kept (a word absent now may
@@ -173,14 +176,14 @@ class SQLiteBackend:
         more of the rarer `terms` first; `ranked_by` is not used: bm25 would read the whole
         posting lists of its common words (four times the search's time, 100,000 statements)."""
         clauses = [f"({_fts_phrase(a)} AND {_fts_phrase(b)})" for a, b in combinations(terms, 2)]
-        return _fts(session, "statement_fts", "text : (" + " OR ".join(clauses) + ")", limit, QUOTE_RANK, RANKED_HITS)
+        return _fts(session, "statement_fts", "text : (" + " OR ".join(clauses) + ")", limit, QUOTE_RANK, self.RANKED_HITS)
 
     def statements_with_phrases(self, session: Session, pairs: list[tuple[str, str]], limit: int) -> list[int]:
         phrases = [f'"{_fts_escape(a)} {_fts_escape(b)}"' for a, b in pairs]
-        return _fts(session, "statement_fts", "text : (" + " OR ".join(phrases) + ")", limit, QUOTE_RANK, RANKED_HITS)
+        return _fts(session, "statement_fts", "text : (" + " OR ".join(phrases) + ")", limit, QUOTE_RANK, self.RANKED_HITS)
 
     def statements_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
-        return _fts(session, "statement_fts", "text : (" + _fts_or(terms) + ")", limit, QUOTE_RANK, RANKED_HITS)
+        return _fts(session, "statement_fts", "text : (" + _fts_or(terms) + ")", limit, QUOTE_RANK, self.RANKED_HITS)
 
     def statements_for_claim(self, session: Session, terms: list[str], limit: int) -> list[int]:
         return _fts(session, "statement_fts", _fts_or(terms), limit, "bm25(statement_fts, 1.0, 0.5)")
@@ -261,6 +264,10 @@ PG_QUOTE_RANK = "ts_rank_cd"
 
 
 class PostgresBackend:
+    # How many statements a search ranks at most (`_pg`): 1,000 took 183 ms a quote (p95)
+    # in the common words' library, 500 119 ms, for the same recall at 100,000 statements.
+    RANKED_HITS = 500
+
     # How long ANALYZE's statistics are used before they are read again (seconds).
     STATS_TTL = 300.0
 
@@ -326,15 +333,15 @@ class PostgresBackend:
                                 ranked_by: list[str] = ()) -> list[int]:
         clauses = [f"({_pg_lexeme(a)} & {_pg_lexeme(b)})" for a, b in combinations(terms, 2)]
         words = _pg_or(list(dict.fromkeys([*terms, *ranked_by])))
-        return _pg(session, "statement", STATEMENT_TEXT, " | ".join(clauses), limit, PG_QUOTE_RANK, RANKED_HITS,
+        return _pg(session, "statement", STATEMENT_TEXT, " | ".join(clauses), limit, PG_QUOTE_RANK, self.RANKED_HITS,
                    ranked_by=words)
 
     def statements_with_phrases(self, session: Session, pairs: list[tuple[str, str]], limit: int) -> list[int]:
         query = " | ".join(f"{_pg_lexeme(a)} <-> {_pg_lexeme(b)}" for a, b in pairs)
-        return _pg(session, "statement", STATEMENT_TEXT, query, limit, PG_QUOTE_RANK, RANKED_HITS)
+        return _pg(session, "statement", STATEMENT_TEXT, query, limit, PG_QUOTE_RANK, self.RANKED_HITS)
 
     def statements_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
-        return _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit, PG_QUOTE_RANK, RANKED_HITS)
+        return _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit, PG_QUOTE_RANK, self.RANKED_HITS)
 
     def statements_for_claim(self, session: Session, terms: list[str], limit: int) -> list[int]:
         by_text = _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit)

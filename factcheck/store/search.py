@@ -10,8 +10,8 @@ PostgreSQL's tsvector GIN indexes, migrations 0002, 0003 and 0011).
   fall back on their pairs of consecutive words as phrases, then on any of their rarest
   words. Only a few short posting lists are read, whatever the size of the collection,
   and one changed word breaks only the combinations it is in. The statements found are
-  ranked by all of the quote's rarest words, and only a bounded number of them
-  (`backends.RANKED_HITS`): in a library of common words, a search costs no more.
+  ranked (on PostgreSQL, by all of the quote's rarest words), and only a bounded number
+  of them (each backend's `RANKED_HITS`): in a library of common words, it costs no more.
 - `claim_candidate_ids` (claims): a paraphrase shares fewer and commoner words, so all
   its search terms are used, over the statement text and its source title.
 - `quote_ids_for_statements`: the stored quotes that share rare words with new
@@ -149,7 +149,14 @@ def _with_word_pairs(
     pairs = _word_pairs(session, text, max_count)[:max_pairs]
     if not pairs:
         return []
-    return backend_for(session).statements_with_phrases(session, pairs, limit)
+    # The statements holding the cheapest (rarest) pair come first: when a common pair
+    # makes the search find more statements than a backend ranks (RANKED_HITS), the
+    # others are not ranked, and the rare pair's would be lost among them.
+    backend = backend_for(session)
+    found = backend.statements_with_phrases(session, pairs[:1], limit)
+    if len(pairs) > 1 and len(found) < limit:
+        found = list(dict.fromkeys(found + backend.statements_with_phrases(session, pairs, limit)))[:limit]
+    return found
 
 
 def _with_any(session: Session, terms: list[str], limit: int) -> list[int]:

@@ -131,8 +131,8 @@ def test_a_search_ranks_no_more_than_its_bound_however_many_statements_match(eng
     # Forty statements hold the quote's words; ranking reads each of them, so a search
     # reads no more than RANKED_HITS, even for a limit that would take them all.
     monkeypatch.setattr(search, "COMMON_FLOOR", 0)
-    monkeypatch.setattr(backends, "RANKED_HITS", 5)
     with Session(engine) as session:
+        monkeypatch.setattr(backends.backend_for(session), "RANKED_HITS", 5)
         ids = {add(session, f"The harbour ferry sails at dawn, said captain number {i}.", f"h{i}") for i in range(40)}
         session.commit()
         analyse(session)
