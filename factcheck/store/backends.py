@@ -53,8 +53,11 @@ class Backend(Protocol):
         """Drop the cached term statistics (after an import)."""
 
     # --- full-text searches
-    def statements_with_any_two(self, session: Session, terms: list[str], limit: int) -> list[int]:
-        """Statements holding at least two of `terms`, those holding more, closer together, first."""
+    def statements_with_any_two(self, session: Session, terms: list[str], limit: int,
+                                ranked_by: list[str] = ()) -> list[int]:
+        """Statements holding at least two of `terms`, those holding more of `terms` (and of
+        `ranked_by`, words that may rank the statements found but do not find them),
+        closer together, first."""
 
     def statements_with_phrases(self, session: Session, pairs: list[tuple[str, str]], limit: int) -> list[int]:
         """Statements holding any of the word pairs side by side, those holding most first."""
@@ -98,11 +101,20 @@ def fold_term(term: str) -> str:
 # How quote candidates are ranked on SQLite: FTS5's bm25 over statement text only (the
 # title column weighs nothing for quotes).
 QUOTE_RANK = "bm25(statement_fts, 1.0, 0.0)"
+# How many of the statements a quote candidate search finds are ranked at most (each
+# backend's RANKED_HITS, used by `_pg` and `_fts`). Ranking reads each one (its stored
+# words, or FTS5's posting lists), so a quote of words common in the library would
+# otherwise cost as many reads as there are statements holding them (1.5 s a quote on
+# PostgreSQL in 300,000 statements of a few dozen words); the narrow searches that find
+# quotes' sources hold far fewer. `benchmarks/common_words.py` measures it.
 
 
 class SQLiteBackend:
     # Counts cached beyond this many terms are dropped all at once.
     MAX_CACHED_COUNTS = 200_000
+    # A search finding more statements than this is not ranked (`_fts`): 500 left the
+    # source of a quote of fairly common words unranked at 100,000 statements.
+    RANKED_HITS = 1000
 
     def __init__(self):
         # Document counts as last read: only words found are kept (a word absent now may
@@ -158,16 +170,20 @@ class SQLiteBackend:
     def forget_statistics(self) -> None:
         self._counts.clear()
 
-    def statements_with_any_two(self, session: Session, terms: list[str], limit: int) -> list[int]:
+    def statements_with_any_two(self, session: Session, terms: list[str], limit: int,
+                                ranked_by: list[str] = ()) -> list[int]:
+        """bm25 weighs each word by its rarity, which already puts the statements holding
+        more of the rarer `terms` first; `ranked_by` is not used: bm25 would read the whole
+        posting lists of its common words (four times the search's time, 100,000 statements)."""
         clauses = [f"({_fts_phrase(a)} AND {_fts_phrase(b)})" for a, b in combinations(terms, 2)]
-        return _fts(session, "statement_fts", "text : (" + " OR ".join(clauses) + ")", limit, QUOTE_RANK)
+        return _fts(session, "statement_fts", "text : (" + " OR ".join(clauses) + ")", limit, QUOTE_RANK, self.RANKED_HITS)
 
     def statements_with_phrases(self, session: Session, pairs: list[tuple[str, str]], limit: int) -> list[int]:
         phrases = [f'"{_fts_escape(a)} {_fts_escape(b)}"' for a, b in pairs]
-        return _fts(session, "statement_fts", "text : (" + " OR ".join(phrases) + ")", limit, QUOTE_RANK)
+        return _fts(session, "statement_fts", "text : (" + " OR ".join(phrases) + ")", limit, QUOTE_RANK, self.RANKED_HITS)
 
     def statements_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
-        return _fts(session, "statement_fts", "text : (" + _fts_or(terms) + ")", limit, QUOTE_RANK)
+        return _fts(session, "statement_fts", "text : (" + _fts_or(terms) + ")", limit, QUOTE_RANK, self.RANKED_HITS)
 
     def statements_for_claim(self, session: Session, terms: list[str], limit: int) -> list[int]:
         return _fts(session, "statement_fts", _fts_or(terms), limit, "bm25(statement_fts, 1.0, 0.5)")
@@ -220,11 +236,19 @@ def _fts_or(terms: list[str]) -> str:
     return " OR ".join(_fts_phrase(t) for t in terms)
 
 
-def _fts(session: Session, table: str, query: str, limit: int, rank: str) -> list[int]:
-    rows = session.exec(
-        sql(f"SELECT rowid FROM {table} WHERE {table} MATCH :q ORDER BY {rank} LIMIT :k"),
-        params={"q": query, "k": limit},
-    )
+def _fts(session: Session, table: str, query: str, limit: int, rank: str, ranked: int | None = None) -> list[int]:
+    """The `limit` best of the rows matching `query`. With `ranked` (RANKED_HITS), when
+    more rows than that match, the newest of them are taken unranked, so that the query
+    costs no more however many match: bm25 counts the rows holding each of the query's
+    words or phrases, reading their whole posting lists."""
+    if ranked is not None:
+        # FTS5 reads its matches lazily in rowid order, so the LIMIT stops the search.
+        found = session.exec(sql(f"SELECT rowid FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC LIMIT :n"),
+                             params={"q": query, "n": ranked + 1}).all()
+        if len(found) > ranked:
+            return [row[0] for row in found[: min(limit, ranked)]]
+    rows = session.exec(sql(f"SELECT rowid FROM {table} WHERE {table} MATCH :q ORDER BY {rank} LIMIT :k"),
+                        params={"q": query, "k": limit})
     return [row[0] for row in rows]
 
 
@@ -240,6 +264,10 @@ PG_QUOTE_RANK = "ts_rank_cd"
 
 
 class PostgresBackend:
+    # How many statements a search ranks at most (`_pg`): 1,000 took 183 ms a quote (p95)
+    # in the common words' library, 500 119 ms, for the same recall at 100,000 statements.
+    RANKED_HITS = 500
+
     # How long ANALYZE's statistics are used before they are read again (seconds).
     STATS_TTL = 300.0
 
@@ -301,16 +329,19 @@ class PostgresBackend:
         self._stats = (time.monotonic(), float(total), freqs, floor)
         return self._stats
 
-    def statements_with_any_two(self, session: Session, terms: list[str], limit: int) -> list[int]:
+    def statements_with_any_two(self, session: Session, terms: list[str], limit: int,
+                                ranked_by: list[str] = ()) -> list[int]:
         clauses = [f"({_pg_lexeme(a)} & {_pg_lexeme(b)})" for a, b in combinations(terms, 2)]
-        return _pg(session, "statement", STATEMENT_TEXT, " | ".join(clauses), limit, PG_QUOTE_RANK)
+        words = _pg_or(list(dict.fromkeys([*terms, *ranked_by])))
+        return _pg(session, "statement", STATEMENT_TEXT, " | ".join(clauses), limit, PG_QUOTE_RANK, self.RANKED_HITS,
+                   ranked_by=words)
 
     def statements_with_phrases(self, session: Session, pairs: list[tuple[str, str]], limit: int) -> list[int]:
         query = " | ".join(f"{_pg_lexeme(a)} <-> {_pg_lexeme(b)}" for a, b in pairs)
-        return _pg(session, "statement", STATEMENT_TEXT, query, limit, PG_QUOTE_RANK)
+        return _pg(session, "statement", STATEMENT_TEXT, query, limit, PG_QUOTE_RANK, self.RANKED_HITS)
 
     def statements_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
-        return _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit, PG_QUOTE_RANK)
+        return _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit, PG_QUOTE_RANK, self.RANKED_HITS)
 
     def statements_for_claim(self, session: Session, terms: list[str], limit: int) -> list[int]:
         by_text = _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit)
@@ -382,14 +413,20 @@ class PostgresBackend:
             conn.exec_driver_sql("ANALYZE statement")
 
 
-def _pg(session: Session, table: str, vector: str, query: str, limit: int, rank: str = "ts_rank") -> list[int]:
-    rows = session.exec(
-        sql(
-            f"SELECT id FROM {table}, to_tsquery('simple', :q) AS q"
-            f" WHERE {vector} @@ q ORDER BY {rank}({vector}, q) DESC LIMIT :k"
-        ),
-        params={"q": query, "k": limit},
-    )
+def _pg(session: Session, table: str, vector: str, query: str, limit: int, rank: str = "ts_rank",
+        ranked: int | None = None, ranked_by: str | None = None) -> list[int]:
+    """The `limit` best of the rows matching `query`, by their rank for `ranked_by` (a
+    tsquery; `query` itself when not given); only `ranked` of them (the first the scan
+    finds) are ranked when given (RANKED_HITS), so that the query costs no more however
+    many match."""
+    if ranked is None:
+        statement = (f"SELECT id FROM {table}, to_tsquery('simple', :q) AS q, to_tsquery('simple', :r) AS r"
+                     f" WHERE {vector} @@ q ORDER BY {rank}({vector}, r) DESC LIMIT :k")
+    else:
+        statement = (f"SELECT id FROM (SELECT id, {vector} AS vector FROM {table}, to_tsquery('simple', :q) AS q"
+                     f" WHERE {vector} @@ q LIMIT :n) AS hits, to_tsquery('simple', :r) AS r"
+                     f" ORDER BY {rank}(vector, r) DESC LIMIT :k")
+    rows = session.exec(sql(statement), params={"q": query, "r": ranked_by or query, "k": limit, "n": ranked})
     return [row[0] for row in rows]
 
 

@@ -9,7 +9,9 @@ PostgreSQL's tsvector GIN indexes, migrations 0002, 0003 and 0011).
   of its rarest words (by `term_counts`) are looked up together; quotes of common words
   fall back on their pairs of consecutive words as phrases, then on any of their rarest
   words. Only a few short posting lists are read, whatever the size of the collection,
-  and one changed word breaks only the combinations it is in.
+  and one changed word breaks only the combinations it is in. The statements found are
+  ranked (on PostgreSQL, by all of the quote's rarest words), and only a bounded number
+  of them (each backend's `RANKED_HITS`): in a library of common words, it costs no more.
 - `claim_candidate_ids` (claims): a paraphrase shares fewer and commoner words, so all
   its search terms are used, over the statement text and its source title.
 - `quote_ids_for_statements`: the stored quotes that share rare words with new
@@ -95,7 +97,7 @@ def candidate_ids(session: Session, text: str, limit: int = 50) -> list[int]:
     # A broader search only when the narrower found nothing: reading the posting lists
     # of the quote's common words would cost more than all the rest.
     return (
-        _with_any_two(session, paired, limit)
+        _with_any_two(session, paired, limit, ranked_by=terms)
         or _with_word_pairs(session, text, limit, max_count=fairly_rare)
         or _with_word_pairs(session, text, limit, max_pairs=COMMON_PAIRS)
         or _with_any(session, terms, limit)
@@ -122,13 +124,16 @@ def _rare_enough(session: Session, terms: list[str], max_count: float) -> list[s
     return [t for t in terms if counts.get(t, 0) <= max_count]
 
 
-def _with_any_two(session: Session, terms: list[str], limit: int) -> list[int]:
+def _with_any_two(session: Session, terms: list[str], limit: int, ranked_by: list[str]) -> list[int]:
     """Statements holding at least two of `terms` (three or more: with two, a changed
     word would leave only statements that happen to hold the other), those holding more
-    of them, closer together, first."""
+    of them and of `ranked_by`, closer together, first.
+
+    `ranked_by` are the quote's other words: too common to be looked up, they still tell
+    its source from the many statements that share two fairly rare words with it."""
     if len(terms) < MIN_PAIRED_TERMS:
         return []
-    return backend_for(session).statements_with_any_two(session, terms, limit)
+    return backend_for(session).statements_with_any_two(session, terms, limit, ranked_by)
 
 
 def _with_word_pairs(
@@ -144,7 +149,14 @@ def _with_word_pairs(
     pairs = _word_pairs(session, text, max_count)[:max_pairs]
     if not pairs:
         return []
-    return backend_for(session).statements_with_phrases(session, pairs, limit)
+    # The statements holding the cheapest (rarest) pair come first: when a common pair
+    # makes the search find more statements than a backend ranks (RANKED_HITS), the
+    # others are not ranked, and the rare pair's would be lost among them.
+    backend = backend_for(session)
+    found = backend.statements_with_phrases(session, pairs[:1], limit)
+    if len(pairs) > 1 and len(found) < limit:
+        found = list(dict.fromkeys(found + backend.statements_with_phrases(session, pairs, limit)))[:limit]
+    return found
 
 
 def _with_any(session: Session, terms: list[str], limit: int) -> list[int]:

@@ -107,6 +107,44 @@ def test_rare_words_are_paired_before_commoner_ones(engine, monkeypatch):
         assert one not in found
 
 
+def test_the_quote_s_commoner_words_rank_the_statements_its_rare_words_find(engine, monkeypatch):
+    # Twenty short statements hold the quote's three paired words, as its source does;
+    # only the source also holds "harbour tides storm", too common to be looked up.
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite ranks by bm25 over the paired words only (see SQLiteBackend.statements_with_any_two)")
+    monkeypatch.setattr(search, "COMMON_FLOOR", 0)
+    monkeypatch.setattr(search, "RARE_SHARE", 0.25)
+    with Session(engine) as session:
+        for i in range(20):
+            add(session, f"Ferry pier quay item{i}.", f"d{i}")
+        for i in range(30):
+            add(session, f"Harbour tides storm entry{i}.", f"c{i}")
+        for i in range(50):
+            add(session, f"Unrelated words number{i}.", f"u{i}")
+        source = add(session, "Ferry pier quay beacon harbour tides storm.", "source")
+        session.commit()
+        analyse(session)
+        assert candidate_ids(session, "ferry pier quay lantern harbour tides storm", 5)[0] == source
+
+
+def test_a_search_ranks_no_more_than_its_bound_however_many_statements_match(engine, monkeypatch):
+    # Forty statements hold the quote's words; ranking reads each of them, so a search
+    # reads no more than RANKED_HITS, even for a limit that would take them all.
+    monkeypatch.setattr(search, "COMMON_FLOOR", 0)
+    with Session(engine) as session:
+        monkeypatch.setattr(backends.backend_for(session), "RANKED_HITS", 5)
+        ids = {add(session, f"The harbour ferry sails at dawn, said captain number {i}.", f"h{i}") for i in range(40)}
+        session.commit()
+        analyse(session)
+        backend = backends.backend_for(session)
+        for found in (backend.statements_with_any_two(session, ["harbour", "ferry", "dawn"], 50),
+                      backend.statements_with_phrases(session, [("harbour", "ferry")], 50),
+                      backend.statements_with_any(session, ["harbour"], 50),
+                      candidate_ids(session, "the harbour ferry sails at dawn", 50)):
+            assert 0 < len(found) <= 5
+            assert set(found) <= ids
+
+
 def test_accents_are_folded_on_sqlite(engine):
     with Session(engine) as session:
         sid = add(session, "José Álvarez spoke about the café.", "a")
