@@ -307,9 +307,18 @@ def content_words(q: list[Token]) -> list[int]:
     return [i for i in words if q[i].key not in STOPWORDS] or words
 
 
+# A quote of this few content words is judged by all its words once one content word is
+# found: with one of two content words changed ("for to ... was on rovoko") it keeps most
+# of its wording, yet only half its content words.
+FEW_CONTENT_WORDS = 2
+
+
 def coverage(q: list[Token], matched: set[int]) -> float:
-    """The share of the content words of `q` whose index is in `matched`."""
+    """The share of the content words of `q` whose index is in `matched` (of all its
+    words, for a quote of FEW_CONTENT_WORDS content words with one of them matched)."""
     pool = content_words(q)
+    if len(pool) <= FEW_CONTENT_WORDS and any(i in matched for i in pool):
+        pool = [i for i, t in enumerate(q) if t.is_word]
     return sum(i in matched for i in pool) / len(pool) if pool else 0.0
 
 

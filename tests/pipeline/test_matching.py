@@ -317,6 +317,13 @@ def test_none_when_a_short_quote_shares_one_content_word_of_two():
     assert result.reasons == ["under 60% of the quote's content words are found in the statement"]
 
 
+def test_a_short_quote_with_one_of_two_content_words_changed_is_altered_when_its_wording_holds():
+    statement = "We said that the budget was all on the council, and we meant it."
+    assert label("the budget was all on the mayor", statement) == "altered"
+    # With a third content word, two of three are missing: no quote of it.
+    assert label("the budget was all on the mayor and treasurer", statement) == "none"
+
+
 def test_empty_quote_is_none():
     assert compare("", BRIDGE) == Comparison(0.0, "none", [], ["the quote has no words"])
     assert compare(" … “ ” ", BRIDGE).label == "none"
