@@ -2,9 +2,9 @@
 
 Quotes: the index gives candidates (`store.search.candidate_ids`), the pipeline compares
 them word by word. Claims: lexical candidates over statement text and source titles,
-plus, when the optional semantic extra is installed (`pip install factcheck[semantic]`),
-the statements nearest in meaning by sentence embeddings computed once at import
-(`services.embeddings`); a learned ranker (`pipeline.matching.match_claim`) orders them.
+plus (unless FACTCHECK_SEMANTIC=0) the statements nearest in meaning by sentence
+embeddings computed once at import (`services.embeddings`); a learned ranker
+(`pipeline.matching.match_claim`) orders them.
 
 Statements keep arriving after articles: `rematch_quotes_for_statements` re-matches the
 stored quotes that new statements could affect (services.statements calls it after an
@@ -35,7 +35,7 @@ from .people import same_person_test
 
 CANDIDATES = 50
 CLAIM_CANDIDATES = 100
-# Statements nearest in meaning added to a claim's lexical candidates (semantic extra only).
+# Statements nearest in meaning added to a claim's lexical candidates (with the sentence encoder on).
 DENSE_CANDIDATES = 100
 
 
