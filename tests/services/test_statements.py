@@ -13,7 +13,8 @@ pytestmark = pytest.mark.db
 
 @pytest.fixture(autouse=True)
 def _lexical(monkeypatch):
-    """Importing is tested without the optional semantic extra (CI installs the base only)."""
+    """Importing is tested without sentence embeddings: encoding costs time, and
+    tests/services/test_matching.py tests them."""
     monkeypatch.setenv("FACTCHECK_SEMANTIC", "0")
 
 
