@@ -8,11 +8,16 @@ train and dev queries, gathers each query's candidates and features exactly as
 pipeline.matching.claim_features). It prints MAP@5 with the ranker's built-in weights;
 with --fit it also fits a logistic model on the train split (L2, by scikit-learn: the
 `training` extra) and prints the weights to paste into pipeline/matching.py with their dev
-MAP@5. With --calibrate it scores each train query by a model fitted on the other four
-fifths (5-fold cross-validation) and chooses the label thresholds on those held-out
-scores: `same` from the lowest score at which SAME_PRECISION of the top-5 candidates
-scoring that much are relevant, `related` from the score that gives the best F1 of
-calling the top-5 candidates relevant (the thresholds of pipeline/matching.py).
+MAP@5. MAP@5 ranks every candidate, as match_claim does (one under the `related`
+threshold keeps its place, labelled none). With --calibrate it scores each train query by
+a model fitted on the other four fifths (5-fold cross-validation), and also the query's
+negative: the same query with its true claims taken out of the candidates, which is what
+a sentence that repeats no checked claim looks like to the ranker. The label thresholds
+are chosen on that mix from each query's best candidate (what the result's label stands
+for): `same` from the lowest score at which SAME_PRECISION of the best candidates scoring
+that much are right, `related` from the score that gives the best F1 of "the best
+candidate is a true match" (the thresholds of pipeline/matching.py). It prints the share
+of held-out negatives answered none with the chosen and the built-in thresholds.
 Settings are chosen on train; dev is a check; the test split is held out. --lexical
 leaves sentence embeddings out.
 """
@@ -43,7 +48,11 @@ def load(data: Path, split: str):
     return queries, rel
 
 
-def gather(session, queries, semantic: bool):
+def gather(session, queries, semantic: bool, rel):
+    """Each query's (id, candidate refs, feature rows), and its negative: the same with its
+    true claims taken out of the candidates, which is what the candidates of a sentence
+    that repeats no checked claim look like (the features are relative to the best
+    candidate, so they are computed again without them)."""
     from factcheck.pipeline import matching
     from factcheck.services.matching import claim_candidates
     from factcheck.services.people import same_person_test
@@ -51,16 +60,23 @@ def gather(session, queries, semantic: bool):
 
     total = statement_total(session)
     same = same_person_test(session)
-    out = []
-    for q in queries:
+
+    def features(q, records, evidence):
         date = dt.date.fromisoformat(q["date"]) if q.get("date") else None
-        records, evidence = claim_candidates(session, q["text"], semantic=semantic)
         rows = matching.claim_features(
             q["text"], records, speaker=q.get("speaker"), date=date, evidence=evidence,
             document_counts=lambda terms: term_counts(session, terms), total=total, same_speaker=same,
         ) if records else []
-        out.append((q["id"], [r.ref for r in records], rows))
-    return out
+        return (q["id"], [r.ref for r in records], rows)
+
+    out, negatives = [], []
+    for q in queries:
+        records, evidence = claim_candidates(session, q["text"], semantic=semantic)
+        out.append(features(q, records, evidence))
+        kept = [i for i, r in enumerate(records) if r.ref not in rel.get(q["id"], ())]
+        negatives.append(features(q, [records[i] for i in kept],
+                                  {n: evidence[i] for n, i in enumerate(kept) if i in evidence}))
+    return out, negatives
 
 
 def average_precision(ranked, relevant) -> float:
@@ -79,47 +95,54 @@ def scored(gathered, weights, bias):
     return [(qid, refs, [claim_score(row, weights, bias) for row in rows]) for qid, refs, rows in gathered]
 
 
-def evaluate(gathered, rel, weights, bias, floor: float) -> float:
-    """MAP@5 of the ranking these weights give, leaving out what match_claim labels none
-    (scores under `floor`, the `related` threshold; 0 keeps all)."""
-    return map_at_5(scored(gathered, weights, bias), rel, floor)
+def evaluate(gathered, rel, weights, bias) -> float:
+    """MAP@5 of the ranking these weights give (every candidate ranked, as match_claim
+    does: a candidate labelled none keeps its place)."""
+    return map_at_5(scored(gathered, weights, bias), rel)
 
 
-def map_at_5(scores, rel, floor: float) -> float:
+def map_at_5(scores, rel) -> float:
     aps = []
     for qid, refs, values in scores:
         if qid not in rel:
             continue
-        kept = sorted((i for i, v in enumerate(values) if v >= floor), key=lambda i: -values[i])
+        kept = sorted(range(len(values)), key=lambda i: -values[i])
         aps.append(average_precision([refs[i] for i in kept], rel[qid]))
     return sum(aps) / max(len(aps), 1)
 
 
-def cross_validate(gathered, rel, l2: float, folds: int = 5):
-    """Held-out scores of every train query, each scored by a model fitted on the other
-    folds (queries dealt to folds in file order, round robin)."""
-    out = []
+def none_share(scores, related: float) -> float:
+    """The share of queries whose best candidate scores under `related` (answered none)."""
+    tops = [max(values) for _, _, values in scores if values]
+    return (sum(v < related for v in tops) + sum(not values for _, _, values in scores)) / max(len(scores), 1)
+
+
+def cross_validate(gathered, negatives, rel, l2: float, folds: int = 5):
+    """Held-out scores of every train query and of its negative, each scored by a model
+    fitted on the other folds' queries (dealt to folds in file order, round robin; a
+    negative goes with its query)."""
+    held_queries, held_negatives = [], []
     for k in range(folds):
-        train = [g for i, g in enumerate(gathered) if i % folds != k]
-        held = [g for i, g in enumerate(gathered) if i % folds == k]
-        out += scored(held, *fit(train, rel, l2))
-    return out
+        model = fit([g for i, g in enumerate(gathered) if i % folds != k], rel, l2)
+        held_queries += scored([g for i, g in enumerate(gathered) if i % folds == k], *model)
+        held_negatives += scored([g for i, g in enumerate(negatives) if i % folds == k], *model)
+    return held_queries, held_negatives
 
 
-def _top5_pairs(scores, rel):
-    """(score, relevant?) of each query's five best candidates, best score first."""
+def _best_pairs(scores, rel):
+    """(score, relevant?) of each query's best candidate, best score first: what the
+    result's label stands for."""
     return sorted(
-        ((v, ref in rel.get(qid, ())) for qid, refs, values in scores
-         for ref, v in sorted(zip(refs, values), key=lambda p: -p[1])[:5]),
+        ((max(values), refs[values.index(max(values))] in rel.get(qid, ())) for qid, refs, values in scores if values),
         reverse=True,
     )
 
 
 def precision_threshold(scores, rel, precision: float) -> float:
-    """The lowest score at which the top-5 candidates scoring at least that much are
-    relevant `precision` of the time or more (100.0 when no score reaches it)."""
+    """The lowest score at which the queries' best candidates scoring at least that much
+    are relevant `precision` of the time or more (100.0 when no score reaches it)."""
     best, hits = 100.0, 0
-    for n, (value, hit) in enumerate(_top5_pairs(scores, rel), 1):
+    for n, (value, hit) in enumerate(_best_pairs(scores, rel), 1):
         hits += hit
         if hits / n >= precision:
             best = value
@@ -127,9 +150,10 @@ def precision_threshold(scores, rel, precision: float) -> float:
 
 
 def f1_threshold(scores, rel) -> float:
-    """The score from which calling the top-5 candidates relevant has the best F1."""
-    pairs = _top5_pairs(scores, rel)
-    relevant = sum(hit for _, hit in pairs) or 1
+    """The score from which calling the queries' best candidates relevant has the best F1
+    (recall over the queries that have a relevant candidate)."""
+    pairs = _best_pairs(scores, rel)
+    relevant = sum(any(ref in rel.get(qid, ()) for ref in refs) for qid, refs, _ in scores) or 1
     best, best_f1, hits = 100.0, 0.0, 0
     for n, (value, hit) in enumerate(pairs, 1):
         hits += hit
@@ -189,38 +213,48 @@ def main() -> int:
                 continue
             queries, rel = load(a.data, split)
             t0 = time.time()
-            results[split] = (gather(session, queries, semantic), rel)
+            results[split] = (*gather(session, queries, semantic, rel), rel)
             print(f"{split}: {len(queries)} queries gathered in {time.time() - t0:.1f} s", flush=True)
     if a.cache:
         import pickle
 
         pickle.dump(results, open(a.cache, "wb"))
     has_vectors = any(row[9] for _, _, rows in results["dev"][0] for row in rows)
-    weights, bias, thresholds = (
-        (matching.SEMANTIC_WEIGHTS, matching.SEMANTIC_BIAS, matching.SEMANTIC_THRESHOLDS) if has_vectors
-        else (matching.LEXICAL_WEIGHTS, matching.LEXICAL_BIAS, matching.LEXICAL_THRESHOLDS)
+    weights, bias = (
+        (matching.SEMANTIC_WEIGHTS, matching.SEMANTIC_BIAS) if has_vectors
+        else (matching.LEXICAL_WEIGHTS, matching.LEXICAL_BIAS)
     )
     for split in ("train", "dev"):
+        gathered, _, rel = results[split]
         print(f"built-in weights ({'semantic' if has_vectors else 'lexical'}): {split} "
-              f"MAP@5={evaluate(*results[split], weights, bias, thresholds[1]):.3f}")
+              f"MAP@5={evaluate(gathered, rel, weights, bias):.3f}")
+    train, train_negatives, rel = results["train"]
     if a.fit:
-        w, b = fit(*results["train"], l2=a.l2)
+        w, b = fit(train, rel, l2=a.l2)
         print("fitted:", dict(zip(matching.CLAIM_FEATURES, w)), "bias", b)
         print("WEIGHTS =", tuple(w), "\nBIAS =", b)
         for split in ("train", "dev"):
-            print(f"fitted weights: {split} MAP@5={evaluate(*results[split], w, b, thresholds[1]):.3f}")
+            gathered, _, split_rel = results[split]
+            print(f"fitted weights: {split} MAP@5={evaluate(gathered, split_rel, w, b):.3f}")
     if a.calibrate:
-        held = cross_validate(*results["train"], l2=a.l2)
-        rel = results["train"][1]
-        same = precision_threshold(held, rel, matching.SAME_PRECISION)
-        related = f1_threshold(held, rel)
-        print(f"train 5-fold CV: MAP@5={map_at_5(held, rel, 0.0):.3f} with every candidate, "
-              f"{map_at_5(held, rel, related):.3f} with those labelled related or same")
-        print(f"thresholds (same, related) = ({same}, {related})  (same: top-5 precision >= "
-              f"{matching.SAME_PRECISION}; related: best F1, on held-out train)")
-        w, b = fit(*results["train"], l2=a.l2)
-        print(f"fitted on all train, dev MAP@5={evaluate(*results['dev'], w, b, related):.3f} at RELATED = {related}")
+        queries, negatives = cross_validate(train, train_negatives, rel, l2=a.l2)
+        mix = queries + negatives
+        same = precision_threshold(mix, rel, matching.SAME_PRECISION)
+        related = f1_threshold(mix, rel)
+        print(f"train 5-fold CV: MAP@5={map_at_5(queries, rel):.3f}")
+        print(f"thresholds (same, related) = ({same}, {related})  (on held-out train queries and their "
+              f"negatives: same where the best candidate is right {matching.SAME_PRECISION:.0%} of the time; "
+              f"related at the best F1 of the best candidate being right)")
+        for name, (s_, r_) in (("chosen", (same, related)), ("built-in", thresholds_of(matching, has_vectors))):
+            top_right = sum(hit for v, hit in _best_pairs(queries, rel) if v >= r_) / max(len(queries), 1)
+            print(f"  {name} ({s_}, {r_}): held-out negatives answered none {none_share(negatives, r_):.3f}; "
+                  f"queries whose best candidate is labelled related or same and right {top_right:.3f}; "
+                  f"queries answered none {none_share(queries, r_):.3f}")
     return 0
+
+
+def thresholds_of(matching, semantic: bool) -> tuple[float, float]:
+    return matching.SEMANTIC_THRESHOLDS if semantic else matching.LEXICAL_THRESHOLDS
 
 
 if __name__ == "__main__":

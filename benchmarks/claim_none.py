@@ -86,7 +86,7 @@ def main() -> int:
         for sentence in sentences:
             result = match_claim_text(session, sentence)
             labels.append(result.label)
-            if result.matches:
+            if result.label != "none":
                 best = result.matches[0]
                 print(f"{result.label} {best.score:.1f}: {sentence[:100]!r}\n    -> {best.statement.text[:100]!r}")
     seconds = time.time() - t0

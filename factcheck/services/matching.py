@@ -223,9 +223,13 @@ def store_quote_matches(session: Session, quote: Quote, date: dt.date | None, wi
 
 
 def store_claim_matches(session: Session, claim: Claim) -> None:
+    """Match one stored claim and keep its `same` and `related` matches (replacing earlier
+    ones). Candidates labelled `none` are not stored: the review page and the desk show
+    stored matches as what was checked before, and a claim repeating nothing would keep
+    three rows of unrelated statements."""
     result = match_text(session, claim.text, mode="claim", limit=3)
     session.exec(delete(Match).where(Match.claim_id == claim.id))
-    _store(session, result, claim_id=claim.id)
+    _store(session, MatchResult(result.label, [m for m in result.matches if m.label != "none"]), claim_id=claim.id)
     claim.label = result.label
     session.add(claim)
 

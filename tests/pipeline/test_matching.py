@@ -8,7 +8,9 @@ import time
 import pytest
 
 from factcheck.pipeline.matching import (
+    LEXICAL_THRESHOLDS,
     Comparison,
+    claim_label,
     compare,
     match_claim,
     match_quote,
@@ -579,7 +581,7 @@ def test_match_claim_ranks_a_paraphrase_above_an_unrelated_statement():
     )
     assert result.matches[0].statement.ref == "fc-1"
     assert result.label in {"same", "related"}
-    assert "fc-2" not in [m.statement.ref for m in result.matches]
+    assert _claim_labels(result)["fc-2"] == "none"
     assert any(r.startswith("shared words:") for r in result.matches[0].reasons)
 
 
@@ -610,7 +612,7 @@ def test_match_claim_same_for_a_near_copy_and_none_for_nothing():
     result = match_claim(CLAIM_SOURCE.text, [CLAIM_SOURCE], **LIBRARY)
     assert result.label == "same"
     assert match_claim("", [CLAIM_SOURCE], **LIBRARY).label == "none"
-    assert match_claim("Tunnel boring resumes", [CLAIM_OTHER], **LIBRARY).matches == []
+    assert _claim_labels(match_claim("Tunnel boring resumes", [CLAIM_OTHER], **LIBRARY)) == {"fc-2": "none"}
 
 
 def test_match_claim_is_none_on_shared_stop_words_or_a_stray_word():
@@ -618,4 +620,24 @@ def test_match_claim_is_none_on_shared_stop_words_or_a_stray_word():
     assert match_claim("Fares rose because the freeze is not funded", [because], **LIBRARY).label == "none"
     # One topic word in common ("public") is not the same claim either.
     assert match_claim("The public gallery was full well before the session began.", [because], **LIBRARY).label == "none"
+    # A claim of stop words only has nothing to rank by.
     assert match_claim("Because it is not what they said", [because], **LIBRARY).matches == []
+
+
+def test_match_claim_keeps_candidates_under_the_threshold_ranked_and_labelled_none():
+    # The ranking is the ranker's alone: a candidate under `related` keeps its place,
+    # labelled none, and the result is none when no candidate reaches `related`.
+    claim = "Detours around the Northgate bridge cost the province 20,000 dollars a day"
+    result = match_claim(claim, [CLAIM_OTHER, CLAIM_SOURCE, CLAIM_NUMBER], **LIBRARY)
+    scores = [m.score for m in result.matches]
+    assert scores == sorted(scores, reverse=True) and len(scores) == 3
+    for m in result.matches:
+        assert m.label == claim_label(m.score, LEXICAL_THRESHOLDS)
+    assert result.matches[-1].statement.ref == "fc-2" and result.matches[-1].label == "none"
+    unrelated = match_claim("The harvest festival drew record crowds", [CLAIM_SOURCE, CLAIM_NUMBER], **LIBRARY)
+    assert unrelated.label == "none" and [m.label for m in unrelated.matches] == ["none", "none"]
+    assert len(match_claim(claim, [CLAIM_OTHER, CLAIM_SOURCE, CLAIM_NUMBER], limit=2, **LIBRARY).matches) == 2
+
+
+def _claim_labels(result):
+    return {m.statement.ref: m.label for m in result.matches}

@@ -8,10 +8,11 @@ from sqlmodel import Session, select
 
 from factcheck.services import matching as service
 from factcheck.services.embeddings import semantic_encoder
+from factcheck.services.desk import repeat_claims
 from factcheck.services.matching import match_text, store_quote_matches
 from factcheck.services.statements import import_statements
 from factcheck.services.verified_quotes import promote_verified_quote
-from factcheck.store.models import Article, Match, Quote, SourceDocument, Statement
+from factcheck.store.models import Article, Claim, Match, Quote, SourceDocument, Statement
 
 pytestmark = pytest.mark.db
 
@@ -154,12 +155,56 @@ def test_claim_mode_ranks_the_fact_check_of_the_same_claim_first(engine, tmp_pat
     with Session(engine) as session:
         result = match_text(session, "Detours around the Northgate bridge cost the province 20,000 dollars a day",
                             speaker="Teodor Brandt", date=dt.date(2025, 11, 20), mode="claim")
-    refs = [m.statement.ref for m in result.matches]
-    assert refs[0] == "fc-1" and "fc-2" not in refs
+    labels = {m.statement.ref: m.label for m in result.matches}
+    assert result.matches[0].statement.ref == "fc-1" and labels.get("fc-2", "none") == "none"
     assert result.label in ("same", "related")
     # A statement dated after the claim cannot be an earlier verdict of it: under the
     # `related` threshold, though it states the same claim.
-    assert "fc-3" not in refs
+    assert labels["fc-3"] == "none"
+
+
+def test_a_stored_claim_keeps_only_its_same_and_related_matches(engine, tmp_path):
+    """Candidates labelled none are ranked in `match` but not stored: the review page and
+    the desk show a claim's stored matches as what was checked before."""
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "fc-1", "text": "Says the province spends 20,000 dollars every day on detours around the Northgate bridge.",
+         "speaker": "Teodor Brandt", "date": "2025-10-01", "rating": "false"},
+        {"id": "fc-2", "text": "Says the harvest festival in the valley drew record crowds and cost the province nothing.",
+         "speaker": "Amara Osei", "date": "2025-09-01", "rating": "true"},
+        # A library of other checked claims, so that the claims' words are rare (BM25's idf).
+        *({"id": f"fc-other-{i}", "text": f"Says the {topic} budget of {town} rose by {i + 3} percent last year.",
+           "speaker": "Amara Osei", "date": "2025-08-01", "rating": "false"}
+          for i, (topic, town) in enumerate((t, f"{w}{end}") for t in ("school", "library", "harbour", "water", "police")
+                                           for w in ("East", "Marrow", "Kestrel", "Dun", "Ash", "Thorn", "Wex", "Brill")
+                                           for end in ("vale", "ford", "by", "wick", "mere"))),
+    ]))
+    texts = {"repeat": "The province spends 20,000 dollars every day on detours around the Northgate bridge.",
+             "fresh": "Tunnel crews found a Roman mosaic under the old tram depot, the province said"}
+    with Session(engine) as session:
+        article = Article(text=" ".join(texts.values()), content_hash="h-claims", title="Sample: bridge and tunnel",
+                          url="https://example.org/sample", published=dt.date(2025, 11, 20))
+        session.add(article)
+        session.flush()
+        claims, ranked = {}, {}
+        for name, text in texts.items():
+            start = article.text.index(text)
+            claims[name] = Claim(article_id=article.id, start=start, end=start + len(text), text=text, score=0.9,
+                                 checkworthy=True)
+            session.add(claims[name])
+            session.flush()
+            ranked[name] = match_text(session, text, mode="claim", limit=3)
+            service.store_claim_matches(session, claims[name])
+        session.commit()
+        stored = {name: [(m.rank, m.label) for m in session.exec(
+            select(Match).where(Match.claim_id == claim.id).order_by(Match.rank))] for name, claim in claims.items()}
+        shown = [c.text for c in repeat_claims(session, 10)]
+        assert claims["repeat"].label in ("same", "related") and claims["fresh"].label == "none"
+    assert stored["repeat"] and all(label in ("same", "related") for _, label in stored["repeat"])
+    assert [rank for rank, _ in stored["repeat"]] == list(range(1, len(stored["repeat"]) + 1))
+    # Ranked with label none by `match`, but not stored.
+    assert ranked["fresh"].matches and {m.label for m in ranked["fresh"].matches} == {"none"}
+    assert stored["fresh"] == []
+    assert shown == [texts["repeat"]]
 
 
 def test_claim_mode_uses_the_source_title(engine, tmp_path):
