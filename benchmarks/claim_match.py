@@ -5,9 +5,9 @@
 Imports the verified claims into a fresh SQLite database (or reuses --db), then, for the
 train and dev queries, gathers each query's candidates and features exactly as
 `factcheck match --mode claim` does (services.matching.claim_candidates and
-pipeline.matching.claim_features). It prints MAP@5 with the ranker's built-in weights;
+pipeline.claim_matching.claim_features). It prints MAP@5 with the ranker's built-in weights;
 with --fit it also fits a logistic model on the train split (L2, by scikit-learn: the
-`training` extra) and prints the weights to paste into pipeline/matching.py with their dev
+`training` extra) and prints the weights to paste into pipeline/claim_matching.py with their dev
 MAP@5. MAP@5 ranks every candidate, as match_claim does (one under the `related`
 threshold keeps its place, labelled none). With --calibrate it scores each train query by
 a model fitted on the other four fifths (5-fold cross-validation), and also the query's
@@ -16,7 +16,7 @@ a sentence that repeats no checked claim looks like to the ranker. The label thr
 are chosen on that mix from each query's best candidate (what the result's label stands
 for): `same` from the lowest score at which SAME_PRECISION of the best candidates scoring
 that much are right, `related` from the score that gives the best F1 of "the best
-candidate is a true match" (the thresholds of pipeline/matching.py). It prints the share
+candidate is a true match" (the thresholds of pipeline/claim_matching.py). It prints the share
 of held-out negatives answered none with the chosen and the built-in thresholds.
 Settings are chosen on train; dev is a check; the test split is held out. --lexical
 leaves sentence embeddings out.
@@ -53,7 +53,7 @@ def gather(session, queries, semantic: bool, rel):
     true claims taken out of the candidates, which is what the candidates of a sentence
     that repeats no checked claim look like (the features are relative to the best
     candidate, so they are computed again without them)."""
-    from factcheck.pipeline import matching
+    from factcheck.pipeline import claim_matching
     from factcheck.services.matching import claim_candidates
     from factcheck.services.people import same_person_test
     from factcheck.store.search import statement_total, term_counts
@@ -63,7 +63,7 @@ def gather(session, queries, semantic: bool, rel):
 
     def features(q, records, evidence):
         date = dt.date.fromisoformat(q["date"]) if q.get("date") else None
-        rows = matching.claim_features(
+        rows = claim_matching.claim_features(
             q["text"], records, speaker=q.get("speaker"), date=date, evidence=evidence,
             document_counts=lambda terms: term_counts(session, terms), total=total, same_speaker=same,
         ) if records else []
@@ -90,7 +90,7 @@ def average_precision(ranked, relevant) -> float:
 
 def scored(gathered, weights, bias):
     """Each query's (id, refs, scores): the ranker's score (0-100) of each candidate."""
-    from factcheck.pipeline.matching import claim_score
+    from factcheck.pipeline.claim_matching import claim_score
 
     return [(qid, refs, [claim_score(row, weights, bias) for row in rows]) for qid, refs, rows in gathered]
 
@@ -191,7 +191,7 @@ def main() -> int:
     if a.lexical:
         os.environ["FACTCHECK_SEMANTIC"] = "0"
 
-    from factcheck.pipeline import matching
+    from factcheck.pipeline import claim_matching
     from factcheck.services.statements import import_statements
     from factcheck.store.db import get_engine, session_scope
 
@@ -221,8 +221,8 @@ def main() -> int:
         pickle.dump(results, open(a.cache, "wb"))
     has_vectors = any(row[9] for _, _, rows in results["dev"][0] for row in rows)
     weights, bias = (
-        (matching.SEMANTIC_WEIGHTS, matching.SEMANTIC_BIAS) if has_vectors
-        else (matching.LEXICAL_WEIGHTS, matching.LEXICAL_BIAS)
+        (claim_matching.SEMANTIC_WEIGHTS, claim_matching.SEMANTIC_BIAS) if has_vectors
+        else (claim_matching.LEXICAL_WEIGHTS, claim_matching.LEXICAL_BIAS)
     )
     for split in ("train", "dev"):
         gathered, _, rel = results[split]
@@ -231,7 +231,7 @@ def main() -> int:
     train, train_negatives, rel = results["train"]
     if a.fit:
         w, b = fit(train, rel, l2=a.l2)
-        print("fitted:", dict(zip(matching.CLAIM_FEATURES, w)), "bias", b)
+        print("fitted:", dict(zip(claim_matching.CLAIM_FEATURES, w)), "bias", b)
         print("WEIGHTS =", tuple(w), "\nBIAS =", b)
         for split in ("train", "dev"):
             gathered, _, split_rel = results[split]
@@ -239,13 +239,13 @@ def main() -> int:
     if a.calibrate:
         queries, negatives = cross_validate(train, train_negatives, rel, l2=a.l2)
         mix = queries + negatives
-        same = precision_threshold(mix, rel, matching.SAME_PRECISION)
+        same = precision_threshold(mix, rel, claim_matching.SAME_PRECISION)
         related = f1_threshold(mix, rel)
         print(f"train 5-fold CV: MAP@5={map_at_5(queries, rel):.3f}")
         print(f"thresholds (same, related) = ({same}, {related})  (on held-out train queries and their "
-              f"negatives: same where the best candidate is right {matching.SAME_PRECISION:.0%} of the time; "
+              f"negatives: same where the best candidate is right {claim_matching.SAME_PRECISION:.0%} of the time; "
               f"related at the best F1 of the best candidate being right)")
-        for name, (s_, r_) in (("chosen", (same, related)), ("built-in", thresholds_of(matching, has_vectors))):
+        for name, (s_, r_) in (("chosen", (same, related)), ("built-in", thresholds_of(claim_matching, has_vectors))):
             top_right = sum(hit for v, hit in _best_pairs(queries, rel) if v >= r_) / max(len(queries), 1)
             print(f"  {name} ({s_}, {r_}): held-out negatives answered none {none_share(negatives, r_):.3f}; "
                   f"queries whose best candidate is labelled related or same and right {top_right:.3f}; "
@@ -253,8 +253,8 @@ def main() -> int:
     return 0
 
 
-def thresholds_of(matching, semantic: bool) -> tuple[float, float]:
-    return matching.SEMANTIC_THRESHOLDS if semantic else matching.LEXICAL_THRESHOLDS
+def thresholds_of(claim_matching, semantic: bool) -> tuple[float, float]:
+    return claim_matching.SEMANTIC_THRESHOLDS if semantic else claim_matching.LEXICAL_THRESHOLDS
 
 
 if __name__ == "__main__":

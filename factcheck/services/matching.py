@@ -5,7 +5,7 @@ them word by word, and, when no single statement holds a quote whole, the runs o
 consecutive statements around them in their source documents (`runs_around`). Claims:
 lexical candidates over statement text and source titles, plus (unless
 FACTCHECK_SEMANTIC=0) the statements nearest in meaning by sentence embeddings computed
-once at import (`services.embeddings`); a learned ranker (`pipeline.matching.match_claim`)
+once at import (`services.embeddings`); a learned ranker (`pipeline.claim_matching.match_claim`)
 orders them.
 
 Statements keep arriving after articles: `rematch_quotes_for_statements` re-matches the
@@ -21,7 +21,7 @@ from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, col, delete, select
 
 from ..domain import ReviewStatus, SourceKind
-from ..pipeline import matching
+from ..pipeline import claim_matching, matching
 from ..pipeline.records import Match as MatchRecord
 from ..pipeline.records import MatchResult
 from ..pipeline.records import Statement as StatementRecord
@@ -180,7 +180,7 @@ def match_claim_text(
     """Rank the stored statements (imported fact-checks, verified quotes) stating the same
     claim as `text`. `semantic=None` uses sentence embeddings when they are available."""
     records, evidence = claim_candidates(session, text, semantic=semantic)
-    return matching.match_claim(
+    return claim_matching.match_claim(
         text, records, limit=limit, speaker=speaker, date=date, evidence=evidence,
         document_counts=lambda terms: term_counts(session, terms), total=statement_total(session),
         same_speaker=same_person_test(session),
@@ -189,7 +189,7 @@ def match_claim_text(
 
 def claim_candidates(
     session: Session, text: str, *, semantic: bool | None = None
-) -> tuple[list[StatementRecord], dict[int, matching.ClaimEvidence]]:
+) -> tuple[list[StatementRecord], dict[int, claim_matching.ClaimEvidence]]:
     """A claim's candidate statements and what the ranker needs to know about each: the
     lexical candidates (text and title) and, with embeddings, the nearest in meaning."""
     ids = claim_candidate_ids(session, text, CLAIM_CANDIDATES)
@@ -200,7 +200,7 @@ def claim_candidates(
         query_vector = encoder.encode([text])[0]
         ids = list(dict.fromkeys(ids + index.nearest(session, encoder.name, query_vector, DENSE_CANDIDATES)))
     rows = _rows(session, ids)
-    evidence = {i: matching.ClaimEvidence(title=row.source_title) for i, row in enumerate(rows)}
+    evidence = {i: claim_matching.ClaimEvidence(title=row.source_title) for i, row in enumerate(rows)}
     if query_vector is not None:
         vectors = index.vectors(session, encoder.name, [row.id for row in rows])
         for i, row in enumerate(rows):

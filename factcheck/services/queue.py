@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import astuple, dataclass, replace
 
-from sqlalchemy import bindparam, func, literal, null
+from sqlalchemy import bindparam, func, literal
 from sqlmodel import Session, col, select
 
 from ..domain import QUEUE_STATUSES

@@ -21,7 +21,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, Integer, TextualSelect, event, insert, or_
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from ..pipeline.text.folding import strip_accents
 from .models import Statement

@@ -7,12 +7,10 @@ import time
 
 import pytest
 
+from factcheck.pipeline.claim_matching import LEXICAL_THRESHOLDS, claim_label, match_claim
 from factcheck.pipeline.matching import (
-    LEXICAL_THRESHOLDS,
     Comparison,
-    claim_label,
     compare,
-    match_claim,
     match_quote,
     normalize,
     same_person,
