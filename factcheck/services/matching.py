@@ -196,7 +196,7 @@ def claim_candidates(
     index = embedding_index(session)
     encoder = index.encoder if semantic is not False else None
     query_vector = None
-    if encoder is not None and index.count(session, encoder.name):
+    if encoder is not None and index.has_vectors(session, encoder.name):
         query_vector = encoder.encode([text])[0]
         ids = list(dict.fromkeys(ids + index.nearest(session, encoder.name, query_vector, DENSE_CANDIDATES)))
     rows = _rows(session, ids)

@@ -63,3 +63,39 @@ def test_without_an_encoder_nothing_is_embedded(engine):
 def test_a_database_has_one_index(engine):
     with Session(engine) as first, Session(engine) as second:
         assert embedding_index(first) is embedding_index(second)
+
+
+def test_many_vectors_are_searched_approximately_after_a_chunked_read(engine, monkeypatch):
+    from factcheck.pipeline import vector_index
+    from factcheck.services import embeddings
+
+    monkeypatch.setattr(vector_index, "EXACT_MAX", 2)
+    monkeypatch.setattr(embeddings, "READ_CHUNK", 2)
+    encoder = WordCounts()
+    index = EmbeddingIndex(lambda: encoder)
+    with Session(engine) as session:
+        items = statements(session, "bridge bridge", "ferry ferry", "school school", "tax tax", "budget budget")
+        index.embed(session, items)
+        for (sid, _), word in zip(items, ["bridge", "ferry", "school", "tax", "budget"]):
+            assert index.nearest(session, encoder.name, encoder.encode([word])[0], 1) == [sid]
+        assert index._held[encoder.name].index.approximate
+
+
+def test_vectors_stored_by_another_process_are_found_once_recounted(engine, monkeypatch):
+    from factcheck.services import embeddings
+
+    encoder = WordCounts()
+    ours, theirs = EmbeddingIndex(lambda: encoder), EmbeddingIndex(lambda: encoder)
+    with Session(engine) as session:
+        assert not ours.has_vectors(session, encoder.name)
+        first, later = statements(session, "bridge bridge", "ferry ferry")
+        first, later = [first], [later]
+        ours.embed(session, first)
+        assert ours.has_vectors(session, encoder.name)
+        ferry = encoder.encode(["ferry"])[0]
+        assert ours.nearest(session, encoder.name, ferry, 1) == [first[0][0]]
+        theirs.embed(session, later)
+        # Within RECOUNT_SECONDS the held vectors are trusted; after it they are counted again.
+        assert ours.nearest(session, encoder.name, ferry, 1) == [first[0][0]]
+        monkeypatch.setattr(embeddings, "RECOUNT_SECONDS", 0.0)
+        assert ours.nearest(session, encoder.name, ferry, 1) == [later[0][0]]
