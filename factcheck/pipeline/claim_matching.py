@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from .matching import OTHER_NUMBER_PENALTY, SAME_NUMBER_BONUS
 from .records import Match, MatchResult, Statement
 from .text.folding import normalize, strip_punctuation
+from .text.memo import Memo
 from .text.names import same_person
 from .text.quantities import numbers_differ, same_quantities
 from .text.stemming import stem
@@ -254,5 +255,9 @@ def _claim_words(text: str) -> list[str]:
     return [k for k in (strip_punctuation(w) for w in normalize(text).split()) if k]
 
 
-def _claim_terms(text: str) -> set[str]:
-    return {stem(k) for k in _claim_words(text) if k not in CLAIM_STOPWORDS}
+def _claim_terms(text: str) -> frozenset[str]:
+    return _CLAIM_TERMS[text]
+
+
+# The claim's terms are compared with each of its candidates': read once a text.
+_CLAIM_TERMS = Memo(lambda text: frozenset(stem(k) for k in _claim_words(text) if k not in CLAIM_STOPWORDS), limit=100_000)

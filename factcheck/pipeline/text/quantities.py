@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from .folding import normalize
+from .memo import Memo
 from .numbers import number_of
 from .stemming import stem
 from .stopwords import STOPWORDS
@@ -78,8 +79,12 @@ def comparable(a: Quantity, b: Quantity) -> bool:
     return True
 
 
-def quantities(text: str) -> list[Quantity]:
+def quantities(text: str) -> tuple[Quantity, ...]:
     """The quantities `text` states, in order (see the module docstring for the kinds)."""
+    return _QUANTITIES[text]
+
+
+def _quantities(text: str) -> tuple[Quantity, ...]:
     words = _TOKEN.findall(normalize(text))
     found = []
     i = 0
@@ -87,7 +92,11 @@ def quantities(text: str) -> list[Quantity]:
         quantity, i = _read(words, i)
         if quantity is not None:
             found.append(quantity)
-    return found
+    return tuple(found)
+
+
+# A claim is compared with a hundred or more candidates, each text's numbers read once.
+_QUANTITIES = Memo(_quantities, limit=100_000)
 
 
 def numbers_differ(a: str, b: str) -> list[tuple[Quantity, Quantity]]:
