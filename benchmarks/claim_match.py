@@ -15,8 +15,8 @@ negative: the same query with its true claims taken out of the candidates, which
 a sentence that repeats no checked claim looks like to the ranker. The label thresholds
 are chosen on that mix from each query's best candidate (what the result's label stands
 for): `same` from the lowest score at which SAME_PRECISION of the best candidates scoring
-that much are right, `related` from the score that gives the best F1 of "the best
-candidate is a true match" (the thresholds of pipeline/claim_matching.py). It prints the share
+that much are right, `related` from the score under which NONE_SHARE of the negatives'
+best candidates fall (the thresholds of pipeline/claim_matching.py). It prints the share
 of held-out negatives answered none with the chosen and the built-in thresholds.
 Settings are chosen on train; dev is a check; the test split is held out. --lexical
 leaves sentence embeddings out.
@@ -27,6 +27,7 @@ import argparse
 import collections
 import datetime as dt
 import json
+import math
 import os
 import sys
 import tempfile
@@ -149,18 +150,17 @@ def precision_threshold(scores, rel, precision: float) -> float:
     return round(best, 1)
 
 
-def f1_threshold(scores, rel) -> float:
-    """The score from which calling the queries' best candidates relevant has the best F1
-    (recall over the queries that have a relevant candidate)."""
-    pairs = _best_pairs(scores, rel)
-    relevant = sum(any(ref in rel.get(qid, ()) for ref in refs) for qid, refs, _ in scores) or 1
-    best, best_f1, hits = 100.0, 0.0, 0
-    for n, (value, hit) in enumerate(pairs, 1):
-        hits += hit
-        f1 = 2 * hits / (n + relevant)
-        if f1 > best_f1:
-            best, best_f1 = value, f1
-    return round(best, 1)
+def none_threshold(negatives, share: float) -> float:
+    """The lowest score (to 0.1) under which the best candidates of at least `share` of the
+    negatives fall: with it as `related`, that share of sentences that repeat no checked
+    claim are answered none."""
+    tops = sorted(max(values) for _, _, values in negatives if values)
+    needed = math.ceil(share * len(negatives)) - sum(not values for _, _, values in negatives)
+    if needed <= 0:
+        return 0.0
+    if needed > len(tops):
+        return 100.0
+    return math.floor(tops[needed - 1] * 10 + 1) / 10
 
 
 def fit(gathered, rel, l2: float = 1.0):
@@ -240,11 +240,11 @@ def main() -> int:
         queries, negatives = cross_validate(train, train_negatives, rel, l2=a.l2)
         mix = queries + negatives
         same = precision_threshold(mix, rel, claim_matching.SAME_PRECISION)
-        related = f1_threshold(mix, rel)
+        related = none_threshold(negatives, claim_matching.NONE_SHARE)
         print(f"train 5-fold CV: MAP@5={map_at_5(queries, rel):.3f}")
         print(f"thresholds (same, related) = ({same}, {related})  (on held-out train queries and their "
               f"negatives: same where the best candidate is right {claim_matching.SAME_PRECISION:.0%} of the time; "
-              f"related at the best F1 of the best candidate being right)")
+              f"related where {claim_matching.NONE_SHARE:.0%} of the negatives are answered none)")
         for name, (s_, r_) in (("chosen", (same, related)), ("built-in", thresholds_of(claim_matching, has_vectors))):
             top_right = sum(hit for v, hit in _best_pairs(queries, rel) if v >= r_) / max(len(queries), 1)
             print(f"  {name} ({s_}, {r_}): held-out negatives answered none {none_share(negatives, r_):.3f}; "

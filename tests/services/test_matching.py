@@ -142,8 +142,17 @@ def test_a_verified_quote_already_known_is_not_duplicated(engine, tmp_path):
 # --- claims -------------------------------------------------------------------------------
 
 
+def unrelated_statements(n):
+    """Statements on other subjects: in a library of three, no word would be rare, and a
+    claim's BM25 evidence would be far weaker than in any real one."""
+    places = ["Calder Falls", "Northfield", "the valley", "Kessland", "the harbour"]
+    things = ["library", "market", "swimming pool", "museum", "orchard", "ferry terminal", "stadium"]
+    return [{"id": f"other-{i}", "text": f"The {things[i % 7]} in {places[i % 5]} opened {i + 2} new rooms this spring.",
+             "speaker": "Amara Osei", "date": "2025-06-01"} for i in range(n)]
+
+
 def test_claim_mode_ranks_the_fact_check_of_the_same_claim_first(engine, tmp_path):
-    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", unrelated_statements(40) + [
         {"id": "fc-1", "text": "Says the province spends 20,000 dollars every day on detours around the Northgate bridge.",
          "speaker": "Teodor Brandt", "date": "2025-10-01", "source_title": "Brandt overstates the cost of bridge detours",
          "rating": "false"},
