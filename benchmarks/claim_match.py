@@ -1,6 +1,7 @@
 """Claim retrieval on CheckThat! 2021 Task 2B: measure MAP@5, and fit the claim ranker.
 
     .venv/bin/python benchmarks/claim_match.py [--data DIR] [--db URL] [--fit] [--calibrate] [--lexical]
+                                               [--static DIMS:WEIGHTING [--static-cache DIR]]
 
 Imports the verified claims into a fresh SQLite database (or reuses --db), then, for the
 train and dev queries, gathers each query's candidates and features exactly as
@@ -19,7 +20,9 @@ that much are right, `related` from the score that gives the best F1 of "the bes
 candidate is a true match" (the thresholds of pipeline/claim_matching.py). It prints the share
 of held-out negatives answered none with the chosen and the built-in thresholds.
 Settings are chosen on train; dev is a check; the test split is held out. --lexical
-leaves sentence embeddings out.
+leaves sentence embeddings out. --static swaps MiniLM for the static encoder distilled from
+it (benchmarks/static_encoder.py, e.g. --static 256:log-rank; here only, the product is
+unchanged), to measure it through the real ranker; --static-cache reuses its token rows.
 """
 from __future__ import annotations
 
@@ -187,9 +190,13 @@ def main() -> int:
     ap.add_argument("--lexical", action="store_true", help="leave sentence embeddings out")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--cache", help="keep the gathered features in this pickle (and reuse them)")
+    ap.add_argument("--static", metavar="DIMS:WEIGHTING", help="embed with the distilled static encoder")
+    ap.add_argument("--static-cache", type=Path, help="the token rows' folder of static_encoder.py --cache")
     a = ap.parse_args()
     if a.lexical:
         os.environ["FACTCHECK_SEMANTIC"] = "0"
+    if a.static:
+        use_static_encoder(a.static, a.static_cache)
 
     from factcheck.pipeline import claim_matching
     from factcheck.services.statements import import_statements
@@ -251,6 +258,21 @@ def main() -> int:
                   f"queries whose best candidate is labelled related or same and right {top_right:.3f}; "
                   f"queries answered none {none_share(queries, r_):.3f}")
     return 0
+
+
+def use_static_encoder(settings: str, cache: Path | None) -> None:
+    """Make the static encoder of these settings the one the services load, in this
+    process only (services.embeddings loads its encoder by `_bundled_encoder`)."""
+    from static_encoder import minilm, static_encoder, token_rows
+
+    from factcheck.services import embeddings
+
+    dims, weighting = settings.split(":")
+    encoder, model_dir = minilm()
+    tokens, seconds = token_rows(encoder, cache)
+    static = static_encoder(tokens, model_dir, int(dims), weighting)
+    print(f"static encoder {static.name} (distilled in {seconds:.1f} CPU-s; 0 when cached)", flush=True)
+    embeddings._bundled_encoder = lambda: static
 
 
 def thresholds_of(claim_matching, semantic: bool) -> tuple[float, float]:
