@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/static_encoder.py [--data DIR] [--n 500] [--cache DIR]
 
 An experiment for issue 13, not part of the product: MiniLM (pipeline/encoder.py) runs
-30-60 sentences per CPU second, far from the 500 per core the issue asks of imports, and a
-static model is the one kind of encoder that reaches that on this processor. model2vec's
+30 to 110 sentences per CPU second (by the machine's load), far from the 500 per core the
+issue asks of imports, and a static model is the one kind of encoder that reaches that on
+this processor. model2vec's
 own `distill` needs torch, which factcheck does not install, so this does it in numpy:
 
 1. Distil: every token of the model's tokenizer.json vocabulary goes alone through
