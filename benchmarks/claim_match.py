@@ -1,6 +1,7 @@
 """Claim retrieval on CheckThat! 2021 Task 2B: measure MAP@5, and fit the claim ranker.
 
     .venv/bin/python benchmarks/claim_match.py [--data DIR] [--db URL] [--fit] [--calibrate] [--lexical]
+                                               [--static DIMS:WEIGHTING[:RIDGE] [--static-cache DIR]]
 
 Imports the verified claims into a fresh SQLite database (or reuses --db), then, for the
 train and dev queries, gathers each query's candidates and features exactly as
@@ -19,7 +20,10 @@ that much are right, `related` from the score under which NONE_SHARE of the nega
 best candidates fall (the thresholds of pipeline/claim_matching.py). It prints the share
 of held-out negatives answered none with the chosen and the built-in thresholds.
 Settings are chosen on train; dev is a check; the test split is held out. --lexical
-leaves sentence embeddings out.
+leaves sentence embeddings out. --static swaps MiniLM for the static encoder distilled from
+it (benchmarks/static_encoder.py, e.g. --static 256:log-rank; with a ridge, 384:sif:0.001,
+its rows learnt from the corpus; here only, the product is unchanged), to measure it
+through the real ranker; --static-cache reuses static_encoder.py --cache's vectors.
 """
 from __future__ import annotations
 
@@ -187,9 +191,13 @@ def main() -> int:
     ap.add_argument("--lexical", action="store_true", help="leave sentence embeddings out")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--cache", help="keep the gathered features in this pickle (and reuse them)")
+    ap.add_argument("--static", metavar="DIMS:WEIGHTING[:RIDGE]", help="embed with the distilled static encoder")
+    ap.add_argument("--static-cache", type=Path, help="the token rows' folder of static_encoder.py --cache")
     a = ap.parse_args()
     if a.lexical:
         os.environ["FACTCHECK_SEMANTIC"] = "0"
+    if a.static:
+        use_static_encoder(a.static, a.static_cache)
 
     from factcheck.pipeline import claim_matching
     from factcheck.services.statements import import_statements
@@ -251,6 +259,22 @@ def main() -> int:
                   f"queries whose best candidate is labelled related or same and right {top_right:.3f}; "
                   f"queries answered none {none_share(queries, r_):.3f}")
     return 0
+
+
+def use_static_encoder(settings: str, cache: Path | None) -> None:
+    """Make the static encoder of these settings the one the services load, in this
+    process only (services.embeddings loads its encoder by `_bundled_encoder`)."""
+    from static_encoder import corpus_vectors, minilm, static_encoder, token_rows
+
+    from factcheck.services import embeddings
+
+    dims, weighting, *ridge = settings.split(":")
+    encoder, model_dir = minilm()
+    tokens, seconds = token_rows(encoder, cache)
+    corpus = corpus_vectors(encoder, cache) if ridge else None
+    static = static_encoder(tokens, model_dir, int(dims), weighting, corpus, *map(float, ridge))
+    print(f"static encoder {static.name} (distilled in {seconds:.1f} CPU-s; 0 when cached)", flush=True)
+    embeddings._bundled_encoder = lambda: static
 
 
 def thresholds_of(claim_matching, semantic: bool) -> tuple[float, float]:
