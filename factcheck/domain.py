@@ -112,3 +112,8 @@ class SourceKind(StrEnum):
     STATEMENT = "statement"  # imported records sharing a source (a press release, letter, speech)
     STATEMENT_FILE = "statement_file"  # the records of one imported file that name no source
     ARTICLE = "article"  # the article whose verified quotes became statements
+
+
+# The largest id any table's id column holds on every supported database: ids are
+# PostgreSQL `integer`s (SQLite's end at 2^63 - 1). A larger number names no record.
+MAX_ID = 2**31 - 1

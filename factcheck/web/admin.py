@@ -47,7 +47,7 @@ def admin_page(form: CreateUserForm, status: int = 200):
                            audit=recent_audit(session, AUDIT_ROWS)), status
 
 
-@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@bp.route("/users/<id:user_id>/role", methods=["POST"])
 @role_required(Role.ADMIN)
 def user_role(user_id: int):
     """Change an account's role (the form's field is named user-<id>-role)."""
@@ -63,7 +63,7 @@ def user_role(user_id: int):
     )
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<id:user_id>/active", methods=["POST"])
 @role_required(Role.ADMIN)
 def user_active(user_id: int):
     """Deactivate (active=0) or reactivate (active=1) an account."""

@@ -29,7 +29,7 @@ def verdicts():
     )
 
 
-@bp.route("/verdicts/<int:verdict_id>")
+@bp.route("/verdicts/<id:verdict_id>")
 def verdict(verdict_id: int):
     view = verdict_view(db.session(), verdict_id)
     if view is None or view.verdict.status != VerdictStatus.PUBLISHED:

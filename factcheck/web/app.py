@@ -5,7 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -14,6 +15,7 @@ from ..services.login_throttle import LoginThrottle
 from ..store.db import get_engine
 from . import admin, api, auth, cache, db, desk, people, public, review, transcripts
 from .display import register_template_helpers
+from .ids import RecordId
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
@@ -64,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
         if os.environ.get(variable):
             app.config[key] = os.environ[variable]
     app.config.update(config or {})
+    app.url_map.converters["id"] = RecordId
     app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure_cookies(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
@@ -143,6 +146,10 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if current_user.is_authenticated and request.endpoint != "static":
+        # A page made for an account (the queue, a draft verdict, the desk) is kept by no
+        # browser or shared cache, where the next person at the machine could read it.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

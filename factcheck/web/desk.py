@@ -43,13 +43,13 @@ def index():
     since = window_start(today)
     return render_template(
         "desk/index.html", page=desk_articles(session, page_number(), size), categories=CATEGORIES,
-        category=category, flagged=flagged_quotes(session, category, request.args.get("fpage", 1, type=int), size),
+        category=category, flagged=flagged_quotes(session, category, page_number("fpage"), size),
         repeats=repeat_claims(session, REPEATS_SHOWN), outlets=outlet_counts(session, since),
         speakers=speaker_counts(session, since), weeks=flags_by_week(session, today), since=since,
     )
 
 
-@bp.route("/article/<int:article_id>")
+@bp.route("/article/<id:article_id>")
 @role_required(*EDITORS)
 def article(article_id: int):
     page = desk_article(db.session(), article_id) or abort(404)

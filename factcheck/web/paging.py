@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import request, url_for
 
+from .ids import bounded_number
 
-def page_number() -> int:
-    """The ?page= of this request, 1 when absent or nonsense."""
-    return max(request.args.get("page", 1, type=int), 1)
+
+def page_number(param: str = "page") -> int:
+    """The ?page= (or another `param`) of this request, 1 when absent or nonsense."""
+    return request.args.get(param, 1, type=bounded_number)
 
 
 def page_url(number: int, param: str = "page") -> str:

@@ -24,14 +24,14 @@ def index():
     return render_template("people/index.html", page=page, search=search)
 
 
-@bp.route("/<int:person_id>")
+@bp.route("/<id:person_id>")
 @role_required(*EDITORS)
 def person(person_id: int):
     page = person_page(db.session(), person_id) or abort(404)
     return render_template("people/person.html", person=page.person, aliases=page.aliases, quotes=page.person.quotes)
 
 
-@bp.route("/<int:person_id>/merge", methods=["POST"])
+@bp.route("/<id:person_id>/merge", methods=["POST"])
 @role_required(*EDITORS)
 def merge(person_id: int):
     """Merge the person named (or numbered) in the form's `other` field into this one."""
@@ -52,7 +52,7 @@ def merge(person_id: int):
     return redirect(url_for(".person", person_id=keep.id))
 
 
-@bp.route("/alias/<int:alias_id>/split", methods=["POST"])
+@bp.route("/alias/<id:alias_id>/split", methods=["POST"])
 @role_required(*EDITORS)
 def split(alias_id: int):
     session = db.session()

@@ -76,7 +76,7 @@ class VerdictPage:
     body: Markup
 
 
-@bp.route("/verdicts/<int:verdict_id>")
+@bp.route("/verdicts/<id:verdict_id>")
 def verdict(verdict_id: int):
     """One verdict. A published one is rendered once and kept until anything changes
     (cache.py): a correction shows at once. A preview of unpublished work is never kept."""
@@ -105,7 +105,7 @@ def verdict_page(verdict_id: int, published_only: bool = False) -> VerdictPage |
     return VerdictPage(view.target.text, markup, Markup(body))
 
 
-@bp.route("/speakers/<int:person_id>")
+@bp.route("/speakers/<id:person_id>")
 def speaker(person_id: int):
     """A person or organisation, with its other names and the published verdicts on its quotes."""
     session = db.session()

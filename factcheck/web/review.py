@@ -30,6 +30,7 @@ from .cache import cached
 from .auth import local_target, role_required
 from .display import Span, paragraphs
 from .forms import STATUS_LABELS, VerdictForm
+from .ids import bounded_number
 from .paging import page_number
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -71,10 +72,10 @@ def queue_filters(session) -> QueueFilters:
     """The queue's filters from ?kind= &status= &label= &flag= &outlet= &speaker= (a name)
     &since= &until= (YYYY-MM-DD) &mine=1 &holder= (a user id) &sort=; nonsense is ignored."""
     args = request.args
-    holder = current_user.user_id if args.get("mine") else args.get("holder", type=int)
+    holder = current_user.user_id if args.get("mine") else args.get("holder", type=bounded_number)
     return QueueFilters(
         kind=_choice("kind", tuple(ItemKind)), status=_choice("status", QUEUE_STATUSES),
-        label=_choice("label", LABELS), flag=_choice("flag", tuple(Flag)), outlet_id=args.get("outlet", type=int),
+        label=_choice("label", LABELS), flag=_choice("flag", tuple(Flag)), outlet_id=args.get("outlet", type=bounded_number),
         person_id=speaker_filter(session, args.get("speaker", "")),
         since=_date("since"), until=_date("until"), holder_id=holder, sort=_choice("sort", tuple(SORTS)) or "newest",
     )
@@ -93,7 +94,7 @@ def _date(name: str) -> dt.date | None:
         return None
 
 
-@bp.route("/<any(quote, claim):kind>/<int:item_id>/assign", methods=["POST"])
+@bp.route("/<any(quote, claim):kind>/<id:item_id>/assign", methods=["POST"])
 @role_required(*STAFF)
 def assign_item(kind: str, item_id: int):
     """Take an item (to=me), hand it to a colleague (to=<user id>) or give it back (to=)."""
@@ -115,7 +116,7 @@ def assign_item(kind: str, item_id: int):
     return redirect(local_target(request.form.get("next")) or url_for(".item", kind=kind, item_id=item_id))
 
 
-@bp.route("/match/<int:match_id>/feedback", methods=["POST"])
+@bp.route("/match/<id:match_id>/feedback", methods=["POST"])
 @role_required(*STAFF)
 def match_feedback(match_id: int):
     """Confirm or reject a candidate source (or clear that), then back to the review page."""
@@ -130,7 +131,7 @@ def match_feedback(match_id: int):
     return redirect(url_for(".item", kind=kind, item_id=item_id) + f"#match-{match_id}")
 
 
-@bp.route("/<any(quote, claim):kind>/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/<any(quote, claim):kind>/<id:item_id>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def item(kind: str, item_id: int):
     session = db.session()

@@ -21,7 +21,7 @@ def index():
     return render_template("desk/transcripts.html", transcripts=transcripts(db.session()))
 
 
-@bp.route("/<int:transcript_id>")
+@bp.route("/<id:transcript_id>")
 @role_required(*STAFF)
 def ranked(transcript_id: int):
     """?speaker= keeps one speaker's sentences; ?page= pages the ranking."""

@@ -171,3 +171,49 @@ def test_the_throttle_forgets_old_failures(engine):
     assert throttle.retry_after("ana", "1.2.3.4") == 0
     with engine.connect() as conn:  # the failures from before the window were dropped, not kept for ever
         assert conn.execute(select(func.count()).select_from(LoginFailure)).one()[0] == 0
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30])
+def test_an_id_beyond_any_row_is_not_found_on_every_route(app, engine, world, number):
+    """An id no database column can hold (PostgreSQL's integer ends at 2^31 - 1, SQLite's at
+    2^63 - 1) names nothing: 404, not a database error."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    assert client.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 302
+    named = 0
+    for rule in app.url_map.iter_rules():
+        ids = [name for name in rule.arguments if name.endswith("_id")]
+        if not ids:
+            continue
+        for huge in ids:
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>",
+                          lambda m: str(number if m.group(1) == huge else world[m.group(1)]), rule.rule)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                data = {k.format(**world): v.format(**world) for k, v in POST_DATA.get(rule.endpoint, {}).items()}
+                assert client.open(path, method=method, data=data).status_code == 404, (method, path)
+                named += 1
+    assert named >= 13
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("query", ["page=10000000000000000000000", "holder=9223372036854775808",
+                                   "outlet=2147483648", "fpage=99999999999999999999"])
+def test_a_huge_number_in_a_query_is_not_a_server_error(app, engine, world, query):
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    assert client.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 302
+    for path in ("/", "/review/", "/desk/", "/api/verdicts", "/people/"):
+        assert client.get(f"{path}?{query}").status_code < 500, (path, query)
+
+
+@pytest.mark.db
+def test_pages_made_for_an_account_are_never_stored_by_a_cache(app, engine, world):
+    app.config["WTF_CSRF_ENABLED"] = False
+    anonymous = app.test_client()
+    assert "no-store" not in anonymous.get("/").headers.get("Cache-Control", "")
+    client = app.test_client()
+    assert client.post("/login", data={"username": "checker", "password": PASSWORD}).status_code == 302
+    for path in ("/review/", f"/review/quote/{world['item_id']}", "/"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    assert "no-store" not in client.get("/static/style.css").headers.get("Cache-Control", "")
