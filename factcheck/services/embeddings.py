@@ -141,10 +141,12 @@ class EmbeddingIndex:
         return session.exec(select(func.count()).select_from(StatementVector).where(StatementVector.model == model)).one()
 
     def has_vectors(self, session: Session, model: str) -> bool:
+        """Whether any statement has a vector of this model (without counting them all)."""
         held = self._held.get(model)
         if held is not None and held.fresh():
             return held.count > 0
-        return session.exec(select(StatementVector.statement_id).where(StatementVector.model == model).limit(1)).first() is not None
+        first = select(StatementVector.statement_id).where(StatementVector.model == model).limit(1)
+        return session.exec(first).first() is not None
 
     def vectors(self, session: Session, model: str, ids: list[int]) -> dict:
         """The stored vectors of these statements, by statement id."""
