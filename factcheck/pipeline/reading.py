@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 import sys
 from datetime import date
 from pathlib import Path
@@ -93,9 +94,12 @@ def read_source(source: str, *, allow_private: bool = False, max_bytes: int = MA
     path = Path(source)
     _is_html_file(source)  # refuse an unknown type before reading it
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{source}: file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            # A device reads without end (its size says 0) and opening a pipe waits for a writer.
+            raise InputError(f"{source}: not a regular file (a device, pipe or socket); save the article to a file")
+        if info.st_size > max_bytes:
+            raise InputError(f"{source}: file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{source}: no such file") from None

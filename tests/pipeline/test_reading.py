@@ -170,6 +170,37 @@ def test_missing_files_and_folders_fail_with_one_line(tmp_path):
         read_source(str(folder))
 
 
+def test_only_regular_files_are_read(tmp_path):
+    """A device or a pipe named like an article is refused before it is opened: /dev/zero
+    would be read without end (its size says 0), and opening a pipe waits for a writer."""
+    import os
+    import threading
+
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    errors = {}
+
+    def read(path):
+        try:
+            read_source(str(path))
+        except InputError as exc:
+            errors[path.name] = str(exc)
+
+    for path in (zero, pipe):
+        reader = threading.Thread(target=read, args=(path,), daemon=True)
+        reader.start()
+        reader.join(10)
+        assert not reader.is_alive(), f"reading {path.name} did not end"
+        assert "not a regular file" in errors[path.name]
+    # A symlink to an article is read as the article.
+    article = tmp_path / "article.txt"
+    article.write_text("Pier Plan Wins\nThe council met.", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(article)
+    assert read_source(str(tmp_path / "link.txt")).title == "Pier Plan Wins"
+
+
 def test_read_bytes_follows_the_content_type_over_the_name():
     html = GAZETTE.read_bytes()
     assert read_bytes(html, name="https://gazette.example/x", content_type="text/html; charset=utf-8").outlet
