@@ -84,6 +84,20 @@ def gather(session, queries, semantic: bool, rel):
     return out, negatives
 
 
+def claims_library(db: str | None, data: Path, prefix: str):
+    """The engine of a database holding the verified claims: `db` as it is, or a fresh
+    SQLite file (named after `prefix`) into which they are imported now."""
+    from factcheck.services.statements import import_statements
+    from factcheck.store.db import get_engine
+
+    engine = get_engine(db or f"sqlite:///{tempfile.mkdtemp(prefix=prefix)}/c.db")
+    if not db:
+        t0 = time.time()
+        report = import_statements(engine, str(data / "verified_claims.jsonl"))
+        print(f"import: {report.summary()} in {time.time() - t0:.1f} s", flush=True)
+    return engine
+
+
 def average_precision(ranked, relevant) -> float:
     hits, total = 0, 0.0
     for i, ref in enumerate(ranked[:5], 1):
@@ -200,15 +214,9 @@ def main() -> int:
         use_static_encoder(a.static, a.static_cache)
 
     from factcheck.pipeline import claim_matching
-    from factcheck.services.statements import import_statements
-    from factcheck.store.db import get_engine, session_scope
+    from factcheck.store.db import session_scope
 
-    url = a.db or f"sqlite:///{tempfile.mkdtemp(prefix='claimmatch')}/c.db"
-    engine = get_engine(url)
-    if not a.db:
-        t0 = time.time()
-        report = import_statements(engine, str(a.data / "verified_claims.jsonl"))
-        print(f"import: {report.summary()} in {time.time() - t0:.1f} s", flush=True)
+    engine = claims_library(a.db, a.data, "claimmatch")
     semantic = not a.lexical
     results = {}
     if a.cache and os.path.exists(a.cache):

@@ -22,12 +22,12 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from claim_match import claims_library  # noqa: E402  (benchmarks/ is on the path when run)
 POLNEAR = Path("/work/.mirror/networkdynamics+PolNeAR/repo")
 DATA = ROOT.parent / "shared" / "data" / "checkthat-2021-2b"
 QUOTATION_MARKS = re.compile(r"[\"“”„‟«»]|''|``")
@@ -70,16 +70,10 @@ def main() -> int:
         os.environ["FACTCHECK_SEMANTIC"] = "0"
 
     from factcheck.services.matching import match_claim_text
-    from factcheck.services.statements import import_statements
-    from factcheck.store.db import get_engine, session_scope
+    from factcheck.store.db import session_scope
 
     sentences = news_sentences(a.polnear, a.sentences)
-    url = a.db or f"sqlite:///{tempfile.mkdtemp(prefix='claimnone')}/c.db"
-    engine = get_engine(url)
-    if not a.db:
-        t0 = time.time()
-        report = import_statements(engine, str(a.data / "verified_claims.jsonl"))
-        print(f"import: {report.summary()} in {time.time() - t0:.1f} s", flush=True)
+    engine = claims_library(a.db, a.data, "claimnone")
     labels = []
     t0 = time.time()
     with session_scope(engine) as session:

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("FACTCHECK_SEMANTIC", "0")  # quote matching is lexical
 
-from matching_scale import pg_database  # noqa: E402  (benchmarks/ is on the path when run)
+from matching_scale import bench_database  # noqa: E402  (benchmarks/ is on the path when run)
 
 # Common English words, function and content alike: a newsroom's most frequent.
 COMMON = (
@@ -81,13 +81,10 @@ def percentiles(ms: list[float]) -> dict:
 def run(backend: str, data: Path, texts: list[str], quotes: list[tuple[str, str]], args) -> dict:
     from factcheck.services.matching import match_text
     from factcheck.services.statements import import_statements
-    from factcheck.store.db import forget_engines, get_engine, session_scope
+    from factcheck.store.db import get_engine, session_scope
     from factcheck.store.search import candidate_ids
 
-    if backend == "sqlite":
-        url, drop = f"sqlite:///{data.parent / 'bench.db'}", forget_engines
-    else:
-        url, drop = pg_database(args.pg)
+    url, drop = bench_database(data.parent, args.pg if backend == "postgresql" else None)
     try:
         engine = get_engine(url)
         t0 = time.time()

@@ -163,20 +163,27 @@ def pg_database(server: str):
     return admin_url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def bench_database(folder: Path, server: str | None):
+    """(url, drop) of a throwaway database: an SQLite file in `folder`, or, given a
+    PostgreSQL `server`, a new database on it that drop() removes."""
+    if server is None:
+        from factcheck.store.db import forget_engines
+
+        return f"sqlite:///{folder / 'bench.db'}", forget_engines
+    return pg_database(server)
+
+
 def run(size: int, args) -> dict:
     from factcheck.services.matching import candidates, match_text
     from factcheck.services.statements import import_statements
-    from factcheck.store.db import forget_engines, get_engine, session_scope
+    from factcheck.store.db import get_engine, session_scope
 
     tmp = Path(tempfile.mkdtemp(prefix="matchscale"))
     data = tmp / "statements.jsonl"
     t0 = time.time()
     texts = write_statements(data, size, args.seed)
     print(f"[{size:,}] generated in {time.time() - t0:.1f} s", flush=True)
-    if args.backend == "sqlite":
-        url, drop = f"sqlite:///{tmp / 'bench.db'}", forget_engines
-    else:
-        url, drop = pg_database(args.pg)
+    url, drop = bench_database(tmp, args.pg if args.backend == "postgresql" else None)
     try:
         engine = get_engine(url)
         t0 = time.time()

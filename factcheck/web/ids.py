@@ -14,7 +14,7 @@ from ..domain import MAX_ID
 class RecordId(IntegerConverter):
     """`<id:name>` in a route: a positive whole number no larger than MAX_ID."""
 
-    def __init__(self, url_map, *args, **kwargs):
+    def __init__(self, url_map):
         super().__init__(url_map, min=1, max=MAX_ID)
 
 
