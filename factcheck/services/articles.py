@@ -1,4 +1,4 @@
-"""Ingesting articles: read, extract, store, match, in one transaction per article."""
+"""Ingesting articles: read, extract and match, then store, in one short transaction per article."""
 from __future__ import annotations
 
 import hashlib
@@ -19,9 +19,10 @@ from ..pipeline.extract import extract
 from ..pipeline.feeds import feed_entry_urls, is_feed
 from ..pipeline.fetching import fetch_url
 from ..pipeline.reading import read_bytes, read_source
-from ..store.db import session_scope
+from ..pipeline.records import MatchResult
+from ..store.db import reading, session_scope
 from ..store.models import Article, Claim, Outlet, Quote
-from .matching import store_claim_matches, store_quote_matches
+from .matching import claim_matches, keep_claim_matches, keep_quote_matches, quote_matches
 from .people import person_for
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
@@ -45,16 +46,38 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def ingest_article(session: Session, article: records.Article, source: str | None = None) -> IngestResult:
-    """Store one read article with its quotes, claims and matches (once, by content)."""
+def ingest_article(engine: Engine, article: records.Article, source: str | None = None) -> IngestResult:
+    """Store one read article with its quotes, claims and matches (once, by content).
+
+    Everything slow (extraction, matching, encoding) is done first, reading only; the rows
+    are then written in one short transaction, so that on SQLite, where one writer at a
+    time holds the database, the web app's writes never wait for an ingest's computing.
+    """
     if not article.text.strip():
         raise InputError(f"{source or 'article'}: no article text to ingest")
     digest = content_hash(article.text)
-    existing = session.exec(select(Article).where(Article.content_hash == digest)).first()
-    if existing:
-        return IngestResult(source or "", existing.id, existing.title, created=False)
+    with reading(engine) as session:
+        existing = _stored(session, digest)
+        if existing:
+            return IngestResult(source or "", existing.id, existing.title, created=False)
+        found = extract(article)
+        quote_results = [quote_matches(session, q.text, q.speaker, article.published) for q in found.quotes]
+        claim_results = [claim_matches(session, c.text) for c in found.claims]
+    with session_scope(engine) as session:
+        existing = _stored(session, digest)  # another process may have stored it meanwhile
+        if existing:
+            return IngestResult(source or "", existing.id, existing.title, created=False)
+        return _store_article(session, article, source, digest, found, quote_results, claim_results)
 
-    found = extract(article)
+
+def _stored(session: Session, digest: str) -> Article | None:
+    return session.exec(select(Article).where(Article.content_hash == digest)).first()
+
+
+def _store_article(session: Session, article: records.Article, source: str | None, digest: str,
+                   found: records.Extraction, quote_results: list[MatchResult],
+                   claim_results: list[MatchResult]) -> IngestResult:
+    """Write an article's rows, with the matches computed for its quotes and claims."""
     outlet = _outlet(session, article)
     row = Article(
         outlet_id=outlet.id if outlet else None,
@@ -65,16 +88,16 @@ def ingest_article(session: Session, article: records.Article, source: str | Non
     session.flush()
     result = IngestResult(source or "", row.id, row.title, created=True)
     quotes = []
-    for q in found.quotes:
+    for q, matched in zip(found.quotes, quote_results):
         quote = _quote_row(session, row.id, q)
         session.add(quote)
         session.flush()
-        store_quote_matches(session, quote, article.published)
+        keep_quote_matches(session, quote, matched)
         quotes.append(quote)
         result.quotes += 1
         result.flagged += is_flagged(quote.label, quote.flags)
     spans = [QuoteSpan(q.start, q.end, q.speaker_name, q.speaker_kind) for q in quotes]
-    for c in found.claims:
+    for c, matched in zip(found.claims, claim_results):
         who = claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None)
         claim = Claim(
             article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds),
@@ -83,7 +106,7 @@ def ingest_article(session: Session, article: records.Article, source: str | Non
         )
         session.add(claim)
         session.flush()
-        store_claim_matches(session, claim)
+        keep_claim_matches(session, claim, matched)
         result.claims += 1
         result.checkworthy += c.checkworthy
     return result
@@ -152,8 +175,7 @@ def ingest_sources(
                 result = IngestResult(item, error=str(article))
             else:
                 try:
-                    with session_scope(engine) as session:
-                        result = ingest_article(session, article, item)
+                    result = ingest_article(engine, article, item)
                 except InputError as exc:
                     result = IngestResult(item, error=str(exc))
             results.append(result)

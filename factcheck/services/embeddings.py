@@ -108,9 +108,19 @@ class EmbeddingIndex:
     def encoder(self):
         return self._encoders()
 
-    def embed(self, session: Session, items: Sequence[tuple[int, str]]) -> int:
+    def encode(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors of `texts` by text hash, for a later `embed` (an import encodes
+        before it opens its write transaction); empty without an encoder."""
+        encoder = self.encoder
+        unique = list({_text_hash(t): t for t in texts}.items())
+        if encoder is None or not unique:
+            return {}
+        return dict(zip((h for h, _ in unique), encoder.encode([t for _, t in unique])))
+
+    def embed(self, session: Session, items: Sequence[tuple[int, str]], encoded: dict[str, np.ndarray] | None = None) -> int:
         """Store the embedding of each (statement id, text) that has none for its current
-        text. Returns how many were computed; 0 without an encoder."""
+        text, taken from `encoded` (`encode`'s answer) where it is there. Returns how many
+        were stored; 0 without an encoder."""
         encoder = self.encoder
         if encoder is None or not items:
             return 0
@@ -128,8 +138,12 @@ class EmbeddingIndex:
                 todo.append((sid, text, h, old))
         if not todo:
             return 0
-        vectors = encoder.encode([text for _, text, _, _ in todo])
-        for (sid, _, h, old), vector in zip(todo, vectors):
+        encoded = dict(encoded or {})
+        missing = [text for _, text, h, _ in todo if h not in encoded]
+        if missing:
+            encoded.update(zip((_text_hash(t) for t in missing), encoder.encode(missing)))
+        for sid, _, h, old in todo:
+            vector = encoded[h]
             item = old or StatementVector(statement_id=sid, model=encoder.name, text_hash=h, vector=b"")
             item.model, item.text_hash, item.vector = encoder.name, h, vector.tobytes()
             session.add(item)

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import and_, bindparam, func, or_
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from ..domain import ReviewStatus, SourceKind
@@ -26,6 +27,7 @@ from ..pipeline.records import Match as MatchRecord
 from ..pipeline.records import MatchResult
 from ..pipeline.records import Statement as StatementRecord
 from ..pipeline.text.sentences import split_sentences
+from ..store.db import reading, session_scope
 from ..store.models import Article, Claim, Match, Quote, SourceDocument, Statement
 from ..store.search import (
     candidate_ids,
@@ -44,6 +46,8 @@ DENSE_CANDIDATES = 100
 # How many statements before and after a candidate a quote may span into: at least this
 # many, and as many as the quote has sentences (the index may have found only one of them).
 RUN_REACH = 3
+# How many quotes a re-match computes before it writes their matches.
+REMATCH_BATCH = 100
 
 
 def as_record(row: Statement) -> StatementRecord:
@@ -212,9 +216,23 @@ def claim_candidates(
 # --- storing matches -------------------------------------------------------------------
 
 
-def store_quote_matches(session: Session, quote: Quote, date: dt.date | None, window_days: int = 30) -> None:
-    """Match one stored quote and keep its matches (replacing earlier ones)."""
-    result = match_text(session, quote.text, speaker=quote.speaker_name, date=date, window_days=window_days)
+def quote_matches(session: Session, text: str, speaker: str | None, date: dt.date | None,
+                  window_days: int = 30) -> MatchResult:
+    """A quote's matches, as `keep_quote_matches` stores them (reading only)."""
+    return match_text(session, text, speaker=speaker, date=date, window_days=window_days)
+
+
+def claim_matches(session: Session, text: str) -> MatchResult:
+    """A claim's `same` and `related` matches, as `keep_claim_matches` stores them (reading
+    only). Candidates labelled `none` are left out: the review page and the desk show
+    stored matches as what was checked before, and a claim repeating nothing would keep
+    three rows of unrelated statements."""
+    result = match_text(session, text, mode="claim", limit=3)
+    return MatchResult(result.label, [m for m in result.matches if m.label != "none"])
+
+
+def keep_quote_matches(session: Session, quote: Quote, result: MatchResult) -> None:
+    """Store a quote's matches, replacing earlier ones, and its label and flags."""
     session.exec(delete(Match).where(Match.quote_id == quote.id))
     _store(session, result, quote_id=quote.id)
     quote.label = result.label
@@ -222,14 +240,10 @@ def store_quote_matches(session: Session, quote: Quote, date: dt.date | None, wi
     session.add(quote)
 
 
-def store_claim_matches(session: Session, claim: Claim) -> None:
-    """Match one stored claim and keep its `same` and `related` matches (replacing earlier
-    ones). Candidates labelled `none` are not stored: the review page and the desk show
-    stored matches as what was checked before, and a claim repeating nothing would keep
-    three rows of unrelated statements."""
-    result = match_text(session, claim.text, mode="claim", limit=3)
+def keep_claim_matches(session: Session, claim: Claim, result: MatchResult) -> None:
+    """Store a claim's matches, replacing earlier ones, and its label."""
     session.exec(delete(Match).where(Match.claim_id == claim.id))
-    _store(session, MatchResult(result.label, [m for m in result.matches if m.label != "none"]), claim_id=claim.id)
+    _store(session, result, claim_id=claim.id)
     claim.label = result.label
     session.add(claim)
 
@@ -254,40 +268,52 @@ def stored_diff(match: MatchRecord) -> list[list[str]]:
     return out
 
 
-def rematch_quotes_for_statements(session: Session, statement_ids: Iterable[int], window_days: int = 30) -> list[int]:
+def rematch_quotes_for_statements(engine: Engine, statement_ids: Iterable[int], window_days: int = 30) -> list[int]:
     """Match again the stored quotes that new or changed statements could affect.
 
     An article ingested before its source was imported is flagged once the source
     arrives. Quotes already published are left alone. Whichever side is smaller drives
     the search: for a few statements, the quote index finds the quotes that share their
     rare words; for a large import into a small newsroom's quotes, each quote's own
-    candidates are checked for the new statements. Returns the ids of the quotes
-    re-matched.
+    candidates are checked for the new statements. The quotes are matched
+    `REMATCH_BATCH` at a time, reading, then written in a short transaction. Returns the
+    ids of the quotes re-matched.
     """
     wanted = set(statement_ids)
     if not wanted:
         return []
+    with reading(engine) as session:
+        quote_ids = _quotes_to_rematch(session, wanted)
+    done = []
+    for start in range(0, len(quote_ids), REMATCH_BATCH):
+        with reading(engine) as session:
+            rows = session.exec(
+                select(Quote.id, Quote.text, Quote.speaker_name, Article.published)
+                .join(Article, Article.id == Quote.article_id)
+                .where(col(Quote.id).in_(quote_ids[start:start + REMATCH_BATCH]), Quote.status != ReviewStatus.PUBLISHED)
+                .order_by(Quote.id)
+            ).all()
+            results = {quote_id: quote_matches(session, text, speaker, published, window_days)
+                       for quote_id, text, speaker, published in rows}
+        with session_scope(engine) as session:
+            for quote in session.exec(select(Quote).where(col(Quote.id).in_(list(results)))):
+                if quote.status != ReviewStatus.PUBLISHED:  # published while this one was matching
+                    keep_quote_matches(session, quote, results[quote.id])
+                    done.append(quote.id)
+    return sorted(done)
+
+
+def _quotes_to_rematch(session: Session, wanted: set[int]) -> list[int]:
+    """The ids of the open quotes the statements `wanted` could be the source of."""
     open_quotes = select(Quote.id).where(Quote.status != ReviewStatus.PUBLISHED)
     quote_count = session.exec(select(func.count()).select_from(open_quotes.subquery())).one()
     if not quote_count:
         return []
     if len(wanted) <= quote_count:
         texts = [row.text for row in _rows(session, sorted(wanted))]
-        quote_ids = set(quote_ids_for_statements(session, texts))
-    else:
-        quote_ids = set()
-        for quote_id, text in session.exec(select(Quote.id, Quote.text).where(Quote.status != ReviewStatus.PUBLISHED)).all():
-            if wanted.intersection(candidate_ids(session, text, CANDIDATES)):
-                quote_ids.add(quote_id)
-    if not quote_ids:
-        return []
-    rows = session.exec(
-        select(Quote, Article.published)
-        .join(Article, Article.id == Quote.article_id)
-        .where(col(Quote.id).in_(sorted(quote_ids)), Quote.status != ReviewStatus.PUBLISHED)
-        .order_by(Quote.id)
-    ).all()
-    for quote, published in rows:
-        store_quote_matches(session, quote, published, window_days)
-    return [quote.id for quote, _ in rows]
-
+        return sorted(set(quote_ids_for_statements(session, texts)))
+    return sorted(
+        quote_id
+        for quote_id, text in session.exec(select(Quote.id, Quote.text).where(Quote.status != ReviewStatus.PUBLISHED)).all()
+        if wanted.intersection(candidate_ids(session, text, CANDIDATES))
+    )

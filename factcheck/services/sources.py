@@ -86,7 +86,6 @@ class ImportPlaces:
     grouped by `record_key`, and those naming no source go to the file's document.
     """
 
-    session: Session
     path: str
     fixed: SourceDocument | None = None
     _next: dict[str, list[int]] = field(default_factory=dict)  # key -> [document id, next position]
@@ -100,7 +99,7 @@ class ImportPlaces:
             return self._file_key
         return record_key(title, date, url, speaker)
 
-    def prepare(self, records: list[tuple[str, str | None, dt.date | None, str | None]]) -> None:
+    def prepare(self, session: Session, records: list[tuple[str, str | None, dt.date | None, str | None]]) -> None:
         """Look up (or make) the documents of these (key, title, date, url) records, a new
         one with the fields of its first record, in a few queries for the whole batch."""
         wanted: dict[str, dict] = {}
@@ -109,14 +108,14 @@ class ImportPlaces:
                 wanted[key] = self._fields(title, date, url)
         if not wanted:
             return
-        found = {d.key: d for d in self.session.exec(select(SourceDocument).where(col(SourceDocument.key).in_(list(wanted))))}
+        found = {d.key: d for d in session.exec(select(SourceDocument).where(col(SourceDocument.key).in_(list(wanted))))}
         new = [SourceDocument(key=k, **fields) for k, fields in wanted.items() if k not in found]
         if new:
-            self.session.add_all(new)
-            self.session.flush()
+            session.add_all(new)
+            session.flush()
             self.made.extend(d.id for d in new)
         documents = [*found.values(), *new]
-        last = dict(self.session.exec(
+        last = dict(session.exec(
             select(Statement.source_document_id, func.max(Statement.position))
             .where(col(Statement.source_document_id).in_([d.id for d in documents]))
             .group_by(Statement.source_document_id)
@@ -136,19 +135,19 @@ class ImportPlaces:
         slot[1] += 1
         return slot[0], slot[1] - 1
 
-    def drop_unused(self) -> None:
+    def drop_unused(self, session: Session) -> None:
         """Delete this import's documents that no statement ended in (every record was
         already known)."""
         mine = [*self.made, *([self.fixed.id] if self.fixed is not None else [])]
         if not mine:
             return
-        used = set(self.session.exec(
+        used = set(session.exec(
             select(Statement.source_document_id).where(col(Statement.source_document_id).in_(mine)).distinct()
         ).all())
         for document_id in mine:
             if document_id not in used:
-                self.session.delete(self.session.get(SourceDocument, document_id))
-        self.session.flush()
+                session.delete(session.get(SourceDocument, document_id))
+        session.flush()
 
 
 def transcript_document(session: Session, path: str, title: str, date: dt.date | None, url: str | None) -> SourceDocument:

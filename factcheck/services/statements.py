@@ -1,8 +1,11 @@
 """Importing known statements: JSONL, CSV and speaker-labelled transcripts.
 
-Every record is read and checked before anything is written, and the whole import is
-one transaction: a file that cannot be read leaves the database as it was, while single
-bad records are rejected with their line number and the rest go in.
+A file that cannot be read leaves the database as it was, while single bad records are
+rejected with their line number and the rest go in. The records are written `BATCH` at a
+time, each batch in its own short transaction after its embeddings are computed: on
+SQLite, where one writer at a time holds the database, the web app's writes wait at
+most one batch, never the whole import. An import stopped half way (`kill -9`) leaves
+whole batches, and running it again adds the rest.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -23,7 +26,7 @@ from ..errors import InputError
 from ..pipeline.text.folding import normalize
 from ..pipeline.text.names import name_key
 from ..pipeline.text.sentences import split_sentences
-from ..store.db import session_scope
+from ..store.db import reading, session_scope
 from ..store.models import Quote, Statement
 from ..store.backends import backend_for, forget_statistics
 from .audit import record
@@ -158,11 +161,9 @@ def is_transcript_file(path: str) -> bool:
     return Path(path).suffix.lower() in (".txt", "")
 
 
-def read_statement_file(
-    path: str, *, speaker_date: dt.date | None = None, source_url: str | None = None, ref_stem: str | None = None
-) -> Iterator[StatementInput | tuple[int, str]]:
-    """Records, or (line, reason) for each rejected line, from a .jsonl, .csv or transcript
-    file (whose refs start with `ref_stem`, by default the file's stem)."""
+def statement_file_text(path: str) -> str:
+    """The text of a statement file, checked (it exists, is not empty, too large, binary
+    or other than UTF-8), before anything is written."""
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{path}: no such file")
@@ -175,10 +176,17 @@ def read_statement_file(
     if b"\x00" in data[:8192]:
         raise InputError(f"{path}: this looks like a binary file, not text")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); convert it to UTF-8 first") from None
-    suffix = file.suffix.lower()
+
+
+def statement_records(
+    text: str, path: str, *, speaker_date: dt.date | None = None, source_url: str | None = None, ref_stem: str | None = None
+) -> Iterator[StatementInput | tuple[int, str]]:
+    """Records, or (line, reason) for each rejected line, from the text of a .jsonl, .csv
+    or transcript file (whose refs start with `ref_stem`, by default the file's stem)."""
+    suffix = Path(path).suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         return _jsonl(text)
     if suffix == ".csv":
@@ -201,40 +209,42 @@ def import_statements(
     source_url: str | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import a statement file in one transaction; see the module docstring.
+    """Import a statement file in short transactions; see the module docstring.
 
     New and changed statements get their sentence embedding (unless FACTCHECK_SEMANTIC=0),
     and the stored quotes they could affect are matched again. New statements
-    take their place in their source documents (`services.sources`).
+    take their place in their source documents (`services.sources`). `on_progress` is
+    told how many records each stored batch held.
     """
     report = ImportReport()
     backend = backend_for(engine)
+    text = statement_file_text(path)
+    statement_records(text, path)  # an unknown kind of file is refused before anything is written
     with session_scope(engine) as session:
-        backend.prepare_bulk_writes(session)
         places, ref_stem = _import_places(session, path, speaker_date, source_url)
-        items = read_statement_file(path, speaker_date=speaker_date, source_url=source_url, ref_stem=ref_stem)
-        state = _ImportState(places=places)
+    state = _ImportState(places=places)
+    try:
         batch: list[StatementInput] = []
-        for item in items:
+        for item in statement_records(text, path, speaker_date=speaker_date, source_url=source_url, ref_stem=ref_stem):
             if isinstance(item, tuple):
                 report.rejected.append(item)
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                _store_batch(session, batch, report, state)
-                if on_progress:
-                    on_progress(len(batch))
+                _store_batch(engine, batch, report, state, on_progress)
                 batch = []
-        _store_batch(session, batch, report, state)
-        if on_progress and batch:
-            on_progress(len(batch))
+        _store_batch(engine, batch, report, state, on_progress)
         if not (report.added or report.updated or report.unchanged):
             raise InputError(f"{path}: no statement could be imported ({len(report.rejected)} rejected)" + _first_reject(report))
-        places.drop_unused()
+    finally:
+        with session_scope(engine) as session:
+            places.drop_unused(session)
+    with session_scope(engine) as session:
         backend.finish_bulk_writes(session)
-        forget_statistics()
-        if state.changed:
-            report.rematched = len(rematch_quotes_for_statements(session, state.changed))
+    forget_statistics()
+    if state.changed:
+        report.rematched = len(rematch_quotes_for_statements(engine, state.changed))
+    with session_scope(engine) as session:
         record(session, None, "statements.import", None, {"file": str(path), **report.__dict__})
     if report.added or report.updated:
         backend.refresh_statistics(engine)
@@ -245,9 +255,9 @@ def import_statements(
 def _import_places(session: Session, path: str, date: dt.date | None, url: str | None) -> tuple[ImportPlaces, str | None]:
     """Where the file's new statements go, and the stem of a transcript's refs."""
     if not is_transcript_file(path):
-        return ImportPlaces(session, path), None
+        return ImportPlaces(path), None
     document = transcript_document(session, path, Path(path).stem, date, url)
-    return ImportPlaces(session, path, fixed=document), transcript_ref_stem(session, document)
+    return ImportPlaces(path, fixed=document), transcript_ref_stem(session, document)
 
 
 @dataclass
@@ -267,19 +277,39 @@ def _first_reject(report: ImportReport) -> str:
     return f"; line {line}: {reason}"
 
 
-def _store_batch(session: Session, batch: Iterable[StatementInput], report: ImportReport, state: _ImportState) -> None:
-    """Store one batch: updates through the ORM (they are few), new rows in one bulk insert."""
-    batch = list(batch)
+def _store_batch(engine: Engine, batch: list[StatementInput], report: ImportReport, state: _ImportState,
+                 on_progress: Callable[[int], None] | None) -> None:
+    """Store one batch in its own transaction, its new texts encoded before it begins."""
     if not batch:
         return
     keys = [dedupe_key(s.text, s.speaker, s.date) for s in batch]
+    with reading(engine) as session:
+        index = embedding_index(session)
+        encoded = index.encode(_new_texts(session, batch, keys) if index.encoder is not None else [])
+    with session_scope(engine) as session:
+        backend_for(session).prepare_bulk_writes(session)
+        _write_batch(session, batch, keys, report, state, encoded)
+    if on_progress:
+        on_progress(len(batch))
+
+
+def _new_texts(session: Session, batch: list[StatementInput], keys: list[str]) -> list[str]:
+    """The texts of the records whose words, speaker and day are not stored yet: those
+    that will need an embedding."""
+    known = set(session.exec(select(Statement.dedupe_key).where(col(Statement.dedupe_key).in_(set(keys)))).all())
+    return [item.text for item, key in zip(batch, keys) if key not in known]
+
+
+def _write_batch(session: Session, batch: list[StatementInput], keys: list[str], report: ImportReport,
+                 state: _ImportState, encoded: dict) -> None:
+    """Write one batch: updates through the ORM (they are few), new rows in one bulk insert."""
     refs = [s.ref for s in batch if s.ref]
     by_ref = {r.ref: r for r in session.exec(select(Statement).where(col(Statement.ref).in_(refs))).all()} if refs else {}
     by_key: dict[str, object] = {
         r.dedupe_key: r for r in session.exec(select(Statement).where(col(Statement.dedupe_key).in_(set(keys)))).all()
     }
     document_keys = [state.places.key(s.source_title, s.date, s.source_url, s.speaker) for s in batch]
-    state.places.prepare([(k, s.source_title, s.date, s.source_url) for k, s in zip(document_keys, batch)])
+    state.places.prepare(session, [(k, s.source_title, s.date, s.source_url) for k, s in zip(document_keys, batch)])
     new: dict[str, dict] = {}  # dedupe key -> values of a row to insert
     new_by_ref: dict[str, str] = {}  # ref -> dedupe key in `new`
     updated: list[Statement] = []
@@ -344,7 +374,7 @@ def _store_batch(session: Session, batch: Iterable[StatementInput], report: Impo
             ).all()
         ]
     if changed:
-        index.embed(session, changed)
+        index.embed(session, changed, encoded)
         state.changed.extend(sid for sid, _ in changed)
 
 

@@ -80,14 +80,15 @@ class Backend(Protocol):
         """For a query outer-joining `quote` and `claim` on `quote_id` and `claim_id`: the
         quote or the claim holds every term."""
 
-    # --- bulk loading of statements, in one transaction
-    def prepare_bulk_writes(self, session: Session) -> None: ...
+    # --- bulk loading of statements, a batch per transaction
+    def prepare_bulk_writes(self, session: Session) -> None:
+        """At the start of a batch's transaction."""
 
     def insert_statements(self, session: Session, rows: list[dict]) -> None:
         """Insert new statement rows (dicts of column values, all with the same keys)."""
 
     def finish_bulk_writes(self, session: Session) -> None:
-        """Before the transaction commits: leave the indexes ready to search."""
+        """After the last batch: leave the indexes ready to search."""
 
     def refresh_statistics(self, engine: Engine) -> None:
         """After a committed import that added or changed statements."""
@@ -216,10 +217,16 @@ class SQLiteBackend:
         pass  # the fts5vocab counts are always current
 
 
+# How long a SQLite connection waits for another's write transaction to end, retrying,
+# before it gives up with "database is locked". Jobs write in short transactions, so a
+# web write waits a fraction of a second; this bounds the wait should one not.
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
@@ -388,7 +395,7 @@ class PostgresBackend:
     def prepare_bulk_writes(self, session: Session) -> None:
         # The words of new rows wait in the text index's pending list and are merged into it
         # in bulk (`finish_bulk_writes`): several times faster than merging a few
-        # megabytes at a time, as the default limits would. For this transaction only.
+        # megabytes at a time, as the default limits would. For this batch's transaction only.
         session.connection().exec_driver_sql("SET LOCAL gin_pending_list_limit = '256MB'")
         session.connection().exec_driver_sql("SET LOCAL work_mem = '256MB'")
 

@@ -10,6 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from ..config import database_url
@@ -100,3 +101,18 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session for reading only: whatever it holds is rolled back. Slow work (matching,
+    encoding) reads in one of these and writes in a short `session_scope` afterwards, so
+    that SQLite's single write lock is never held while it computes."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether `error` is SQLite's "database is locked": another connection held the
+    write lock for longer than the busy timeout (`backends.BUSY_TIMEOUT_MS`)."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)

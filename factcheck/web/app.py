@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import config as paths
 from ..services.login_throttle import LoginThrottle
-from ..store.db import get_engine
+from ..store.db import OperationalError, get_engine, is_busy
 from . import admin, api, auth, cache, db, desk, people, public, review, transcripts
 from .display import register_template_helpers
 from .ids import RecordId
@@ -162,6 +162,16 @@ def register_error_pages(app: Flask) -> None:
             "This form could not be accepted (its security token is missing or expired). "
             "Go back, reload the page and try again."
         )), 400
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        if not is_busy(error):
+            raise error
+        page = render_template("error.html", title="Busy, not saved", message=(
+            "The database is busy with another job, and nothing was saved. "
+            "Go back and send the form again in a moment."
+        ))
+        return page, 503, {"Retry-After": "5"}
 
     for code, title, message in (
         (403, "Not allowed", "Your account does not have access to this page."),

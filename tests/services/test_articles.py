@@ -22,9 +22,8 @@ def _lexical(monkeypatch):
 
 
 def ingest(engine, **fields):
+    articles.ingest_article(engine, records.Article(text=TEXT, title="Tunnel costs", **fields))
     with Session(engine, expire_on_commit=False) as session:
-        articles.ingest_article(session, records.Article(text=TEXT, title="Tunnel costs", **fields))
-        session.commit()
         claims = session.exec(select(Claim).order_by(Claim.start)).all()
         people = {p.id: (p.name, p.kind) for p in session.exec(select(Person))}
     return claims, people
@@ -79,9 +78,8 @@ def test_each_claim_is_stored_with_the_scorers_checkworthy_decision(engine, monk
     real_extract = articles.extract
     monkeypatch.setattr(articles, "extract",
                         lambda article: records.Extraction(article, real_extract(article).quotes, found))
+    result = articles.ingest_article(engine, records.Article(text=TEXT, title="Tunnel costs", authors=["Lena Varga"]))
     with Session(engine) as session:
-        result = articles.ingest_article(session, records.Article(text=TEXT, title="Tunnel costs", authors=["Lena Varga"]))
-        session.commit()
         claims = session.exec(select(Claim).order_by(Claim.start)).all()
         assert [(c.text, c.score, c.checkworthy) for c in claims] == [(first, 0.93, True), (second, 0.12, False)]
     assert (result.claims, result.checkworthy) == (2, 1)  # what `factcheck ingest` reports

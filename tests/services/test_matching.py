@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from factcheck.services import matching as service
 from factcheck.services.embeddings import semantic_encoder
 from factcheck.services.desk import repeat_claims
-from factcheck.services.matching import match_text, store_quote_matches
+from factcheck.services.matching import keep_quote_matches, match_text, quote_matches
 from factcheck.services.statements import import_statements
 from factcheck.services.verified_quotes import promote_verified_quote
 from factcheck.store.models import Article, Claim, Match, Quote, SourceDocument, Statement
@@ -38,7 +38,7 @@ def stored_quote(session, text, speaker="Teodor Brandt", published=dt.date(2025,
     quote = Quote(article_id=article.id, start=14, end=14 + len(text), text=text, speaker_name=speaker, status=status)
     session.add(quote)
     session.flush()
-    store_quote_matches(session, quote, published)
+    keep_quote_matches(session, quote, quote_matches(session, text, speaker, published))
     return quote
 
 
@@ -86,12 +86,13 @@ def test_rematch_works_from_either_side(engine):
         rows += [Statement(text=f"Unrelated statement number {i} about ferries.", speaker_name="Amara Osei",
                            dedupe_key=f"k{i}", ref=f"S{i}") for i in range(1, 4)]
         session.add_all(rows)
-        session.flush()
+        session.commit()
         ids = [r.id for r in rows]
-        assert service.rematch_quotes_for_statements(session, ids) == [quote.id]  # 4 statements > 1 quote
+    assert service.rematch_quotes_for_statements(engine, ids) == [quote.id]  # 4 statements > 1 quote
+    with Session(engine) as session:
         assert session.get(Quote, quote.id).label == "exact"
-        assert service.rematch_quotes_for_statements(session, ids[:1]) == [quote.id]  # 1 statement
-        assert service.rematch_quotes_for_statements(session, []) == []
+    assert service.rematch_quotes_for_statements(engine, ids[:1]) == [quote.id]  # 1 statement
+    assert service.rematch_quotes_for_statements(engine, []) == []
 
 
 # --- verified quotes become statements ----------------------------------------------------
@@ -202,7 +203,7 @@ def test_a_stored_claim_keeps_only_its_same_and_related_matches(engine, tmp_path
             session.add(claims[name])
             session.flush()
             ranked[name] = match_text(session, text, mode="claim", limit=3)
-            service.store_claim_matches(session, claims[name])
+            service.keep_claim_matches(session, claims[name], service.claim_matches(session, text))
         session.commit()
         stored = {name: [(m.rank, m.label) for m in session.exec(
             select(Match).where(Match.claim_id == claim.id).order_by(Match.rank))] for name, claim in claims.items()}

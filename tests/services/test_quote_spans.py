@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from factcheck.services.matching import as_record, match_text, runs_around, store_quote_matches
+from factcheck.services.matching import as_record, keep_quote_matches, match_text, quote_matches, runs_around
 from factcheck.services.statements import import_statements
 from factcheck.store.models import Article, Match, Quote, Statement
 
@@ -86,7 +86,7 @@ def test_a_stored_match_keeps_its_run_in_order(engine, imported):
                       speaker_name="Ilse Corveny")
         session.add(quote)
         session.flush()
-        store_quote_matches(session, quote, article.published)
+        keep_quote_matches(session, quote, quote_matches(session, quote.text, quote.speaker_name, article.published))
         session.commit()
         match = session.exec(select(Match).where(Match.quote_id == quote.id, Match.rank == 1)).one()
     assert quote.label == "exact"

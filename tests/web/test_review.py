@@ -6,7 +6,7 @@ import pytest
 from markupsafe import escape
 from sqlmodel import Session, select
 
-from factcheck.services.matching import store_quote_matches
+from factcheck.services.matching import keep_quote_matches, quote_matches
 from factcheck.services.statements import import_statements
 from factcheck.store.models import Quote, Verdict, VerdictVersion
 
@@ -159,7 +159,7 @@ def test_review_page_shows_a_run_of_statements_as_one_source_with_its_parts(engi
     seeded = seed(engine, quote=quote, speaker="Ilse Corveny", title="Ferries")
     with Session(engine) as session:
         row = session.get(Quote, seeded.quote_id)
-        store_quote_matches(session, row, dt.date(2025, 9, 3))
+        keep_quote_matches(session, row, quote_matches(session, row.text, row.speaker_name, dt.date(2025, 9, 3)))
         session.commit()
     page = as_user("checker").get(f"/review/quote/{seeded.quote_id}").text
     assert "One source in 2 consecutive statements" in page
