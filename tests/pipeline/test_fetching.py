@@ -5,6 +5,7 @@ test touches the network beyond loopback. Resolution is faked where a test needs
 name that would resolve elsewhere.
 """
 import gzip
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -151,6 +152,84 @@ def test_a_slow_server_times_out(server):
     with pytest.raises(InputError, match="timed out"):
         fetch_url(f"{server}/slow", allow_private=True, timeout=0.5)
     assert time.monotonic() - started < 1.9
+
+
+class TricklingServer:
+    """A loopback HTTP server (a sample) that sends its responses one byte every 0.2 s.
+
+    /headers trickles the whole response; /body and /body-no-length send the headers at
+    once and trickle the body (with and without a Content-Length); /redirect sends a
+    redirect to /body at once. One connection at a time, on one thread, which `close`
+    stops within a trickle step.
+    """
+
+    STEP = 0.2
+    BODY = b"<p>" + b"x" * 40 + b"</p>"
+
+    def __init__(self):
+        self.stopping = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(self.STEP)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
+        assert not self.thread.is_alive()
+
+    def _serve(self):
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                try:
+                    self._answer(conn)
+                except OSError:  # the client gave up and closed the connection
+                    pass
+
+    def _answer(self, conn):
+        conn.settimeout(5)
+        request = b""
+        while b"\r\n\r\n" not in request:
+            data = conn.recv(4096)
+            if not data:
+                return
+            request += data
+        path = request.split(b" ")[1].decode()
+        if path == "/redirect":
+            return conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /body\r\nContent-Length: 0\r\n\r\n")
+        length = f"Content-Length: {len(self.BODY)}\r\n" if path != "/body-no-length" else "Connection: close\r\n"
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{length}\r\n".encode()
+        response = head + self.BODY
+        sent = 0 if path == "/headers" else len(head)
+        conn.sendall(response[:sent])
+        for i in range(sent, len(response)):
+            if self.stopping.wait(self.STEP):
+                return
+            conn.sendall(response[i:i + 1])
+
+
+@pytest.fixture
+def trickling():
+    server = TricklingServer()
+    yield server.url
+    server.close()
+
+
+@pytest.mark.parametrize("path", ["/headers", "/body", "/body-no-length", "/redirect"])
+def test_a_trickling_server_cannot_stretch_the_deadline(trickling, path):
+    # Every byte arrives well within the timeout, so only the clock can end these fetches.
+    started = time.monotonic()
+    with pytest.raises(InputError) as err:
+        fetch_url(f"{trickling}{path}", allow_private=True, timeout=1.0)
+    elapsed = time.monotonic() - started
+    assert str(err.value) == f"{trickling}{path}: timed out after 1 s"
+    assert 1.0 <= elapsed < 2.0, elapsed
 
 
 @pytest.mark.parametrize("path, needle", [
