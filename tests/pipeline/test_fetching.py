@@ -159,18 +159,20 @@ class TricklingServer:
 
     /headers trickles the whole response; /body and /body-no-length send the headers at
     once and trickle the body (with and without a Content-Length); /redirect sends a
-    redirect to /body at once. One connection at a time, on one thread, which `close`
+    redirect to /body at once. With `tls`, it answers any connection with the start of a
+    TLS handshake that never ends. One connection at a time, on one thread, which `close`
     stops within a trickle step.
     """
 
     STEP = 0.2
     BODY = b"<p>" + b"x" * 40 + b"</p>"
 
-    def __init__(self):
+    def __init__(self, tls=False):
+        self.tls = tls
         self.stopping = threading.Event()
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(self.STEP)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.listener.getsockname()[1]}"
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -193,6 +195,8 @@ class TricklingServer:
                     pass
 
     def _answer(self, conn):
+        if self.tls:  # a handshake record of 80 bytes, sent a byte at a time
+            return self._trickle(conn, b"\x16\x03\x03\x00\x50" + bytes(80), 0)
         conn.settimeout(5)
         request = b""
         while b"\r\n\r\n" not in request:
@@ -205,10 +209,12 @@ class TricklingServer:
             return conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /body\r\nContent-Length: 0\r\n\r\n")
         length = f"Content-Length: {len(self.BODY)}\r\n" if path != "/body-no-length" else "Connection: close\r\n"
         head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{length}\r\n".encode()
-        response = head + self.BODY
-        sent = 0 if path == "/headers" else len(head)
-        conn.sendall(response[:sent])
-        for i in range(sent, len(response)):
+        self._trickle(conn, head + self.BODY, 0 if path == "/headers" else len(head))
+
+    def _trickle(self, conn, response, at_once):
+        """Send the first `at_once` bytes of `response`, then the rest a byte at a time."""
+        conn.sendall(response[:at_once])
+        for i in range(at_once, len(response)):
             if self.stopping.wait(self.STEP):
                 return
             conn.sendall(response[i:i + 1])
@@ -230,6 +236,17 @@ def test_a_trickling_server_cannot_stretch_the_deadline(trickling, path):
     elapsed = time.monotonic() - started
     assert str(err.value) == f"{trickling}{path}: timed out after 1 s"
     assert 1.0 <= elapsed < 2.0, elapsed
+
+
+def test_a_trickled_tls_handshake_cannot_stretch_the_deadline():
+    server = TricklingServer(tls=True)
+    try:
+        started = time.monotonic()
+        with pytest.raises(InputError, match="timed out after 1 s"):
+            fetch_url(f"{server.url}/", allow_private=True, timeout=1.0)
+        assert time.monotonic() - started < 2.0
+    finally:
+        server.close()
 
 
 @pytest.mark.parametrize("path, needle", [
@@ -329,7 +346,8 @@ def test_an_entity_declaration_cannot_hide_behind_an_encoding():
 
 
 def test_a_doctype_without_entities_is_read():
-    netscape = b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">'
+    netscape = (b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+                b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">')
     internal = b"<!DOCTYPE rss [<!ELEMENT rss ANY>]>"
     for prolog in (netscape, internal):
         assert feed_entry_urls(b'<?xml version="1.0"?>' + prolog + ONE_ITEM) == ["https://gazette.example/ok"]
