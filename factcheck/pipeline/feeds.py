@@ -91,4 +91,4 @@ def _reason(exc: Exception) -> str:
     """feedparser's complaint in a few words (an XML error without its "<unknown>:1:43:")."""
     if isinstance(exc, SAXParseException):
         return exc.getMessage()
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return str(exc) or type(exc).__name__
