@@ -4,9 +4,11 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -184,6 +186,54 @@ def test_ingest_reports_bad_sources_and_keeps_going(database, tmp_path):
     assert "bad.txt" in result.stderr and "1 new" in result.stdout and "1 failed" in result.stdout
     all_bad = run(["ingest", str(bad)], database)
     assert all_bad.exit_code == 1
+
+
+# A "billion laughs" feed (a sample): a few hundred bytes that would expand to a billion "lol"s.
+FEED_BOMB = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol0 "lol">\n'
+    + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
+    + b']>\n<rss version="2.0"><channel><title>&lol9;</title>'
+    b"<item><link>https://gazette.example/ok</link></item></channel></rss>"
+)
+
+
+@pytest.fixture
+def feed_bomb_url():
+    """The URL of FEED_BOMB on a loopback server."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(FEED_BOMB)))
+            self.end_headers()
+            self.wfile.write(FEED_BOMB)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/feed.xml"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+def test_ingest_of_a_feed_bomb_names_the_feed_and_fails(database, tmp_path, feed_bomb_url):
+    started = time.monotonic()
+    result = run(["ingest", "--allow-private", feed_bomb_url], database)
+    assert time.monotonic() - started < 2
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"factcheck: {feed_bomb_url}: not a readable feed (it declares the XML "
+                                     "entity 'lol0', and feeds with entity declarations are refused)")
+    assert result.stdout.startswith("1 articles: 0 new, 0 already stored, 1 failed")
+    # alongside a good source, as for any bad source: reported, counted, the good one stored
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE_TEXT, encoding="utf-8")
+    mixed = run(["ingest", "--allow-private", feed_bomb_url, str(good)], database)
+    assert mixed.exit_code == 0
+    assert feed_bomb_url in mixed.stderr and "1 new" in mixed.stdout and "1 failed" in mixed.stdout
 
 
 def test_users_create_reads_the_password_from_stdin(database):

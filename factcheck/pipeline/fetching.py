@@ -10,14 +10,18 @@ Safety, because the URL may come from a user of a shared server:
   swap in another). Private, loopback, link-local, multicast, reserved and other
   non-public addresses are refused unless `allow_private` (tests and local setups).
 * Redirects are followed by hand, at most `max_redirects`, each new URL checked again.
-* The body is read in chunks and refused past `max_bytes` (after decompression), and
-  the whole fetch, redirects included, must finish within `timeout` seconds.
+* The body is read in chunks and refused past `max_bytes` (after decompression).
+* The whole fetch (connecting, the status line and headers, the body, every redirect)
+  must finish within `timeout` seconds, by the clock. Each socket operation waits at
+  most the time left, and a watchdog shuts the connection down when the time is up,
+  so a server that trickles a byte at a time cannot stretch the fetch either.
 * Only HTML, XHTML, plain text and feed (RSS/Atom/XML) responses are accepted.
 """
 from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -36,6 +40,10 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 
 
+class _TimedOut(Exception):
+    """The fetch ran out of time; fetch_url turns it into one InputError message."""
+
+
 @dataclass
 class FetchedPage:
     url: str  # the final URL, after redirects
@@ -47,9 +55,29 @@ def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 10.0,
               max_bytes: int = 5_000_000, max_redirects: int = 5) -> FetchedPage:
     """GET `url`, following redirects, within the limits described in the module docstring."""
     deadline = time.monotonic() + timeout
+    timed_out = InputError(f"{url}: timed out after {timeout:g} s")
+    with _Watchdog(deadline) as watchdog:
+        try:
+            page = _fetch(url, allow_private, deadline, watchdog, max_bytes, max_redirects)
+        except _TimedOut:
+            raise timed_out from None
+        except InputError:
+            # A connection shut down by the watchdog surfaces as whatever error the read
+            # in progress gave (a closed connection, a short body): it is the deadline's.
+            if watchdog.fired:
+                raise timed_out from None
+            raise
+    if watchdog.fired:  # a body without a Content-Length simply ends when the socket is shut
+        raise timed_out
+    return page
+
+
+def _fetch(url: str, allow_private: bool, deadline: float, watchdog: _Watchdog,
+           max_bytes: int, max_redirects: int) -> FetchedPage:
+    """fetch_url's work: each request in turn, until a page or an error."""
     current = url
     for _ in range(max_redirects + 1):
-        pool, response = _get(current, url, allow_private, deadline)
+        pool, response = _get(current, url, allow_private, deadline, watchdog)
         try:
             if response.status in _REDIRECTS:
                 location = response.headers.get("Location")
@@ -71,8 +99,89 @@ def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 10.0,
     raise InputError(f"{url}: more than {max_redirects} redirects")
 
 
-def _get(url: str, original: str, allow_private: bool,
-         deadline: float) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+class _Watchdog:
+    """Shuts down every connection of a fetch when its deadline passes, whatever it is doing.
+
+    A socket timeout bounds each wait, not their sum: a server sending one byte every
+    half second satisfies every read in time and could hold a fetch for minutes. So a
+    timer thread shuts the connections down at the deadline, which ends a read blocked
+    in the TLS handshake, the headers or the body at once. It holds a duplicate of each
+    socket, because the TLS layer takes over (and detaches) the one urllib3 connected.
+    """
+
+    def __init__(self, deadline: float):
+        self.fired = False
+        self._deadline = deadline
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(0, self._fire)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.interval = max(0.0, self._deadline - time.monotonic())
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut `sock` down at the deadline (at once if it has passed)."""
+        with self._lock:
+            duplicate = sock.dup()
+            self._sockets.append(duplicate)
+            if self.fired:
+                _shut(duplicate)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed by the other end
+        pass
+
+
+class _WatchedConnection:
+    """Hands each new connection's socket to the fetch's watchdog, before anything is sent."""
+
+    def __init__(self, *args, watchdog: _Watchdog, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._watchdog = watchdog
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self._watchdog.watch(sock)
+        return sock
+
+
+class _HTTPConnection(_WatchedConnection, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_WatchedConnection, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPConnectionPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+def _get(url: str, original: str, allow_private: bool, deadline: float,
+         watchdog: _Watchdog) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     """One GET of `url` (no redirects followed), connected to a checked address.
 
     Returns the connection pool (for the caller to close) and the unread response.
@@ -111,11 +220,12 @@ def _get(url: str, original: str, allow_private: bool,
             break
         timeout = urllib3.Timeout(connect=remaining, read=remaining)
         if scheme == "https":
-            pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
-                                               server_hostname=host, assert_hostname=host,
-                                               cert_reqs="CERT_REQUIRED")
+            pool = _HTTPSConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
+                                        server_hostname=host, assert_hostname=host,
+                                        cert_reqs="CERT_REQUIRED", watchdog=watchdog)
         else:
-            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+            pool = _HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1,
+                                       watchdog=watchdog)
         try:
             return pool, pool.urlopen("GET", path, headers=headers, redirect=False, retries=False,
                                       preload_content=False, decode_content=True)
@@ -124,7 +234,7 @@ def _get(url: str, original: str, allow_private: bool,
             last_error = exc
         except urllib3.exceptions.TimeoutError:
             pool.close()
-            raise InputError(f"{original}: timed out") from None
+            raise _TimedOut from None
         except urllib3.exceptions.SSLError as exc:
             pool.close()
             raise InputError(f"{original}: TLS error: {_first_line(exc)}") from None
@@ -132,7 +242,7 @@ def _get(url: str, original: str, allow_private: bool,
             pool.close()
             last_error = exc
     if last_error is None:
-        raise InputError(f"{original}: timed out")
+        raise _TimedOut
     raise InputError(f"{original}: cannot connect: {_first_line(last_error).rsplit(': ', 1)[-1]}")
 
 
@@ -148,10 +258,10 @@ def _read_body(response: urllib3.BaseHTTPResponse, url: str, max_bytes: int, dea
             if size > max_bytes:
                 raise InputError(f"{url}: page is over the {max_bytes:,}-byte limit")
             if time.monotonic() > deadline:
-                raise InputError(f"{url}: timed out")
+                raise _TimedOut
             chunks.append(chunk)
     except urllib3.exceptions.TimeoutError:
-        raise InputError(f"{url}: timed out") from None
+        raise _TimedOut from None
     except urllib3.exceptions.HTTPError as exc:
         raise InputError(f"{url}: error while reading: {_first_line(exc)}") from None
     return b"".join(chunks)

