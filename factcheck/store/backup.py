@@ -21,9 +21,10 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 
 from ..errors import InputError
 
@@ -106,6 +107,18 @@ def pg_restore(engine: Engine, path: Path) -> None:
          failed=f"{path}: could not be restored, the database is unchanged")
 
 
+def libpq_url(url: URL) -> tuple[str, str | None]:
+    """The libpq form of an SQLAlchemy URL, for the tools' --dbname, without its password
+    (returned apart, for PGPASSWORD). libpq knows no driver names (postgresql+psycopg://
+    is SQLAlchemy's); user, host, port, database and options are kept, each percent-quoted."""
+    user = f"{quote(url.username, safe='')}@" if url.username else ""
+    host = f"[{url.host}]" if url.host and ":" in url.host else quote(url.host or "", safe="")  # IPv6 in brackets
+    port = f":{url.port}" if url.port else ""
+    database = f"/{quote(url.database, safe='')}" if url.database else ""
+    options = f"?{urlencode(url.query, doseq=True)}" if url.query else ""
+    return f"postgresql://{user}{host}{port}{database}{options}", url.password
+
+
 def _one_revision(path: Path, revisions: list[str]) -> str:
     if len(revisions) != 1:
         raise InputError(f"{path}: its alembic_version table holds {len(revisions)} revisions, not one")
@@ -120,11 +133,9 @@ def _run(tool: str, arguments: list[str], engine: Engine | None = None, failed: 
                          f"(e.g. apt install postgresql-client), of the server's version or newer")
     env = os.environ.copy()
     if engine is not None:
-        url = engine.url
-        if url.password:
-            env["PGPASSWORD"] = str(url.password)
-        # libpq takes the URL without SQLAlchemy's driver name (postgresql+psycopg://).
-        libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+        libpq, password = libpq_url(engine.url)
+        if password:
+            env["PGPASSWORD"] = password
         arguments = [f"--dbname={libpq}", *arguments]
     done = subprocess.run([tool, "--no-password", *arguments], capture_output=True, text=True, env=env)
     if done.returncode != 0:
