@@ -61,8 +61,8 @@ def read_backup(engine: Engine, path: str | os.PathLike) -> BackupFile:
         raise InputError(f"{path}: no such backup file")
     revision = backend_for(engine).backup_revision(path)
     if revision not in schema_revisions():
-        raise InputError(f"{path}: its schema ({revision}) is newer than this factcheck knows; "
-                         f"restore it with the version that made it")
+        raise InputError(f"{path}: its schema revision ({revision}) is not one this factcheck knows "
+                         f"(a newer version's?); restore it with the version that made it")
     return BackupFile(path, path.stat().st_size, revision)
 
 

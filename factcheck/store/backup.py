@@ -101,8 +101,8 @@ def pg_restore(engine: Engine, path: Path) -> None:
     archived = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", listing, re.M))
     extra = sorted(set(inspect(engine).get_table_names()) - archived)
     if extra:
-        raise InputError(f"{path}: the database has tables the backup lacks ({', '.join(extra)}); restore it "
-                         f"into an empty database (dropdb and createdb it), nothing was changed")
+        raise InputError(f"{path}: the database has tables the backup lacks ({', '.join(extra)}); nothing was "
+                         f"changed: restore it into an empty database (dropdb and createdb it first)")
     _run("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", str(path)], engine,
          failed=f"{path}: could not be restored, the database is unchanged")
 

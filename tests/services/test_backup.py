@@ -107,7 +107,7 @@ def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(sqlite_file, t
         tmp_path / "missing.db": "no such backup file",
         tmp_path / "notes.txt": "not a factcheck SQLite database (file is not a database)",
         other: "not a factcheck SQLite database (no such table: alembic_version)",
-        newer: "its schema (9999) is newer than this factcheck knows",
+        newer: "its schema revision (9999) is not one this factcheck knows",
         sqlite_file: "is the database itself",
     }
     for path, reason in refusals.items():
@@ -144,3 +144,23 @@ def test_a_missing_postgresql_tool_is_named(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(InputError, match="pg_restore is not installed"):
         pg_revision(tmp_path / "backup.dump")
+
+
+@pytest.mark.db
+def test_postgresql_restore_refuses_what_it_cannot_restore_and_changes_nothing(database, engine, tmp_path):
+    if not database.startswith("postgresql"):
+        pytest.skip("PostgreSQL only (FACTCHECK_TEST_DATABASE_URL)")
+    if not shutil.which("pg_dump"):
+        pytest.skip("pg_dump is not installed (PostgreSQL's client tools)")
+    backup = backup_database(engine, tmp_path / "factcheck.dump")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO outlet (name) VALUES ('Sample Gazette')")
+    (tmp_path / "notes.txt").write_text("sample notes, not a dump\n")
+    with pytest.raises(InputError, match=r"notes.txt: not a pg_dump archive of a factcheck database \(pg_restore: "):
+        restore_database(engine, tmp_path / "notes.txt")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE sample_newer (id integer)")
+    with pytest.raises(InputError, match=r"factcheck.dump: the database has tables the backup lacks \(sample_newer\)"):
+        restore_database(engine, backup.path)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT name FROM outlet").scalars().all() == ["Sample Gazette"]
