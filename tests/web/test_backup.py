@@ -47,7 +47,7 @@ def test_a_restored_backup_gives_back_every_page(database, engine, world, tmp_pa
         pytest.skip("pg_dump is not installed (PostgreSQL's client tools)")
     before = render_every_page(database, world)
     assert len(before) >= 20 and before["anonymous", f"/verdicts/{world['verdict_id']}"][0] == 200
-    assert before["admin", "/admin/"][0] == 200
+    assert all(status == 200 for (who, _), (status, _) in before.items() if who == "admin")  # no login page
 
     backup = backup_database(engine, tmp_path / "factcheck.backup")
     assert backup.path.is_file() and backup.size > 0
