@@ -286,3 +286,48 @@ def demo(host, port, workers, no_serve):
         # The demo is served over plain http (and may be opened from another machine of the
         # network), so its login cookie must not be https-only.
         run_server(create_app({"SECURE_COOKIES": False}), host, port, workers)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@reports_errors
+def backup(path, force):
+    """Write a backup of the database to PATH; safe while the server runs.
+
+    SQLite: a copy made with SQLite's backup API (copying factcheck.db itself while the
+    server runs is not a backup: it misses what is still in factcheck.db-wal). PostgreSQL:
+    a pg_dump archive (--format=custom), which needs pg_dump installed.
+    """
+    from .services.backup import backup_database
+
+    click.echo(backup_database(engine(), path, force=force).summary("backed up the database to"))
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the database without asking (required when stdin is not a terminal).")
+@reports_errors
+def restore(path, yes):
+    """Replace the database with the backup at PATH (made by `factcheck backup`).
+
+    Stop the server first: its processes keep pages and statistics in memory that would
+    no longer match the database. A backup of an older schema is migrated to the current
+    one. On PostgreSQL it needs pg_restore installed.
+    """
+    from .config import database_url
+    from .services.backup import read_backup, restore_database
+    from .store.db import make_engine
+
+    # Not engine(): that would first migrate the database the backup is about to replace.
+    target = make_engine(database_url())
+    try:
+        if not yes:
+            if not sys.stdin.isatty():
+                raise InputError("restore replaces the whole database: pass --yes to confirm")
+            read_backup(target, path)  # a file that is no backup is refused before asking
+            if not click.confirm(f"Replace the database {target.url.render_as_string()} with {path}?"):
+                fail("nothing restored")
+        click.echo(restore_database(target, path).summary("restored the database from"))
+    finally:
+        target.dispose()

@@ -4,7 +4,7 @@
 tables, the fts5vocab counts, plain INSERTs) or `PostgresBackend` (tsvector GIN indexes,
 ANALYZE's statistics, COPY). The rest of the code asks the backend and never looks at the
 dialect's name: the candidate searches of `store.search`, the bulk loading of
-`services.statements` and the public search's text matching.
+`services.statements`, the public search's text matching, and backups (`store.backup`).
 
 Each backend keeps the term statistics of its database (they only order a quote's words
 by rarity, so statistics a little old do no harm; an import forgets them).
@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from itertools import combinations
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, Integer, TextualSelect, event, insert, or_
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from ..pipeline.text.folding import strip_accents
+from .backup import pg_backup, pg_restore, pg_revision, sqlite_backup, sqlite_restore, sqlite_revision
 from .models import Statement
 
 
@@ -92,6 +94,16 @@ class Backend(Protocol):
 
     def refresh_statistics(self, engine: Engine) -> None:
         """After a committed import that added or changed statements."""
+
+    # --- backups
+    def backup(self, engine: Engine, path: Path) -> None:
+        """Write a consistent copy of the database to `path`, while others write to it."""
+
+    def backup_revision(self, path: Path) -> str:
+        """The schema revision of the backup at `path` (InputError if it is not one)."""
+
+    def restore(self, engine: Engine, path: Path) -> None:
+        """Replace the database with the backup at `path`, all at once or not at all."""
 
 
 def fold_term(term: str) -> str:
@@ -215,6 +227,15 @@ class SQLiteBackend:
 
     def refresh_statistics(self, engine: Engine) -> None:
         pass  # the fts5vocab counts are always current
+
+    def backup(self, engine: Engine, path: Path) -> None:
+        sqlite_backup(engine, path)
+
+    def backup_revision(self, path: Path) -> str:
+        return sqlite_revision(path)
+
+    def restore(self, engine: Engine, path: Path) -> None:
+        sqlite_restore(engine, path)
 
 
 # How long a SQLite connection waits for another's write transaction to end, retrying,
@@ -418,6 +439,15 @@ class PostgresBackend:
         # it costs about as much for a million statements as for a thousand.
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE statement")
+
+    def backup(self, engine: Engine, path: Path) -> None:
+        pg_backup(engine, path)
+
+    def backup_revision(self, path: Path) -> str:
+        return pg_revision(path)
+
+    def restore(self, engine: Engine, path: Path) -> None:
+        pg_restore(engine, path)
 
 
 def _pg(session: Session, table: str, vector: str, query: str, limit: int, rank: str = "ts_rank",

@@ -67,6 +67,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     migrate(engine, command.upgrade, revision)
 
 
+def schema_revisions() -> list[str]:
+    """Every schema revision this code knows, oldest first (the last is head)."""
+    return [script.revision for script in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))]
+
+
 def downgrade(engine: Engine, revision: str) -> None:
     """Undo the migrations after `revision`."""
     migrate(engine, command.downgrade, revision)
