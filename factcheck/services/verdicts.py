@@ -135,11 +135,10 @@ def record_verdict(
 
     `base_version` is the version the reviewer started from; if someone saved a newer
     one meanwhile, VersionConflict is raised and nothing is written. A save that races
-    another one (both read the same version, the other wrote first) is the same
-    conflict; the database refused it, so the session is rolled back (`_flush_or_conflict`).
-    NotAllowed is raised
-    when the reviewer's role may not save this status (see `status_refusal`, which also
-    explains `second_review`).
+    another one (both read the same version, the other wrote first) is the same conflict;
+    the database refused its write, so the session is rolled back (`_flush_or_conflict`).
+    NotAllowed is raised when the reviewer's role may not save this status (see
+    `status_refusal`, which also explains `second_review`).
     """
     kind = target_kind(target)
     if scale_for(kind).get(rating) is None:
@@ -155,7 +154,7 @@ def record_verdict(
     verdict = verdict_for(session, target)
     latest = current_version(session, verdict) if verdict else None
     read_version = verdict.current_version if verdict else 0
-    if base_version is not None and base_version != (verdict.current_version if verdict else 0):
+    if base_version is not None and base_version != read_version:
         raise VersionConflict(version_text(latest) if latest else None)
     refusal = status_refusal(reviewer, status, verdict, second_review=second_review,
                              submitted_by=latest.reviewer_id if latest else None)
