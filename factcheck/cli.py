@@ -261,9 +261,9 @@ WORKERS = click.option("--workers", type=click.IntRange(min=1), help="Server pro
 def serve(host, port, workers):
     """Run the web application (gunicorn, one process per core)."""
     from . import create_app
-    from .web.server import serve as run_server
+    from .web.server import listen_url, serve as run_server
 
-    run_server(create_app(), host, port, workers)
+    run_server(create_app(listening_on=listen_url(host, port)), host, port, workers)
 
 
 @main.command()
@@ -280,12 +280,12 @@ def demo(host, port, workers, no_serve):
     click.echo(summary)
     if not no_serve:
         from . import create_app
-        from .web.server import serve as run_server
+        from .web.server import listen_url, serve as run_server
 
         click.echo(f"demo users: admin / editor / checker, password 'demo-password' — http://{host}:{port}/")
         # The demo is served over plain http (and may be opened from another machine of the
         # network), so its login cookie must not be https-only.
-        run_server(create_app({"SECURE_COOKIES": False}), host, port, workers)
+        run_server(create_app({"SECURE_COOKIES": False}, listening_on=listen_url(host, port)), host, port, workers)
 
 
 @main.command()

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,17 +23,18 @@ USERNAME = re.compile(rf"^[A-Za-z0-9_.-]{{2,{USERNAME_MAX}}}$")
 @dataclass(frozen=True)
 class AccountState:
     """An account without its password hash: what a request needs to know of the logged-in
-    account, and what the administration lists."""
+    account, and what the administration lists. `session_epoch`: see `end_sessions`."""
 
     id: int
     username: str
     role: str
     active: bool
     created_at: dt.datetime
+    session_epoch: int
 
 
 # A few columns (by primary key: the web app reads an account on every request of a logged-in user).
-_ACCOUNTS = select(User.id, User.username, User.role, User.active, User.created_at)
+_ACCOUNTS = select(User.id, User.username, User.role, User.active, User.created_at, User.session_epoch)
 _ACCOUNT = _ACCOUNTS.where(User.id == bindparam("user_id"))
 
 
@@ -75,6 +76,13 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return None
 
 
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every open web session of the account: a session is valid only while it holds
+    the account's current `session_epoch` (web.auth), and this moves the epoch on. One
+    logout ends them all, on every device, and a copy of a session cookie with them."""
+    session.exec(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
+
+
 def _active_admins(session: Session) -> int:
     return session.exec(select(func.count()).select_from(User).where(User.role == Role.ADMIN,
                                                                      User.active == True)).one()  # noqa: E712
@@ -88,7 +96,8 @@ def _keeps_an_admin(session: Session, user: User, role: str, active: bool) -> No
 
 def set_active(session: Session, user: User, active: bool, actor: User | None = None) -> User:
     """Deactivate (active=False) or reactivate an account. A deactivated account cannot log
-    in, and its open sessions stop working on their next request (web.auth.load_account)."""
+    in, and its open sessions end (`end_sessions`): they stop working on their next request,
+    and do not come back if the account is reactivated."""
     if actor is not None and actor.id == user.id and not active:
         raise InputError("you cannot deactivate your own account")
     if user.active == active:
@@ -97,6 +106,8 @@ def set_active(session: Session, user: User, active: bool, actor: User | None = 
     user.active = active
     session.add(user)
     session.flush()
+    if not active:
+        end_sessions(session, user.id)
     record(session, actor, "user.activate" if active else "user.deactivate", user, {"username": user.username})
     return user
 

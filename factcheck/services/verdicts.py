@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..domain import EDITORS, ReviewStatus, VerdictStatus
@@ -133,9 +134,11 @@ def record_verdict(
     """Append a version to the target's verdict (creating the verdict on first save).
 
     `base_version` is the version the reviewer started from; if someone saved a newer
-    one meanwhile, VersionConflict is raised and nothing is written. NotAllowed is raised
-    when the reviewer's role may not save this status (see `status_refusal`, which also
-    explains `second_review`).
+    one meanwhile, VersionConflict is raised and nothing is written. A save that races
+    another one (both read the same version, the other wrote first) is the same conflict;
+    the database refused its write, so the session is rolled back (`_flush_or_conflict`).
+    NotAllowed is raised when the reviewer's role may not save this status (see
+    `status_refusal`, which also explains `second_review`).
     """
     kind = target_kind(target)
     if scale_for(kind).get(rating) is None:
@@ -150,7 +153,8 @@ def record_verdict(
 
     verdict = verdict_for(session, target)
     latest = current_version(session, verdict) if verdict else None
-    if base_version is not None and base_version != (verdict.current_version if verdict else 0):
+    read_version = verdict.current_version if verdict else 0
+    if base_version is not None and base_version != read_version:
         raise VersionConflict(version_text(latest) if latest else None)
     refusal = status_refusal(reviewer, status, verdict, second_review=second_review,
                              submitted_by=latest.reviewer_id if latest else None)
@@ -159,7 +163,7 @@ def record_verdict(
     if verdict is None:
         verdict = Verdict(quote_id=target.id if kind == "quote" else None, claim_id=target.id if kind == "claim" else None)
         session.add(verdict)
-        session.flush()
+        _flush_or_conflict(session, target, read_version)
     correction = verdict.first_published_at is not None and status == verdict.status == VerdictStatus.PUBLISHED
     if correction and not (note or "").strip():
         raise InputError("a change to a published verdict is a correction: say what changed in the correction note")
@@ -176,6 +180,27 @@ def record_verdict(
     session.add(verdict)
     target.status = TARGET_STATUS[status]
     session.add(target)
-    session.flush()
+    _flush_or_conflict(session, target, read_version)
     record(session, reviewer, f"verdict.{status}", verdict, {"version": version.version, "rating": rating})
     return version
+
+
+def _flush_or_conflict(session: Session, target: Quote | Claim, read_version: int) -> None:
+    """Write the new verdict or version; VersionConflict if a concurrent save of the same
+    verdict wrote first.
+
+    Two saves that read the same version both pass the `base_version` check; the database's
+    unique constraints (one verdict per quote or claim, one row per verdict version) refuse
+    the second write. A refused flush leaves the session unusable, so it is rolled back
+    before the verdict is read again to tell a lost race (the stored version moved on since
+    `read_version`) from any other refusal, which is raised as it is.
+    """
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        verdict = verdict_for(session, target)
+        if (verdict.current_version if verdict else 0) == read_version:
+            raise
+        latest = current_version(session, verdict)
+        raise VersionConflict(version_text(latest) if latest else None) from None

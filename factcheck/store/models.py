@@ -113,6 +113,9 @@ class User(SQLModel, table=True):
     password_hash: str
     role: str  # a domain.Role
     active: bool = True
+    # A web session is valid only while it carries the account's current epoch: logging out
+    # or deactivating the account bumps it, ending every session opened before (migration 0017).
+    session_epoch: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     created_at: dt.datetime = _created()
 
 

@@ -14,6 +14,7 @@
 - db.py         the request's unit of work (services.sessions), committed on success
 - cache.py      rendered pieces of pages kept until the database changes (services.changes)
 - paging.py, display.py, claimreview.py   ?page=, safe text pieces, JSON-LD
+- urls.py       absolute URLs, on the BASE_URL setting (never the request's Host)
 
 A view parses the request, calls the services and renders what they return: every page
 and API answer gets its data from factcheck.services (verdict_views, queue, desk, people,

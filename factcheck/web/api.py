@@ -1,7 +1,7 @@
 """A read-only JSON API of published verdicts; no login, like the public pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, url_for
+from flask import Blueprint, abort, current_app, jsonify
 
 from ..domain import VerdictStatus
 from ..services.verdict_views import VerdictFilters, VerdictView, corrections, published_verdicts, said_on, verdict_view
@@ -9,6 +9,7 @@ from . import db
 from .claimreview import claim_review
 from .display import day, http_url
 from .paging import page_number
+from .urls import absolute_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,7 +26,7 @@ def verdicts():
     return jsonify(
         verdicts=[summary(view) for view in page.items],
         page=page.number, pages=page.pages, total=page.total,
-        next=url_for(".verdicts", page=page.number + 1, _external=True) if page.has_next else None,
+        next=absolute_url(".verdicts", page=page.number + 1) if page.has_next else None,
     )
 
 
@@ -48,7 +49,7 @@ def summary(view: VerdictView) -> dict:
     article, rating = view.article, view.rating
     return {
         "id": view.verdict.id,
-        "url": url_for("public.verdict", verdict_id=view.verdict.id, _external=True),
+        "url": absolute_url("public.verdict", verdict_id=view.verdict.id),
         "kind": view.kind,
         "text": view.target.text,
         "speaker": view.speaker,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
 from flask_login import current_user
@@ -36,7 +37,13 @@ DEFAULTS = {
     # How many proxies (nginx, a load balancer) stand in front of the app and set the
     # X-Forwarded-For and -Proto headers: 0 ignores those headers, which anyone can send.
     "TRUSTED_PROXIES": 0,
+    # The site's address, the base of absolute URLs (the feed, ClaimReview, the API):
+    # scheme and host, as readers reach it, e.g. "https://factcheck.example". None: see base_url().
+    "BASE_URL": None,
 }
+
+# Absolute URLs' base when BASE_URL is not set and the app is not told where it listens.
+FALLBACK_BASE_URL = "http://localhost"
 
 # Every script, style and image comes from this site; there is no inline script or style.
 CONTENT_SECURITY_POLICY = (
@@ -45,14 +52,17 @@ CONTENT_SECURITY_POLICY = (
 )
 
 ENV_SETTINGS = {"FACTCHECK_DATABASE_URL": "DATABASE_URL", "FACTCHECK_SECRET_KEY": "SECRET_KEY",
-                "FACTCHECK_SECURE_COOKIES": "SECURE_COOKIES", "FACTCHECK_TRUSTED_PROXIES": "TRUSTED_PROXIES"}
+                "FACTCHECK_SECURE_COOKIES": "SECURE_COOKIES", "FACTCHECK_TRUSTED_PROXIES": "TRUSTED_PROXIES",
+                "FACTCHECK_BASE_URL": "BASE_URL"}
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None, listening_on: str | None = None) -> Flask:
     """Build the app. Settings, later ones winning: defaults, instance/config.py,
-    the environment (FACTCHECK_DATABASE_URL, FACTCHECK_SECRET_KEY), then `config`."""
+    the environment (FACTCHECK_DATABASE_URL, FACTCHECK_SECRET_KEY, ...), then `config`.
+    `listening_on` is the URL the server answers on (`factcheck serve`): the base of
+    absolute URLs unless BASE_URL is set."""
     app = Flask(
         __name__,
         instance_path=str(paths.instance_path()),
@@ -68,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.url_map.converters["id"] = RecordId
     app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure_cookies(app)
+    app.config["BASE_URL"] = base_url(app.config["BASE_URL"] or listening_on or FALLBACK_BASE_URL)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
@@ -88,6 +99,22 @@ def create_app(config: dict | None = None) -> Flask:
         # The client's address (which the login throttle counts by) and scheme, as the proxies saw them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
+
+
+def base_url(value: str) -> str:
+    """BASE_URL (instance/config.py) or FACTCHECK_BASE_URL, checked: an http(s) scheme and
+    a host, nothing after them but an optional "/" (the routes' paths are added to it).
+
+    Absolute URLs are built on it (web/urls.py), never on the request's Host header. Unset,
+    `factcheck serve` and `factcheck demo` use the address they listen on, and anything
+    else (tests, another WSGI server) uses http://localhost: a site others read should set it.
+    """
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"BASE_URL / FACTCHECK_BASE_URL: {value!r} is not a site's address "
+                         "such as https://factcheck.example (http or https, a host, no path)")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def trusted_proxies(app: Flask) -> int:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from ..services.login_throttle import LoginThrottle
 from ..domain import EDITORS
-from ..services.users import account_state, authenticate, user_by_id
+from ..services.users import account_state, authenticate, end_sessions, user_by_id
 from . import db
 from .forms import LoginForm
 
@@ -53,14 +53,22 @@ class Account(UserMixin):
         return self.has_role(*EDITORS)
 
 
+# The account's session epoch when this session logged in (services.users.end_sessions).
+EPOCH = "epoch"
+
+
 @login_manager.user_loader
 def load_account(user_id: str) -> Account | None:
-    """The session's account, if it still exists and is active: a deactivated account's
-    sessions stop working on their next request."""
+    """The session's account, if it still exists, is active and has not logged out since
+    this session logged in (its epoch moved on): the cookie is signed but kept by the
+    browser, so logout and deactivation are made to stick here, on the server. A session
+    from before epochs were kept holds none: it counts as epoch 0."""
     if not user_id.isdigit():
         return None
     state = account_state(db.session(), int(user_id))
-    return Account(state.id, state.username, state.role, state.active) if state and state.active else None
+    if state is None or not state.active or session.get(EPOCH, 0) != state.session_epoch:
+        return None
+    return Account(state.id, state.username, state.role, state.active)
 
 
 def role_required(*roles: str):
@@ -100,6 +108,7 @@ def login():
             throttle.succeeded(who, where)
             session.clear()  # nothing from before the login carries over into the new session
             login_user(Account.of(user))
+            session[EPOCH] = user.session_epoch
             flash(f"Logged in as {user.username}.", "success")
             return redirect(local_target(request.args.get("next")) or url_for("public.index"))
         throttle.failed(who, where)
@@ -111,6 +120,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out: every session of the account ends, on this browser and any other (and any
+    copy of the cookie), which is the simplest rule that leaves nothing logged in by mistake."""
+    if current_user.is_authenticated:
+        end_sessions(db.session(), current_user.user_id)
     logout_user()
     flash("Logged out.", "success")
     return redirect(url_for("public.index"))

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..pipeline.text.folding import is_negation
 from .paging import page_url
+from .urls import absolute_url
 
 
 @dataclass(frozen=True)
@@ -152,4 +153,5 @@ def field_attrs(field) -> dict:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(http_url=http_url, day=day, moment=moment, atom_time=atom_time)
-    app.jinja_env.globals.update(diff_sides=diff_sides, reason_kind=reason_kind, page_url=page_url, field_attrs=field_attrs)
+    app.jinja_env.globals.update(diff_sides=diff_sides, reason_kind=reason_kind, page_url=page_url, field_attrs=field_attrs,
+                            absolute_url=absolute_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -25,6 +25,7 @@ from .cache import cached
 from .claimreview import claim_review
 from .display import json_ld
 from .paging import page_number
+from .urls import absolute_url
 
 bp = Blueprint("public", __name__)
 
@@ -80,7 +81,7 @@ class VerdictPage:
 def verdict(verdict_id: int):
     """One verdict. A published one is rendered once and kept until anything changes
     (cache.py): a correction shows at once. A preview of unpublished work is never kept."""
-    page = cached(("verdict", verdict_id, request.host_url), lambda: verdict_page(verdict_id, published_only=True))
+    page = cached(("verdict", verdict_id), lambda: verdict_page(verdict_id, published_only=True))
     if page is None:  # not published (or no such verdict): staff may preview it, uncached
         page = verdict_page(verdict_id)
     return render_template("public/verdict.html", page=page)
@@ -97,7 +98,7 @@ def verdict_page(verdict_id: int, published_only: bool = False) -> VerdictPage |
     published = view.verdict.status == VerdictStatus.PUBLISHED
     markup = None
     if published:
-        markup = json_ld(claim_review(view, url_for("public.verdict", verdict_id=verdict_id, _external=True),
+        markup = json_ld(claim_review(view, absolute_url("public.verdict", verdict_id=verdict_id),
                                       current_app.config["PUBLISHER_NAME"], said_on(db.session(), view)))
     # A verdict with one version has no corrections: no need to read its versions.
     history = corrections(db.session(), view.verdict) if view.verdict.current_version > 1 else []

@@ -38,6 +38,18 @@ class _Gunicorn(BaseApplication):
         return self.app
 
 
+def listen_url(host: str, port: int) -> str:
+    """The URL of a server bound to host:port, as a browser on this machine reaches it
+    (the base of absolute URLs when BASE_URL is not set). Bound to every address
+    (0.0.0.0, ::), it is reached as localhost; elsewhere it is known by a name only
+    BASE_URL can give."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
 def serve(app: Flask, host: str, port: int, workers: int | None = None) -> None:
     """Answer on host:port with `workers` processes (default: one per core) until stopped."""
     app.extensions["factcheck.engine"].dispose()

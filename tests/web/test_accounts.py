@@ -44,6 +44,41 @@ def test_a_deactivated_user_is_logged_out_and_cannot_log_in_until_reactivated(ap
     assert audit_actions(engine)[-1] == "user.activate"
 
 
+def session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def with_cookie(app, cookie: str):
+    """A new browser holding a copy of someone's session cookie."""
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    return client
+
+
+def refused(response) -> bool:
+    return response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_a_session_cookie_copied_before_logout_does_not_work_after_it(app, as_user):
+    checker = as_user("checker")
+    copied = session_cookie(checker)
+    assert with_cookie(app, copied).get("/review/").status_code == 200  # the copy works while logged in ...
+    other_browser = as_user("checker")
+    assert submit(checker, "/logout", {}, page="/review/").status_code == 302
+    assert refused(with_cookie(app, copied).get("/review/"))  # ... and not after logout,
+    assert refused(other_browser.get("/review/"))  # which ends the account's every session
+    again = as_user("checker")  # a new login works, and its cookie is not the old one's
+    assert again.get("/review/").status_code == 200 and refused(with_cookie(app, copied).get("/review/"))
+
+
+def test_a_session_of_a_deactivated_account_stays_ended_after_reactivation(app, engine, as_user):
+    admin, checker = as_user("admin"), as_user("checker")
+    copied = session_cookie(checker)
+    assert deactivate(admin, engine, "checker").status_code == 302
+    assert deactivate(admin, engine, "checker", active="1").status_code == 302
+    assert refused(with_cookie(app, copied).get("/review/"))
+
+
 def test_a_role_change_applies_to_the_open_session_and_is_audited(engine, as_user):
     admin, checker = as_user("admin"), as_user("checker")
     assert checker.get("/desk/").status_code == 403

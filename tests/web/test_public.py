@@ -6,6 +6,8 @@ import pytest
 from factcheck.services.people import add_alias, person_for
 from factcheck.store.db import session_scope
 from factcheck.store.models import Quote
+from factcheck.web.app import create_app
+from factcheck.web.server import listen_url
 
 from .conftest import QUOTE, claim_reviews, publish, seed, submit, verdict_data
 
@@ -208,3 +210,56 @@ def test_a_claim_with_no_claimant_has_no_author(engine, client, users):
     [review] = claim_reviews(client.get(f"/verdicts/{verdict_id}").text)
     assert "author" not in review["itemReviewed"]
     assert "Fact check: a claim</h1>" in client.get(f"/verdicts/{verdict_id}").text
+
+
+EVIL = {"Host": "evil.example"}
+
+
+def absolute_urls(client, verdict_id: int) -> list[str]:
+    """Every absolute URL the feed, the ClaimReview markup and the API give, asked for with
+    a forged Host header."""
+    [review] = claim_reviews(client.get(f"/verdicts/{verdict_id}", headers=EVIL).text)
+    listing = client.get("/api/verdicts", headers=EVIL).json
+    one = client.get(f"/api/verdicts/{verdict_id}", headers=EVIL).json
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(client.get("/verdicts.atom", headers=EVIL).data)
+    return [review["url"], listing["next"], *(v["url"] for v in listing["verdicts"]), one["url"],
+            one["claim_review"]["url"], feed.find("a:id", ns).text,
+            *(link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")),
+            *(entry.text for entry in feed.iter("{http://www.w3.org/2005/Atom}id"))]
+
+
+def two_published(engine) -> int:
+    publish(engine, seed(engine, title="First").quote_id)
+    return publish(engine, seed(engine, quote="Every ferry will run on time.", title="Second").quote_id)
+
+
+@pytest.mark.parametrize("setting, env, base", [
+    ({"BASE_URL": "https://factcheck.example/"}, None, "https://factcheck.example"),
+    ({}, "https://news.example:8443", "https://news.example:8443"),
+    ({}, None, "http://localhost"),  # unset, outside `factcheck serve`: never the request's Host
+])
+def test_absolute_urls_are_on_the_base_url_whatever_the_host_header(database, engine, users, monkeypatch, setting,
+                                                                   env, base):
+    if env:
+        monkeypatch.setenv("FACTCHECK_BASE_URL", env)
+    app = create_app({"DATABASE_URL": database, "TESTING": True, "SECRET_KEY": "test", "PAGE_SIZE": 1, **setting})
+    verdict_id = two_published(engine)
+    urls = absolute_urls(app.test_client(), verdict_id)
+    assert len(urls) >= 9 and all(url.startswith(base + "/") for url in urls), urls
+    assert f"{base}/verdicts/{verdict_id}" in urls and f"{base}/api/verdicts?page=2" in urls
+
+
+def test_serve_uses_its_own_address_unless_base_url_is_set(database, monkeypatch):
+    listening = listen_url("0.0.0.0", 8000)
+    assert listening == "http://localhost:8000" and listen_url("::1", 80) == "http://[::1]:80"
+    assert create_app({"DATABASE_URL": database}, listening_on=listening).config["BASE_URL"] == listening
+    monkeypatch.setenv("FACTCHECK_BASE_URL", "https://factcheck.example")
+    assert create_app({"DATABASE_URL": database}, listening_on=listening).config["BASE_URL"] == "https://factcheck.example"
+
+
+@pytest.mark.parametrize("value", ["factcheck.example", "ftp://factcheck.example", "https://", "https://x.example/site",
+                                   "https://x.example/?a=1", "https://user:pw@x.example"])
+def test_a_base_url_that_is_not_a_site_address_is_refused(database, value):
+    with pytest.raises(ValueError, match="BASE_URL"):
+        create_app({"DATABASE_URL": database, "BASE_URL": value})

@@ -1,14 +1,18 @@
 """The review queue and the review page: context, sources, and recording verdicts."""
 import datetime as dt
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from markupsafe import escape
 from sqlmodel import Session, select
 
+from factcheck.services import verdicts
 from factcheck.services.matching import keep_quote_matches, quote_matches
 from factcheck.services.statements import import_statements
-from factcheck.store.models import Quote, Verdict, VerdictVersion
+from factcheck.store.db import session_scope
+from factcheck.store.models import Quote, User, Verdict, VerdictVersion
 
 from .conftest import QUOTE, hidden_inputs, publish, seed, submit, verdict_data
 
@@ -126,6 +130,62 @@ def test_a_stale_save_is_refused_and_nothing_is_overwritten(engine, as_user):
     assert hidden_inputs(response.text)["base_version"] == "1"
     versions = stored_versions(engine)
     assert [(v.version, v.explanation) for v in versions] == [(1, "The editor's explanation.")]
+
+
+def test_simultaneous_saves_of_one_verdict_give_one_save_and_one_conflict(engine, as_user):
+    """Two reviewers press save at the same instant, round after round on the same quote:
+    the first round races to create the verdict, the later ones to write the next version.
+    Each round one save lands and the other gets the conflict page with its text kept."""
+    seeded = seed(engine)
+    url = f"/review/quote/{seeded.quote_id}"
+    clients = {"checker": as_user("checker"), "editor": as_user("editor")}
+    for round_ in range(1, 11):
+        both_loaded = threading.Barrier(len(clients), timeout=30)
+
+        def save(name: str, round_: int = round_, both_loaded: threading.Barrier = both_loaded):
+            client = clients[name]
+            form = hidden_inputs(client.get(url).text)
+            both_loaded.wait()  # both forms hold the same base_version: now both press save
+            return client.post(url, data={**form, **verdict_data(explanation=f"{name} wrote this in round {round_}.")})
+
+        with ThreadPoolExecutor(len(clients)) as pool:
+            futures = {name: pool.submit(save, name) for name in clients}
+            responses = {name: future.result(timeout=60) for name, future in futures.items()}
+        statuses = sorted(response.status_code for response in responses.values())
+        assert statuses == [302, 409], f"round {round_}: {statuses}"
+        loser = next(name for name, response in responses.items() if response.status_code == 409)
+        assert f"{loser} wrote this in round {round_}." in responses[loser].text
+        assert "changed by someone else" in responses[loser].text
+        assert len(stored_versions(engine)) == round_
+
+
+def test_a_save_overtaken_between_its_read_and_its_write_is_a_conflict(engine, as_user, monkeypatch):
+    """The race made certain: another save commits version 2 after this save has read
+    version 1 and checked its base_version, before it writes its own version 2."""
+    seeded = seed(engine)
+    url = f"/review/quote/{seeded.quote_id}"
+    checker = as_user("checker")
+    assert submit(checker, url, verdict_data(explanation="The first version.")).status_code == 302
+    page = checker.get(url).text
+    checked = verdicts.status_refusal
+
+    def overtaken(*args, **kwargs):
+        monkeypatch.setattr(verdicts, "status_refusal", checked)  # the other save is checked as usual
+        with session_scope(engine) as session:
+            editor = session.exec(select(User).where(User.username == "editor")).one()
+            verdicts.record_verdict(session, session.get(Quote, seeded.quote_id), rating="Accurate",
+                                    explanation="The editor's overtaking version.", evidence=[], status="draft",
+                                    reviewer=editor)
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(verdicts, "status_refusal", overtaken)
+    response = checker.post(url, data={**hidden_inputs(page), **verdict_data(explanation="The checker's second text.")})
+    assert response.status_code == 409
+    assert "changed by someone else (now version 2)" in response.text
+    assert "The editor&#39;s overtaking version." in response.text  # theirs is shown ...
+    assert "The checker&#39;s second text." in response.text  # ... and the checker's input is kept
+    assert hidden_inputs(response.text)["base_version"] == "2"
+    assert [v.explanation for v in stored_versions(engine)] == ["The first version.", "The editor's overtaking version."]
 
 
 def test_bad_evidence_link_is_a_form_error(engine, as_user):
