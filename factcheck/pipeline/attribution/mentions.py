@@ -9,7 +9,9 @@ points to it, and gives the name its roles. Who a mention *is* is speakers.py's 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from ..lexicons.attribution import NOT_LABELS, ORGANISATIONS, ORG_PLURAL, PLACES, TITLES
 from ..quotes import QuoteSpan
@@ -84,8 +86,21 @@ class Paragraph:
     by_start: dict[int, Mention]  # mentions by first token
     by_end: dict[int, Mention]  # mentions by last token
     quotes: dict[int, QuoteSpan]  # the tokens that are quotations of kind "quote" (tagged "Q"): their spans
-    attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution)
+    # The index in `sentences` of each token's sentence: the rules ask it of every quote,
+    # and a search through the sentences made a long paragraph quadratic.
+    sentence_of: list[int] = field(default_factory=list)
+    attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution), in order
     label: Mention | None = None  # the name opening a headline before a colon ("Roe: ...")
+
+    def sentence_at(self, i: int) -> tuple[int, int]:
+        """The token range `(lo, hi)` of the sentence holding token `i`."""
+        return self.sentences[self.sentence_of[i]]
+
+    def attributed_in(self, lo: int, hi: int) -> list[Attribution]:
+        """The attributions of the quotes among tokens `lo` to `hi` (not included), in order."""
+        first = bisect_left(self.attributed, lo, key=itemgetter(0))
+        last = bisect_left(self.attributed, hi, lo=first, key=itemgetter(0))
+        return [a for _, a in self.attributed[first:last]]
 
 
 def read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
@@ -102,7 +117,9 @@ def read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
         at = s.close
     tokenize(text, at, pend, toks)
     tags = tag_tokens(toks)
-    para = Paragraph(text, toks, tags, token_sentences(toks, tags), {}, {}, quotes)
+    sentences = token_sentences(toks, tags)
+    sentence_of = [n for n, (lo, hi) in enumerate(sentences) for _ in range(lo, hi)]
+    para = Paragraph(text, toks, tags, sentences, {}, {}, quotes, sentence_of)
     if is_headline(text[pstart:pend], first):
         # Title Case makes every word look like a name; only "Jane Roe: ..." names someone.
         m = _HEADLINE_LABEL.match(text, pstart, pend)
@@ -223,7 +240,7 @@ def _names_inside(text: str, span: QuoteSpan) -> list[Mention]:
 def description_at(p: Paragraph, i: int, j: int) -> Mention:
     """A new description mention over tokens `i` to `j`."""
     toks = p.toks
-    lo = next(lo for lo, hi in p.sentences if lo <= i < hi)
+    lo = p.sentence_at(i)[0]
     mention = Mention("description", toks.starts[i], toks.ends[j], p.text[toks.starts[i]:toks.ends[j]], i, j,
                       sentence=toks.starts[lo])
     _read_description(mention, toks, p.tags)

@@ -64,7 +64,7 @@ def attribute_one(p: Paragraph, q: int, previous: Paragraph | None) -> Attributi
         return Attribution(quote, label, None, RULE_CONFIDENCE["speaker_label"], labelled=True)
     if p.label is not None:
         return Attribution(quote, p.label, None, RULE_CONFIDENCE["headline_label"])  # Roe: Plan ‘Defies Explanation’
-    lo, hi = next((lo, hi) for lo, hi in p.sentences if lo <= q < hi)
+    lo, hi = p.sentence_at(q)
     found = (_after_quote(p, q, q + 1 == hi) or _cue_in_sentence(p, q, lo, hi) or _after_colon(p, q, lo)
              or (quote.partial and _clause_subject(p, q, lo)) or _from_context(p, q, lo, previous)
              or _nearest_mention(p, q, lo))
@@ -258,14 +258,14 @@ def _past_partner(p: Paragraph, e: int) -> int:
 
 def _from_context(p: Paragraph, q: int, lo: int, previous: Paragraph | None):
     """A quote with no cue of its own: the speaker of the sentence or quote before it."""
-    n = next(k for k, s in enumerate(p.sentences) if s[0] == lo)
+    n = p.sentence_of[lo]
     if n > 0:
         # The sentence before: the speaker of its last quote, else of its last cue
         # ("“…,” Obama said at the dinner, where Clinton also spoke. “…”" is Obama's).
         before_lo, before_hi = p.sentences[n - 1]
         # The writer ("“Okay,” I said. “I was seventeen ...”") carries on only from a quote
         # of their own, never from a sentence about them.
-        quoted = [a for k, a in p.attributed if before_lo <= k < before_hi]
+        quoted = p.attributed_in(before_lo, before_hi)
         if quoted:
             return quoted[-1].mention, quoted[-1].cue, RULE_CONFIDENCE["sentence_before"]
         found = _sentence_speaker(p, before_lo, before_hi)
@@ -310,7 +310,7 @@ def _closing_speaker(p: Paragraph) -> tuple[Mention, Span | None, bool] | None:
     """The last speaker a paragraph names: of its last attributed quote or last cue, and
     whether it was a quote's."""
     for lo, hi in reversed(p.sentences):
-        quoted = [a for q, a in p.attributed if lo <= q < hi]
+        quoted = p.attributed_in(lo, hi)
         if quoted:
             return quoted[-1].mention, quoted[-1].cue, True
         found = _sentence_speaker(p, lo, hi)
