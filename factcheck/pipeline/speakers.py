@@ -110,20 +110,23 @@ class Entity:
     """A person, organisation or anonymous source the article mentions."""
 
     kind: str  # "person", "organization" or "anonymous"
-    names: list[tuple[str, ...]] = field(default_factory=list)  # every form of the name seen
+    # The fullest form of the name seen (the first of the longest), None before any:
+    # kept as names are added, as every quote asks for it.
+    fullest: tuple[str, ...] | None = None
     first: str | None = None  # for people, lower-case
     last: str | None = None  # for people, lower-case
     gender: str | None = None  # "male" or "female"
     roles: set[str] = field(default_factory=set)
     plural: bool = False  # a group: "officials", "diplomatic sources"
     titled: bool = False  # named with a title at least once (Mrs., Minister)
-    # `names` and their words lower-cased, kept by `add_name`: later mentions are matched
+    # Every form of the name and its words lower-cased, kept by `add_name`: later mentions are matched
     # against them, and lowering every name again for each mention was the costly part.
     lower_names: set[tuple[str, ...]] = field(default_factory=set)
     lower_words: set[str] = field(default_factory=set)
 
     def add_name(self, name: tuple[str, ...]) -> None:
-        self.names.append(name)
+        if self.fullest is None or len(name) > len(self.fullest):
+            self.fullest = name
         low = tuple(w.lower() for w in name)
         self.lower_names.add(low)
         self.lower_words.update(low)
@@ -138,9 +141,9 @@ class Entity:
     @property
     def canonical(self) -> str | None:
         """The fullest name the article gives (None for an anonymous source)."""
-        if self.kind == "anonymous" or not self.names:
+        if self.kind == "anonymous" or self.fullest is None:
             return None
-        return " ".join(max(self.names, key=len))
+        return " ".join(self.fullest)
 
 
 class People:
