@@ -219,15 +219,15 @@ def _pair_marks(text: str, pstart: int, pend: int) -> tuple[list[tuple[int, int]
     # follows a weak one is then one look-up, not a scan of the rest of the paragraph.
     last_strong = {ch: j for j, (_, ch, _, can_close, weak) in enumerate(marks) if can_close and not weak}
     pairs: list[tuple[int, int]] = []
-    stack: list[tuple[int, str]] = []  # open marks: (offset, glyph)
+    stack = _OpenMarks()
     for j, (i, ch, can_open, can_close, weak) in enumerate(marks):
         if can_close:
-            k = _innermost_fitting(stack, ch)
-            if k is not None and weak and _clearer_closer_follows(last_strong, j, stack[k][1]):
+            k = stack.innermost_fitting(ch)
+            if k is not None and weak and _clearer_closer_follows(last_strong, j, stack.marks[k][1]):
                 continue  # a possessive apostrophe (students’), not a closing mark
             if k is not None:
-                op = stack[k][0]
-                del stack[k:]
+                op = stack.marks[k][0]
+                stack.drop_from(k)
                 if k == 0:
                     pairs.append((op, i))
                 continue
@@ -235,19 +235,43 @@ def _pair_marks(text: str, pstart: int, pend: int) -> tuple[list[tuple[int, int]
             if ch in _STRAIGHT:
                 # Straight marks do not nest in their own kind: a second opening one
                 # means the first was a stray, so it is dropped.
-                k = next((k for k, (_, c) in enumerate(stack) if c == ch), None)
+                k = stack.outermost(ch)
                 if k is not None:
-                    del stack[k:]
-            stack.append((i, ch))
-    return pairs, (stack[0][0] if stack else None)
+                    stack.drop_from(k)
+            stack.push(i, ch)
+    return pairs, (stack.marks[0][0] if stack.marks else None)
 
 
-def _innermost_fitting(stack: list[tuple[int, str]], closer: str) -> int | None:
-    """Index in `stack` of the innermost open mark that `closer` can close."""
-    for k in range(len(stack) - 1, -1, -1):
-        if closer in _CLOSERS[stack[k][1]]:
-            return k
-    return None
+class _OpenMarks:
+    """The opening marks of a paragraph not yet closed, outermost first, with the
+    positions of each glyph's among them: a closing mark finds the innermost mark it
+    fits among the few glyphs, not by looking at every open mark, which made a paragraph
+    of many unclosed marks quadratic."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[int, str]] = []  # (offset, glyph)
+        self.by_glyph: dict[str, list[int]] = {}  # indexes in `marks` of each glyph's, in order
+
+    def push(self, offset: int, glyph: str) -> None:
+        self.by_glyph.setdefault(glyph, []).append(len(self.marks))
+        self.marks.append((offset, glyph))
+
+    def innermost_fitting(self, closer: str) -> int | None:
+        """Index of the innermost open mark that `closer` can close."""
+        found = [at[-1] for glyph, at in self.by_glyph.items() if at and closer in _CLOSERS[glyph]]
+        return max(found) if found else None
+
+    def outermost(self, glyph: str) -> int | None:
+        """Index of the outermost open mark of `glyph`."""
+        at = self.by_glyph.get(glyph)
+        return at[0] if at else None
+
+    def drop_from(self, k: int) -> None:
+        """Drop the open mark at index `k` and all inside it."""
+        del self.marks[k:]
+        for at in self.by_glyph.values():
+            while at and at[-1] >= k:
+                at.pop()
 
 
 def _clearer_closer_follows(last_strong: dict[str, int], j: int, opener: str) -> bool:

@@ -91,6 +91,9 @@ class Paragraph:
     sentence_of: list[int] = field(default_factory=list)
     attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution), in order
     label: Mention | None = None  # the name opening a headline before a colon ("Roe: ...")
+    # The tokens that may be a cue, right of a quote and (with nouns before "that") left
+    # of it, in order; rules.py finds them when it first needs them.
+    cues: tuple[list[int], list[int]] | None = None
 
     def sentence_at(self, i: int) -> tuple[int, int]:
         """The token range `(lo, hi)` of the sentence holding token `i`."""

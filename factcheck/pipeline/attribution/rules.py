@@ -6,6 +6,8 @@ that finds a speaker wins, with the confidence RULE_CONFIDENCE gives that rule.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 from ..lexicons.attribution import (
     CLAUSE_OPENERS, CUE_NOUNS, DOCUMENTS, LONE_SOURCES, NEUTER_PRONOUNS, NOT_LABELS, RELATIVES,
@@ -17,7 +19,7 @@ from .mentions import Attribution, Mention, Paragraph, description_at
 _OPEN_DESCRIPTION = re.compile(r"[ED][aCG#']{0,3}a(?![aCNMG])")  # a local fisherman, the party's bylaws
 _OPEN_SUBJECT = re.compile(r"[EDP][aCOG#'-]{0,3}a")  # the announcer, the ad's narrator, the Sample Institute website, the 46-year-old
 _AUTHORED = re.compile(r"C'a")  # Ana Lind's brief
-_CLAIM_THAT = re.compile(r"[aV]f")  # a cue noun and "that" after it: Roe's claim that ...
+_CLAIM_THAT_AT = re.compile(r"(?=[aV]f)")  # a cue noun and "that" after it: Roe's claim that ...
 _SENTENCE_BREAK = re.compile(r"[Q.:]")
 _VERB_ENDINGS = ("ed", "s")  # what a verb after an unknown subject most often ends in
 _LEADING_DATE = re.compile(r"R[f#]{1,3}(?=[SC])")  # On September 27, In 2010, On Tuesday
@@ -147,9 +149,7 @@ def _past_to(p: Paragraph, e: int) -> int:
 def _cue_in_sentence(p: Paragraph, q: int, lo: int, hi: int):
     """A cue in the quote's sentence, nearest first, left of the quote before right of it."""
     tags = p.tags
-    cues = [v for v in range(q - 1, lo - 1, -1) if _may_cue(p, v) or _CLAIM_THAT.match(tags, v)]
-    cues += [v for v in range(q + 1, hi) if _may_cue(p, v)]
-    for v in cues:
+    for v in _cues_around(p, q, lo, hi):
         if tags[v] != "V":
             found = _source_phrase(p, v) or _claim_owner(p, v, lo)
             if found is not None:
@@ -162,6 +162,25 @@ def _cue_in_sentence(p: Paragraph, q: int, lo: int, hi: int):
                 continue  # "In the words of one resident I spoke with, “…”"
             return m, _cue_span(p, v), RULE_CONFIDENCE["cue_before_quote" if adjacent else "cue_in_sentence"]
     return None
+
+
+def _cues_around(p: Paragraph, q: int, lo: int, hi: int) -> Iterator[int]:
+    """The tokens of the sentence `lo..hi` that may be a cue for the quote at `q`, nearest
+    first, left of it before right of it: a cue verb or the start of a source phrase,
+    and on the left also a noun before "that" (Roe's claim that “…”).
+
+    From the paragraph's cue tokens, found once (`Paragraph.cues`), by binary search:
+    looking at every token of the sentence for every quote made a long sentence with
+    many quotes quadratic.
+    """
+    if p.cues is None:
+        may = [v for v in range(len(p.toks)) if _may_cue(p, v)]
+        p.cues = may, sorted({*may, *(m.start() for m in _CLAIM_THAT_AT.finditer(p.tags))})
+    right, left = p.cues
+    for k in range(bisect_left(left, q) - 1, bisect_left(left, lo) - 1, -1):
+        yield left[k]
+    for k in range(bisect_right(right, q), bisect_left(right, hi)):
+        yield right[k]
 
 
 def _claim_owner(p: Paragraph, v: int, lo: int) -> tuple[Mention, Span] | None:
@@ -357,8 +376,8 @@ def _subject(p: Paragraph, v: int, lo: int, hi: int) -> Mention | None:
             return m
     if j >= lo and tags[j] == ",":
         if toks.words[v].endswith("ing"):  # "..., adding": the subject of the cue before, or of the sentence
-            before = [u for u in range(j - 1, lo - 1, -1) if tags[u] == "V"]
-            return (before and _subject(p, before[0], lo, hi)) or _opening_subject(p, lo, j)
+            before = tags.rfind("V", lo, j)
+            return (before >= 0 and _subject(p, before, lo, hi)) or _opening_subject(p, lo, j)
         k = tags.rfind(",", lo, j)  # "Roe, who chairs the union, said"
         if k > lo:
             m = p.by_end.get(k - 1) or _modified_subject(p, k, lo)
