@@ -14,7 +14,8 @@ smallest size to the largest. The shapes:
   transcript or live blog published as one article);
 * one-line: the same text with every line break made a space -- one enormous paragraph;
 * unclosed: paragraphs, with an opening “ early on (the first body line) never closed;
-* one-line-unclosed: both: one paragraph whose first quotation mark never closes.
+* one-line-unclosed: both: one paragraph whose first quotation mark never closes;
+* one-sentence: one-line without sentence-final punctuation (. ! ? …): one sentence.
 
 Each measure runs in a fresh child process with `--timeout` seconds; one that runs out is
 printed as "> N s" and the larger sizes of that shape are skipped, so a run is bounded.
@@ -37,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "factcheck" / "samples" / "articles"
-SHAPES = ("paragraphs", "one-line", "unclosed", "one-line-unclosed")
+SHAPES = ("paragraphs", "one-line", "unclosed", "one-line-unclosed", "one-sentence")
 MB = 1_000_000
 
 
@@ -54,8 +55,10 @@ def build_text(shape: str, size: int) -> str:
     if shape.endswith("unclosed"):
         body = text.index("\n", text.index("\n") + 1) + 1  # the line after the headline and byline
         text = text[:body] + "“" + text[body:]
-    if shape.startswith("one-line"):
+    if shape.startswith("one-"):
         text = " ".join(text.split("\n"))
+    if shape == "one-sentence":
+        text = text.translate({ord(c): None for c in ".!?…"})
     return text
 
 

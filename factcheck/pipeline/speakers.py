@@ -95,14 +95,17 @@ def _without_headline_repeats(text: str, quotes: list[Quote]) -> list[Quote]:
     heads = {n for n in set(where) if n >= 0 and is_headline(text[paras[n][0]:paras[n][1]], first=n == 0)}
     if not heads:
         return quotes
+    words = [" ".join(WORD.findall(q.text.lower())) for q in quotes]
     in_head = [n in heads for n in where]
-    body = [" ".join(WORD.findall(q.text.lower())) for q, head in zip(quotes, in_head) if not head]
+    body = [w for w, head in zip(words, in_head) if not head]
     # One string of the body's quotes, a line each: a head quote's words (which hold no
     # line break) are in it exactly when they are in one of them, and one search of it
-    # is much faster than one for each body quote.
+    # is much faster than one for each body quote. Each different head quote is looked
+    # for once (a text made of many articles repeats its headlines).
     all_body = "\n".join(body)
-    return [q for q, head in zip(quotes, in_head)
-            if not head or not (body and " ".join(WORD.findall(q.text.lower())) in all_body)]
+    head_words = {w for w, head in zip(words, in_head) if head}
+    repeated = {w for w in head_words if body and w in all_body}
+    return [q for q, w, head in zip(quotes, words, in_head) if not head or w not in repeated]
 
 
 @dataclass(eq=False)
