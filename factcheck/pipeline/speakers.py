@@ -122,17 +122,17 @@ class Entity:
     roles: set[str] = field(default_factory=set)
     plural: bool = False  # a group: "officials", "diplomatic sources"
     titled: bool = False  # named with a title at least once (Mrs., Minister)
-    # Every form of the name and its words lower-cased, kept by `add_name`: later mentions are matched
-    # against them, and lowering every name again for each mention was the costly part.
-    lower_names: set[tuple[str, ...]] = field(default_factory=set)
+    # The words of every form of the name, lower-cased, kept by `add_name`: later mentions
+    # are matched against them, and lowering every name again for each mention was costly.
     lower_words: set[str] = field(default_factory=set)
 
-    def add_name(self, name: tuple[str, ...]) -> None:
+    def add_name(self, name: tuple[str, ...]) -> tuple[str, ...]:
+        """Take in another form of the name; return it lower-cased."""
         if self.fullest is None or len(name) > len(self.fullest):
             self.fullest = name
         low = tuple(w.lower() for w in name)
-        self.lower_names.add(low)
         self.lower_words.update(low)
+        return low
 
     @property
     def unsure(self) -> bool:
@@ -335,8 +335,7 @@ class People:
 
     def _add_name(self, e: Entity, name: tuple[str, ...]) -> None:
         """Give `e` another form of its name, and file it under that name and its words."""
-        e.add_name(name)
-        low = tuple(w.lower() for w in name)
+        low = e.add_name(name)
         self.by_name.setdefault(low, {})[e] = None
         for w in low:
             self.by_name_word.setdefault(w, {})[e] = None
