@@ -329,16 +329,19 @@ class People:
     def _people_named(self, word: str, gender: str | None) -> list[Entity]:
         """The people who have had `word` (lower-case) as a first or last name and may be
         of `gender`, in the order they were introduced."""
-        named = self.by_person_name.get(word, ())
-        return sorted((e for e in named if e.kind == "person" and _compatible(e.gender, gender)),
-                      key=self.entities.__getitem__)
+        people = [e for e in self.by_person_name.get(word, ()) if e.kind == "person" and _compatible(e.gender, gender)]
+        if len(people) > 1:
+            people.sort(key=self.entities.__getitem__)
+        return people
 
     def _add_name(self, e: Entity, name: tuple[str, ...]) -> None:
         """Give `e` another form of its name, and file it under that name and its words."""
         low = e.add_name(name)
-        self.by_name.setdefault(low, {})[e] = None
-        for w in low:
-            self.by_name_word.setdefault(w, {})[e] = None
+        filed = self.by_name.setdefault(low, {})
+        if e not in filed:  # most mentions repeat a form of the name already filed
+            filed[e] = None
+            for w in low:
+                self.by_name_word.setdefault(w, {})[e] = None
 
     def _new(self, kind: str, **kw) -> Entity:
         e = Entity(kind, **kw)

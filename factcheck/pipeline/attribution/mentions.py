@@ -9,7 +9,7 @@ points to it, and gives the name its roles. Who a mention *is* is speakers.py's 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -86,18 +86,22 @@ class Paragraph:
     by_start: dict[int, Mention]  # mentions by first token
     by_end: dict[int, Mention]  # mentions by last token
     quotes: dict[int, QuoteSpan]  # the tokens that are quotations of kind "quote" (tagged "Q"): their spans
-    # The index in `sentences` of each token's sentence: the rules ask it of every quote,
-    # and a search through the sentences made a long paragraph quadratic.
-    sentence_of: list[int] = field(default_factory=list)
     attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution), in order
     label: Mention | None = None  # the name opening a headline before a colon ("Roe: ...")
-    # The tokens that may be a cue, right of a quote and (with nouns before "that") left
-    # of it, in order; rules.py finds them when it first needs them.
-    cues: tuple[list[int], list[int]] | None = None
+    # The tokens of each sentence (by its first token) that may be a cue, right of a quote
+    # and (with nouns before "that") left of it, in order; rules.py finds them when it
+    # first needs them.
+    cues: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
+
+    def sentence_of(self, i: int) -> int:
+        """The index in `sentences` of the sentence holding token `i`, by binary search:
+        the rules ask it of every quote, and reading the sentences in turn made a long
+        paragraph quadratic."""
+        return bisect_right(self.sentences, i, key=itemgetter(0)) - 1
 
     def sentence_at(self, i: int) -> tuple[int, int]:
         """The token range `(lo, hi)` of the sentence holding token `i`."""
-        return self.sentences[self.sentence_of[i]]
+        return self.sentences[self.sentence_of(i)]
 
     def attributed_in(self, lo: int, hi: int) -> list[Attribution]:
         """The attributions of the quotes among tokens `lo` to `hi` (not included), in order."""
@@ -120,9 +124,7 @@ def read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
         at = s.close
     tokenize(text, at, pend, toks)
     tags = tag_tokens(toks)
-    sentences = token_sentences(toks, tags)
-    sentence_of = [n for n, (lo, hi) in enumerate(sentences) for _ in range(lo, hi)]
-    para = Paragraph(text, toks, tags, sentences, {}, {}, quotes, sentence_of)
+    para = Paragraph(text, toks, tags, token_sentences(toks, tags), {}, {}, quotes)
     if is_headline(text[pstart:pend], first):
         # Title Case makes every word look like a name; only "Jane Roe: ..." names someone.
         m = _HEADLINE_LABEL.match(text, pstart, pend)

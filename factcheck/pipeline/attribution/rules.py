@@ -169,17 +169,19 @@ def _cues_around(p: Paragraph, q: int, lo: int, hi: int) -> Iterator[int]:
     first, left of it before right of it: a cue verb or the start of a source phrase,
     and on the left also a noun before "that" (Roe's claim that “…”).
 
-    From the paragraph's cue tokens, found once (`Paragraph.cues`), by binary search:
+    From the sentence's cue tokens, found once (`Paragraph.cues`), by binary search:
     looking at every token of the sentence for every quote made a long sentence with
     many quotes quadratic.
     """
-    if p.cues is None:
-        may = [v for v in range(len(p.toks)) if _may_cue(p, v)]
-        p.cues = may, sorted({*may, *(m.start() for m in _CLAIM_THAT_AT.finditer(p.tags))})
-    right, left = p.cues
-    for k in range(bisect_left(left, q) - 1, bisect_left(left, lo) - 1, -1):
+    if lo not in p.cues:
+        right = [v for v in range(lo, hi) if _may_cue(p, v)]
+        # (The tag after a noun may be the next sentence's first: up to hi + 1.)
+        nouns = [m.start() for m in _CLAIM_THAT_AT.finditer(p.tags, lo, hi + 1) if m.start() < hi]
+        p.cues[lo] = right, sorted({*right, *nouns})
+    right, left = p.cues[lo]
+    for k in range(bisect_left(left, q) - 1, -1, -1):
         yield left[k]
-    for k in range(bisect_right(right, q), bisect_left(right, hi)):
+    for k in range(bisect_right(right, q), len(right)):
         yield right[k]
 
 
@@ -277,7 +279,7 @@ def _past_partner(p: Paragraph, e: int) -> int:
 
 def _from_context(p: Paragraph, q: int, lo: int, previous: Paragraph | None):
     """A quote with no cue of its own: the speaker of the sentence or quote before it."""
-    n = p.sentence_of[lo]
+    n = p.sentence_of(lo)
     if n > 0:
         # The sentence before: the speaker of its last quote, else of its last cue
         # ("“…,” Obama said at the dinner, where Clinton also spoke. “…”" is Obama's).
