@@ -215,16 +215,20 @@ def _pair_marks(text: str, pstart: int, pend: int) -> tuple[list[tuple[int, int]
         roles = _roles(text, m.start(), pstart, pend)
         if roles:
             marks.append((m.start(), m.group(), *roles))
-    # The last mark of each glyph that closes and is not weak: whether a clearer closer
-    # follows a weak one is then one look-up, not a scan of the rest of the paragraph.
-    last_strong = {ch: j for j, (_, ch, _, can_close, weak) in enumerate(marks) if can_close and not weak}
+    # The last mark of each glyph that closes and is not weak, made at the first weak
+    # closer: whether a clearer closer follows it is then one look-up, not a scan of the
+    # rest of the paragraph.
+    last_strong: dict[str, int] | None = None
     pairs: list[tuple[int, int]] = []
     stack = _OpenMarks()
     for j, (i, ch, can_open, can_close, weak) in enumerate(marks):
         if can_close:
             k = stack.innermost_fitting(ch)
-            if k is not None and weak and _clearer_closer_follows(last_strong, j, stack.marks[k][1]):
-                continue  # a possessive apostrophe (students’), not a closing mark
+            if k is not None and weak:
+                if last_strong is None:
+                    last_strong = {c: n for n, (_, c, _, closes, w) in enumerate(marks) if closes and not w}
+                if _clearer_closer_follows(last_strong, j, stack.marks[k][1]):
+                    continue  # a possessive apostrophe (students’), not a closing mark
             if k is not None:
                 op = stack.marks[k][0]
                 stack.drop_from(k)
@@ -258,8 +262,11 @@ class _OpenMarks:
 
     def innermost_fitting(self, closer: str) -> int | None:
         """Index of the innermost open mark that `closer` can close."""
-        found = [at[-1] for glyph, at in self.by_glyph.items() if at and closer in _CLOSERS[glyph]]
-        return max(found) if found else None
+        innermost = None
+        for glyph, at in self.by_glyph.items():
+            if at and (innermost is None or at[-1] > innermost) and closer in _CLOSERS[glyph]:
+                innermost = at[-1]
+        return innermost
 
     def outermost(self, glyph: str) -> int | None:
         """Index of the outermost open mark of `glyph`."""
