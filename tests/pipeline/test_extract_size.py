@@ -1,8 +1,8 @@
 """Extraction grows in step with the text: four times the text, about four times the work.
 
 The work is counted, not timed: the lines of pipeline code run (sys.settrace), which
-no load on the machine changes. Before the fix these ratios were 6.4 to 8.7 at these
-sizes (a scan of every quotation for every sentence, of every earlier mention for every
+no load on the machine changes. Before the fix these ratios were 6.0 to 8.5 at these
+sizes (16 for the unclosed marks) (a scan of every quotation for every sentence, of every earlier mention for every
 mention, of every token of a sentence for every quote...); linear extraction gives 4.0.
 benchmarks/extract_size.py measures the seconds, up to 5 MB.
 
