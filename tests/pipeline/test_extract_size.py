@@ -2,8 +2,9 @@
 
 The work is counted, not timed: the lines of pipeline code run (sys.settrace), which
 no load on the machine changes. Before the fix these ratios were 6.0 to 8.5 at these
-sizes (16 for the unclosed marks) (a scan of every quotation for every sentence, of every earlier mention for every
-mention, of every token of a sentence for every quote...); linear extraction gives 4.0.
+sizes, and 16 for the unclosed marks (a scan of every quotation for every sentence, of
+every earlier mention for every mention, of every open mark for every closing one...);
+linear extraction gives 3.9 to 4.05.
 benchmarks/extract_size.py measures the seconds, up to 5 MB.
 
 The texts are the package's fictional sample articles, repeated.
