@@ -23,6 +23,7 @@ not read from look-alike phrases ("declined to take sides" is no comparison).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from factcheck.pipeline.attribution import is_headline
@@ -71,11 +72,12 @@ def find_claims(text: str, threshold: float | None = None) -> list[Claim]:
     if threshold is None:
         threshold = DEFAULT_THRESHOLD
     quotations = _quotations(text)
+    quotation_ends = [e for _, e in quotations]
     claims = []
     for start, end in split_sentences(text):
         if _is_heading(text, start, end):
             continue
-        for part_start, part_end in _outside(quotations, start, end):
+        for part_start, part_end in _outside(quotations, quotation_ends, start, end):
             clauses = _clauses(text, part_start, part_end)
             # A stretch that does not reach the sentence's edge stops at a quotation.
             after_quotation, before_quotation = part_start > start, part_end < end
@@ -130,11 +132,18 @@ def _quotations(text: str) -> list[tuple[int, int]]:
 _QUOTATION_MARK = re.compile("[“”\"«»\n]")
 
 
-def _outside(spans: list[tuple[int, int]], start: int, end: int) -> Iterator[tuple[int, int]]:
-    """The stretches of `start..end` that no span in `spans` (sorted) covers."""
-    for s, e in spans:
-        if e <= start or s >= end:
-            continue
+def _outside(spans: list[tuple[int, int]], ends: list[int], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The stretches of `start..end` that no span in `spans` covers.
+
+    `spans` are in text order and do not overlap, so their ends (`ends`) are in order
+    too: a binary search finds the first span that can reach past `start`, and the loop
+    stops at the first that starts past `end` -- looking at every span for every
+    sentence made a long article's claims quadratic in its length.
+    """
+    for k in range(bisect_right(ends, start), len(spans)):
+        s, e = spans[k]
+        if s >= end:
+            break
         if s > start:
             yield start, s
         start = max(start, e)

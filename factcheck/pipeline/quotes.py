@@ -110,6 +110,8 @@ _SIGN_BEFORE = re.compile(
     + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases("sign_wording"), key=len, reverse=True))
     + r")\s*[:,]?|\s*:)\s*$", re.IGNORECASE)
 _SLOGAN_WORDS = 8
+# How far back before an opening mark the title and slogan rules read (_SIGN_BEFORE's 80).
+_BEFORE_REACH = 80
 
 
 @lru_cache(maxsize=4)
@@ -187,7 +189,9 @@ def _add(out: list[QuoteSpan], text: str, op: int, close: int, chain: int, pstar
     if not any(c.isalnum() for c in text[start:end]):
         return
     span = QuoteSpan(start, end, op, close, chain, closed=closed)
-    before = text[pstart:op]
+    # The words before the mark, as far back as the rules look (not the paragraph up to
+    # here: copying that for every quote made one long paragraph quadratic).
+    before = text[max(pstart, op - _BEFORE_REACH):op]
     after = text[close:close + 40]
     if _is_title(before, text[start:end], after) or text[start:end].rstrip(".,;:").lower() in _PRONOUN_WORDS:
         span.kind = "title"  # also a pronoun talked about as a word: because “she” is a “he”
@@ -196,7 +200,7 @@ def _add(out: list[QuoteSpan], text: str, op: int, close: int, chain: int, pstar
     elif _is_slogan(before, text[start:end], after):
         span.kind = "slogan"
     else:
-        span.partial = _is_partial(before, text[start:end])
+        span.partial = _is_partial(_visible_before(text, pstart, op), text[start:end])
     out.append(span)
 
 
@@ -211,16 +215,23 @@ def _pair_marks(text: str, pstart: int, pend: int) -> tuple[list[tuple[int, int]
         roles = _roles(text, m.start(), pstart, pend)
         if roles:
             marks.append((m.start(), m.group(), *roles))
+    # The last mark of each glyph that closes and is not weak, made at the first weak
+    # closer: whether a clearer closer follows it is then one look-up, not a scan of the
+    # rest of the paragraph.
+    last_strong: dict[str, int] | None = None
     pairs: list[tuple[int, int]] = []
-    stack: list[tuple[int, str]] = []  # open marks: (offset, glyph)
+    stack = _OpenMarks()
     for j, (i, ch, can_open, can_close, weak) in enumerate(marks):
         if can_close:
-            k = _innermost_fitting(stack, ch)
-            if k is not None and weak and _clearer_closer_follows(marks, j, stack[k][1]):
-                continue  # a possessive apostrophe (students’), not a closing mark
+            k = stack.innermost_fitting(ch)
+            if k is not None and weak:
+                if last_strong is None:
+                    last_strong = {c: n for n, (_, c, _, closes, w) in enumerate(marks) if closes and not w}
+                if _clearer_closer_follows(last_strong, j, stack.marks[k][1]):
+                    continue  # a possessive apostrophe (students’), not a closing mark
             if k is not None:
-                op = stack[k][0]
-                del stack[k:]
+                op = stack.marks[k][0]
+                stack.drop_from(k)
                 if k == 0:
                     pairs.append((op, i))
                 continue
@@ -228,25 +239,53 @@ def _pair_marks(text: str, pstart: int, pend: int) -> tuple[list[tuple[int, int]
             if ch in _STRAIGHT:
                 # Straight marks do not nest in their own kind: a second opening one
                 # means the first was a stray, so it is dropped.
-                k = next((k for k, (_, c) in enumerate(stack) if c == ch), None)
+                k = stack.outermost(ch)
                 if k is not None:
-                    del stack[k:]
-            stack.append((i, ch))
-    return pairs, (stack[0][0] if stack else None)
+                    stack.drop_from(k)
+            stack.push(i, ch)
+    return pairs, (stack.marks[0][0] if stack.marks else None)
 
 
-def _innermost_fitting(stack: list[tuple[int, str]], closer: str) -> int | None:
-    """Index in `stack` of the innermost open mark that `closer` can close."""
-    for k in range(len(stack) - 1, -1, -1):
-        if closer in _CLOSERS[stack[k][1]]:
-            return k
-    return None
+class _OpenMarks:
+    """The opening marks of a paragraph not yet closed, outermost first, with the
+    positions of each glyph's among them: a closing mark finds the innermost mark it
+    fits among the few glyphs, not by looking at every open mark, which made a paragraph
+    of many unclosed marks quadratic."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[int, str]] = []  # (offset, glyph)
+        self.by_glyph: dict[str, list[int]] = {}  # indexes in `marks` of each glyph's, in order
+
+    def push(self, offset: int, glyph: str) -> None:
+        self.by_glyph.setdefault(glyph, []).append(len(self.marks))
+        self.marks.append((offset, glyph))
+
+    def innermost_fitting(self, closer: str) -> int | None:
+        """Index of the innermost open mark that `closer` can close."""
+        innermost = None
+        for glyph, at in self.by_glyph.items():
+            if at and (innermost is None or at[-1] > innermost) and closer in _CLOSERS[glyph]:
+                innermost = at[-1]
+        return innermost
+
+    def outermost(self, glyph: str) -> int | None:
+        """Index of the outermost open mark of `glyph`."""
+        at = self.by_glyph.get(glyph)
+        return at[0] if at else None
+
+    def drop_from(self, k: int) -> None:
+        """Drop the open mark at index `k` and all inside it."""
+        del self.marks[k:]
+        for at in self.by_glyph.values():
+            while at and at[-1] >= k:
+                at.pop()
 
 
-def _clearer_closer_follows(marks: list[tuple], j: int, opener: str) -> bool:
-    """True when a later mark in the paragraph can close `opener` and is not itself weak."""
+def _clearer_closer_follows(last_strong: dict[str, int], j: int, opener: str) -> bool:
+    """True when a mark after the `j`th in the paragraph can close `opener` and is not
+    itself weak (`last_strong`: the index of the last such mark of each glyph)."""
     fitting = _CLOSERS[opener]
-    return any(ch in fitting and can_close and not weak for _, ch, _, can_close, weak in marks[j + 1:])
+    return any(last > j for ch, last in last_strong.items() if ch in fitting)
 
 
 def _roles(text: str, i: int, pstart: int, pend: int) -> tuple[bool, bool, bool] | None:
@@ -329,15 +368,23 @@ def _looks_like_title(inner: str) -> bool:
     return all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in ws)
 
 
-def _is_partial(before: str, inner: str) -> bool:
+def _visible_before(text: str, pstart: int, op: int) -> str:
+    """The last character before `op` in its paragraph that is not white space, or ""."""
+    i = op
+    while i > pstart and text[i - 1].isspace():
+        i -= 1
+    return text[i - 1] if i > pstart else ""
+
+
+def _is_partial(prev: str, inner: str) -> bool:
     """True when the quoted words are part of the writer's own sentence.
 
     That is when a word stands right before the opening mark (called the plan “a
     disaster”, her aim was “twofold: ...”), or when the quote starts in lower case
     other than after a comma or colon (the second half of a quote split by its
-    attribution, “...,” she said, “and then ...”, is not partial).
+    attribution, “...,” she said, “and then ...”, is not partial). `prev` is the last
+    character before the opening mark that is not white space.
     """
-    prev = before.rstrip()[-1:]
     if prev.isalnum():
         return True
     return inner[:1].islower() and prev not in (",", ":")

@@ -35,6 +35,8 @@ its quotes as JSON, in the shape of `factcheck extract --json`.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import deque
 from dataclasses import dataclass, field
 
 from .attribution import Mention, attribute, is_headline
@@ -84,14 +86,26 @@ def _without_headline_repeats(text: str, quotes: list[Quote]) -> list[Quote]:
     body's copy is the one whose speaker the article names, and one quote is reported once."""
     if not quotes:
         return quotes
-    heads = [(start, end) for n, (start, end) in enumerate(paragraphs(text))
-             if any(start <= q.start < end for q in quotes) and is_headline(text[start:end], first=n == 0)]
+    paras = paragraphs(text)
+    starts = [start for start, _ in paras]
+    # The paragraph of each quote (-1 for none), by binary search rather than a look at
+    # every quote for every paragraph, which made a long article quadratic.
+    where = [bisect_right(starts, q.start) - 1 for q in quotes]
+    where = [n if n >= 0 and q.start < paras[n][1] else -1 for n, q in zip(where, quotes)]
+    heads = {n for n in set(where) if n >= 0 and is_headline(text[paras[n][0]:paras[n][1]], first=n == 0)}
     if not heads:
         return quotes
-    in_head = [any(start <= q.start < end for start, end in heads) for q in quotes]
-    body = [" ".join(WORD.findall(q.text.lower())) for q, head in zip(quotes, in_head) if not head]
-    return [q for q, head in zip(quotes, in_head)
-            if not head or not any(" ".join(WORD.findall(q.text.lower())) in b for b in body)]
+    words = [" ".join(WORD.findall(q.text.lower())) for q in quotes]
+    in_head = [n in heads for n in where]
+    body = [w for w, head in zip(words, in_head) if not head]
+    # One string of the body's quotes, a line each: a head quote's words (which hold no
+    # line break) are in it exactly when they are in one of them, and one search of it
+    # is much faster than one for each body quote. Each different head quote is looked
+    # for once (a text made of many articles repeats its headlines).
+    all_body = "\n".join(body)
+    head_words = {w for w, head in zip(words, in_head) if head}
+    repeated = {w for w in head_words if body and w in all_body}
+    return [q for q, w, head in zip(quotes, words, in_head) if not head or w not in repeated]
 
 
 @dataclass(eq=False)
@@ -99,23 +113,26 @@ class Entity:
     """A person, organisation or anonymous source the article mentions."""
 
     kind: str  # "person", "organization" or "anonymous"
-    names: list[tuple[str, ...]] = field(default_factory=list)  # every form of the name seen
+    # The fullest form of the name seen (the first of the longest), None before any:
+    # kept as names are added, as every quote asks for it.
+    fullest: tuple[str, ...] | None = None
     first: str | None = None  # for people, lower-case
     last: str | None = None  # for people, lower-case
     gender: str | None = None  # "male" or "female"
     roles: set[str] = field(default_factory=set)
     plural: bool = False  # a group: "officials", "diplomatic sources"
     titled: bool = False  # named with a title at least once (Mrs., Minister)
-    # `names` and their words lower-cased, kept by `add_name`: later mentions are matched
-    # against them, and lowering every name again for each mention was the costly part.
-    lower_names: set[tuple[str, ...]] = field(default_factory=set)
+    # The words of every form of the name, lower-cased, kept by `add_name`: later mentions
+    # are matched against them, and lowering every name again for each mention was costly.
     lower_words: set[str] = field(default_factory=set)
 
-    def add_name(self, name: tuple[str, ...]) -> None:
-        self.names.append(name)
+    def add_name(self, name: tuple[str, ...]) -> tuple[str, ...]:
+        """Take in another form of the name; return it lower-cased."""
+        if self.fullest is None or len(name) > len(self.fullest):
+            self.fullest = name
         low = tuple(w.lower() for w in name)
-        self.lower_names.add(low)
         self.lower_words.update(low)
+        return low
 
     @property
     def unsure(self) -> bool:
@@ -127,20 +144,30 @@ class Entity:
     @property
     def canonical(self) -> str | None:
         """The fullest name the article gives (None for an anonymous source)."""
-        if self.kind == "anonymous" or not self.names:
+        if self.kind == "anonymous" or self.fullest is None:
             return None
-        return " ".join(max(self.names, key=len))
+        return " ".join(self.fullest)
 
 
 class People:
     """The people and organisations of one article, learned mention by mention in order."""
 
     def __init__(self) -> None:
-        self.entities: list[Entity] = []
-        self.recent: list[Entity] = []  # the entity of each mention outside quotes, oldest first
-        self.sentences: list[int] = []  # the sentence of each of those mentions (see Mention.sentence)
+        self.entities: dict[Entity, int] = {}  # every named entity, by the order it was introduced
+        # Each entity mentioned outside quotes, with the count of such mentions before its
+        # latest one and that one's sentence (see Mention.sentence), latest last. The
+        # searches back through the article ("the latest person of this sex") read each
+        # entity once here; reading every earlier mention made a long article quadratic.
+        self.latest: dict[Entity, tuple[int, int]] = {}
+        self.mentioned = 0  # mentions outside quotes so far
+        self.recent: deque[Entity] = deque(maxlen=_PLURAL_REACH)  # the entities of the last few of them
         self.subjects: dict[int, Entity] = {}  # the entity that opens each sentence, by sentence
         self.seen: dict[Mention, Entity | None] = {}
+        # Look-ups in place of a scan of every entity for every name: people by each
+        # first and last name they have had, entities by each lower-case name and name word.
+        self.by_person_name: dict[str, dict[Entity, None]] = {}
+        self.by_name: dict[tuple[str, ...], dict[Entity, None]] = {}
+        self.by_name_word: dict[str, dict[Entity, None]] = {}
 
     def read(self, m: Mention, *, speaker: bool = False, statement: bool = False) -> Entity | None:
         """Take in the next mention; return whom it refers to, or None if no one is known.
@@ -165,8 +192,11 @@ class People:
             who = self._description(m)
         self.seen[m] = who
         if who is not None and not m.in_quote:
+            if who.kind != "anonymous":  # a new one at every mention, and never looked for again
+                self.latest.pop(who, None)
+                self.latest[who] = (self.mentioned, m.sentence)
+            self.mentioned += 1
             self.recent.append(who)
-            self.sentences.append(m.sentence)
             if m.opens:
                 self.subjects[m.sentence] = who
         return who
@@ -176,9 +206,9 @@ class People:
             return self._organisation(m.name)
         name = [w for w in m.name if w.lower() not in _NAME_SUFFIXES] or list(m.name)
         gender = _TITLE_GENDERS.get(" ".join(m.titles)) or None
-        people = [e for e in self.entities if e.kind == "person" and _compatible(e.gender, gender)]
         if len(name) >= 2:
             first, last = name[0].lower(), name[-1].lower()
+            people = self._people_named(last, gender)
             gender = gender or _FIRST_NAMES.get(first) or None
             same = [e for e in people if e.last == last and e.first == first]
             same = same or [e for e in people if e.last == last and e.first is None]
@@ -186,16 +216,17 @@ class People:
             if who is None:
                 who = self._new("person", first=first, last=last)
             who.first = first
+            self.by_person_name.setdefault(first, {})[who] = None
         else:
             token = name[0].lower()
-            same = [e for e in people if token in (e.last, e.first)]
+            same = [e for e in self._people_named(token, gender) if token in (e.last, e.first)]
             titled = [e for e in same if set(m.titles) <= e.roles] if m.titles else []
             who = self._latest(titled or same)
             if who is None:
                 if not (m.titles or speaker):
                     return None  # a lone capitalised word: a place, a brand, a sentence's first word
                 who = self._new("person", last=token)
-        who.add_name(tuple(name))
+        self._add_name(who, tuple(name))
         who.roles |= m.roles | set(m.titles)
         who.gender = who.gender or gender
         who.titled = who.titled or bool(m.titles)
@@ -206,12 +237,14 @@ class People:
     def _organisation(self, name: tuple[str, ...]) -> Entity:
         """The organisation of this name: one named before with these words, or a new one."""
         low = tuple(w.lower() for w in name)
-        for e in reversed(self.entities):
-            if e.kind == "organization" and (low in e.lower_names or (len(low) == 1 and low[0] in e.lower_words)):
-                e.add_name(name)
-                return e
+        named = [*self.by_name.get(low, ()), *(self.by_name_word.get(low[0], ()) if len(low) == 1 else ())]
+        organisations = [e for e in named if e.kind == "organization"]
+        if organisations:
+            e = max(organisations, key=self.entities.__getitem__)  # the one introduced last
+            self._add_name(e, name)
+            return e
         who = self._new("organization")
-        who.add_name(name)
+        self._add_name(who, name)
         return who
 
     def _pronoun(self, m: Mention) -> Entity | None:
@@ -229,7 +262,7 @@ class People:
             # yet was named in a later sentence ("Amara Osei ... Lena Varga said ...
             # “…,” she said"); that one then learns it from the pronoun.
             unknown = None
-            for e, sentence in zip(reversed(self.recent), reversed(self.sentences)):
+            for e, (_, sentence) in reversed(self.latest.items()):
                 if e.kind != "person":
                     continue
                 if e.gender == gender:
@@ -246,7 +279,7 @@ class People:
             subject = self.subjects.get(m.sentence)  # "The council condemned what it called ..."
             if subject is not None and (subject.kind == "organization" or (gender == "plural" and subject.plural)):
                 return subject
-            for e in reversed(self.recent[-_PLURAL_REACH:]):
+            for e in reversed(self.recent):
                 if e.kind == "organization" or (gender == "plural" and e.plural):
                     return e
                 if gender == "neuter" and e.unsure:
@@ -261,7 +294,7 @@ class People:
             if not m.definite:
                 return Entity("anonymous", plural=m.plural)
             generic = m.head in _GENERIC_ORGANISATIONS
-            for e in reversed(self.recent):
+            for e in reversed(self.latest):
                 if e.kind == "organization" and (generic or m.head in e.lower_words):
                     return e
                 if generic and e.unsure:
@@ -272,7 +305,7 @@ class People:
             # The latest person with this role, preferring one with all its words
             # ("the union's president" over another president).
             loose = None
-            for e in reversed(self.recent):
+            for e in reversed(self.latest):
                 if e.kind == "person" and m.head in e.roles:
                     if m.roles <= e.roles:
                         return e
@@ -281,22 +314,41 @@ class People:
                 return loose
             if m.head[:1].isdigit() and not m.plural:
                 # "the 46-year-old": an age picks out the person the text is about
-                return next((e for e in reversed(self.recent) if e.kind == "person"), None) \
+                return next((e for e in reversed(self.latest) if e.kind == "person"), None) \
                     or Entity("anonymous")
         return Entity("anonymous", plural=m.plural)
 
     def _latest(self, candidates: list[Entity]) -> Entity | None:
-        """The candidate mentioned most recently (or, failing that, introduced last)."""
+        """The candidate mentioned most recently (or, failing that, introduced last);
+        `candidates` are in the order they were introduced."""
         if not candidates:
             return None
-        for e in reversed(self.recent):
-            if e in candidates:
-                return e
-        return candidates[-1]
+        mentioned = [e for e in candidates if e in self.latest]
+        return max(mentioned, key=lambda e: self.latest[e][0]) if mentioned else candidates[-1]
+
+    def _people_named(self, word: str, gender: str | None) -> list[Entity]:
+        """The people who have had `word` (lower-case) as a first or last name and may be
+        of `gender`, in the order they were introduced."""
+        people = [e for e in self.by_person_name.get(word, ()) if e.kind == "person" and _compatible(e.gender, gender)]
+        if len(people) > 1:
+            people.sort(key=self.entities.__getitem__)
+        return people
+
+    def _add_name(self, e: Entity, name: tuple[str, ...]) -> None:
+        """Give `e` another form of its name, and file it under that name and its words."""
+        low = e.add_name(name)
+        filed = self.by_name.setdefault(low, {})
+        if e not in filed:  # most mentions repeat a form of the name already filed
+            filed[e] = None
+            for w in low:
+                self.by_name_word.setdefault(w, {})[e] = None
 
     def _new(self, kind: str, **kw) -> Entity:
         e = Entity(kind, **kw)
-        self.entities.append(e)
+        self.entities[e] = len(self.entities)
+        for w in (e.first, e.last):
+            if w is not None:
+                self.by_person_name.setdefault(w, {})[e] = None
         return e
 
 

@@ -9,7 +9,9 @@ points to it, and gives the name its roles. Who a mention *is* is speakers.py's 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from ..lexicons.attribution import NOT_LABELS, ORGANISATIONS, ORG_PLURAL, PLACES, TITLES
 from ..quotes import QuoteSpan
@@ -84,8 +86,28 @@ class Paragraph:
     by_start: dict[int, Mention]  # mentions by first token
     by_end: dict[int, Mention]  # mentions by last token
     quotes: dict[int, QuoteSpan]  # the tokens that are quotations of kind "quote" (tagged "Q"): their spans
-    attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution)
+    attributed: list[tuple[int, Attribution]] = field(default_factory=list)  # (token, attribution), in order
     label: Mention | None = None  # the name opening a headline before a colon ("Roe: ...")
+    # The tokens of each sentence (by its first token) that may be a cue, right of a quote
+    # and (with nouns before "that") left of it, in order; rules.py finds them when it
+    # first needs them.
+    cues: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
+
+    def sentence_of(self, i: int) -> int:
+        """The index in `sentences` of the sentence holding token `i`, by binary search:
+        the rules ask it of every quote, and reading the sentences in turn made a long
+        paragraph quadratic."""
+        return bisect_right(self.sentences, i, key=itemgetter(0)) - 1
+
+    def sentence_at(self, i: int) -> tuple[int, int]:
+        """The token range `(lo, hi)` of the sentence holding token `i`."""
+        return self.sentences[self.sentence_of(i)]
+
+    def attributed_in(self, lo: int, hi: int) -> list[Attribution]:
+        """The attributions of the quotes among tokens `lo` to `hi` (not included), in order."""
+        first = bisect_left(self.attributed, lo, key=itemgetter(0))
+        last = bisect_left(self.attributed, hi, lo=first, key=itemgetter(0))
+        return [a for _, a in self.attributed[first:last]]
 
 
 def read_paragraph(text: str, pstart: int, pend: int, spans: list[QuoteSpan],
@@ -223,7 +245,7 @@ def _names_inside(text: str, span: QuoteSpan) -> list[Mention]:
 def description_at(p: Paragraph, i: int, j: int) -> Mention:
     """A new description mention over tokens `i` to `j`."""
     toks = p.toks
-    lo = next(lo for lo, hi in p.sentences if lo <= i < hi)
+    lo = p.sentence_at(i)[0]
     mention = Mention("description", toks.starts[i], toks.ends[j], p.text[toks.starts[i]:toks.ends[j]], i, j,
                       sentence=toks.starts[lo])
     _read_description(mention, toks, p.tags)

@@ -6,6 +6,8 @@ that finds a speaker wins, with the confidence RULE_CONFIDENCE gives that rule.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 from ..lexicons.attribution import (
     CLAUSE_OPENERS, CUE_NOUNS, DOCUMENTS, LONE_SOURCES, NEUTER_PRONOUNS, NOT_LABELS, RELATIVES,
@@ -17,7 +19,7 @@ from .mentions import Attribution, Mention, Paragraph, description_at
 _OPEN_DESCRIPTION = re.compile(r"[ED][aCG#']{0,3}a(?![aCNMG])")  # a local fisherman, the party's bylaws
 _OPEN_SUBJECT = re.compile(r"[EDP][aCOG#'-]{0,3}a")  # the announcer, the ad's narrator, the Sample Institute website, the 46-year-old
 _AUTHORED = re.compile(r"C'a")  # Ana Lind's brief
-_CLAIM_THAT = re.compile(r"[aV]f")  # a cue noun and "that" after it: Roe's claim that ...
+_CLAIM_THAT_AT = re.compile(r"(?=[aV]f)")  # a cue noun and "that" after it: Roe's claim that ...
 _SENTENCE_BREAK = re.compile(r"[Q.:]")
 _VERB_ENDINGS = ("ed", "s")  # what a verb after an unknown subject most often ends in
 _LEADING_DATE = re.compile(r"R[f#]{1,3}(?=[SC])")  # On September 27, In 2010, On Tuesday
@@ -64,7 +66,7 @@ def attribute_one(p: Paragraph, q: int, previous: Paragraph | None) -> Attributi
         return Attribution(quote, label, None, RULE_CONFIDENCE["speaker_label"], labelled=True)
     if p.label is not None:
         return Attribution(quote, p.label, None, RULE_CONFIDENCE["headline_label"])  # Roe: Plan ‘Defies Explanation’
-    lo, hi = next((lo, hi) for lo, hi in p.sentences if lo <= q < hi)
+    lo, hi = p.sentence_at(q)
     found = (_after_quote(p, q, q + 1 == hi) or _cue_in_sentence(p, q, lo, hi) or _after_colon(p, q, lo)
              or (quote.partial and _clause_subject(p, q, lo)) or _from_context(p, q, lo, previous)
              or _nearest_mention(p, q, lo))
@@ -147,9 +149,7 @@ def _past_to(p: Paragraph, e: int) -> int:
 def _cue_in_sentence(p: Paragraph, q: int, lo: int, hi: int):
     """A cue in the quote's sentence, nearest first, left of the quote before right of it."""
     tags = p.tags
-    cues = [v for v in range(q - 1, lo - 1, -1) if _may_cue(p, v) or _CLAIM_THAT.match(tags, v)]
-    cues += [v for v in range(q + 1, hi) if _may_cue(p, v)]
-    for v in cues:
+    for v in _cues_around(p, q, lo, hi):
         if tags[v] != "V":
             found = _source_phrase(p, v) or _claim_owner(p, v, lo)
             if found is not None:
@@ -162,6 +162,27 @@ def _cue_in_sentence(p: Paragraph, q: int, lo: int, hi: int):
                 continue  # "In the words of one resident I spoke with, “…”"
             return m, _cue_span(p, v), RULE_CONFIDENCE["cue_before_quote" if adjacent else "cue_in_sentence"]
     return None
+
+
+def _cues_around(p: Paragraph, q: int, lo: int, hi: int) -> Iterator[int]:
+    """The tokens of the sentence `lo..hi` that may be a cue for the quote at `q`, nearest
+    first, left of it before right of it: a cue verb or the start of a source phrase,
+    and on the left also a noun before "that" (Roe's claim that “…”).
+
+    From the sentence's cue tokens, found once (`Paragraph.cues`), by binary search:
+    looking at every token of the sentence for every quote made a long sentence with
+    many quotes quadratic.
+    """
+    if lo not in p.cues:
+        right = [v for v in range(lo, hi) if _may_cue(p, v)]
+        # (The tag after a noun may be the next sentence's first: up to hi + 1.)
+        nouns = [m.start() for m in _CLAIM_THAT_AT.finditer(p.tags, lo, hi + 1) if m.start() < hi]
+        p.cues[lo] = right, sorted({*right, *nouns})
+    right, left = p.cues[lo]
+    for k in range(bisect_left(left, q) - 1, -1, -1):
+        yield left[k]
+    for k in range(bisect_right(right, q), len(right)):
+        yield right[k]
 
 
 def _claim_owner(p: Paragraph, v: int, lo: int) -> tuple[Mention, Span] | None:
@@ -258,14 +279,14 @@ def _past_partner(p: Paragraph, e: int) -> int:
 
 def _from_context(p: Paragraph, q: int, lo: int, previous: Paragraph | None):
     """A quote with no cue of its own: the speaker of the sentence or quote before it."""
-    n = next(k for k, s in enumerate(p.sentences) if s[0] == lo)
+    n = p.sentence_of(lo)
     if n > 0:
         # The sentence before: the speaker of its last quote, else of its last cue
         # ("“…,” Obama said at the dinner, where Clinton also spoke. “…”" is Obama's).
         before_lo, before_hi = p.sentences[n - 1]
         # The writer ("“Okay,” I said. “I was seventeen ...”") carries on only from a quote
         # of their own, never from a sentence about them.
-        quoted = [a for k, a in p.attributed if before_lo <= k < before_hi]
+        quoted = p.attributed_in(before_lo, before_hi)
         if quoted:
             return quoted[-1].mention, quoted[-1].cue, RULE_CONFIDENCE["sentence_before"]
         found = _sentence_speaker(p, before_lo, before_hi)
@@ -310,7 +331,7 @@ def _closing_speaker(p: Paragraph) -> tuple[Mention, Span | None, bool] | None:
     """The last speaker a paragraph names: of its last attributed quote or last cue, and
     whether it was a quote's."""
     for lo, hi in reversed(p.sentences):
-        quoted = [a for q, a in p.attributed if lo <= q < hi]
+        quoted = p.attributed_in(lo, hi)
         if quoted:
             return quoted[-1].mention, quoted[-1].cue, True
         found = _sentence_speaker(p, lo, hi)
@@ -357,8 +378,8 @@ def _subject(p: Paragraph, v: int, lo: int, hi: int) -> Mention | None:
             return m
     if j >= lo and tags[j] == ",":
         if toks.words[v].endswith("ing"):  # "..., adding": the subject of the cue before, or of the sentence
-            before = [u for u in range(j - 1, lo - 1, -1) if tags[u] == "V"]
-            return (before and _subject(p, before[0], lo, hi)) or _opening_subject(p, lo, j)
+            before = tags.rfind("V", lo, j)
+            return (before >= 0 and _subject(p, before, lo, hi)) or _opening_subject(p, lo, j)
         k = tags.rfind(",", lo, j)  # "Roe, who chairs the union, said"
         if k > lo:
             m = p.by_end.get(k - 1) or _modified_subject(p, k, lo)
