@@ -117,3 +117,17 @@ class SourceKind(StrEnum):
 # The largest id any table's id column holds on every supported database: ids are
 # PostgreSQL `integer`s (SQLite's end at 2^63 - 1). A larger number names no record.
 MAX_ID = 2**31 - 1
+
+
+class IncomingState(StrEnum):
+    """Where an incoming item (a feed entry, or an article queued by hand) stands on its way
+    to becoming a stored article (services/monitoring.py)."""
+
+    QUEUED = "queued"  # waiting for a worker
+    FETCHED = "fetched"  # its page was read; extracting and matching next
+    EXTRACTED = "extracted"  # stored as an article (or found stored already)
+    FAILED = "failed"  # with its reason: fetching or reading it failed
+
+
+# The states a worker may take an item in (a lease on it that has expired is a killed worker's).
+WORKABLE_STATES = (IncomingState.QUEUED, IncomingState.FETCHED)

@@ -16,6 +16,10 @@ Safety, because the URL may come from a user of a shared server:
   most the time left, and a watchdog shuts the connection down when the time is up,
   so a server that trickles a byte at a time cannot stretch the fetch either.
 * Only HTML, XHTML, plain text and feed (RSS/Atom/XML) responses are accepted.
+
+A conditional GET (for polling feeds): given the `etag` and `last_modified` a previous
+response sent, they go out as If-None-Match and If-Modified-Since, and a 304 Not
+Modified answer comes back as a page with `not_modified` set and an empty body.
 """
 from __future__ import annotations
 
@@ -49,16 +53,23 @@ class FetchedPage:
     url: str  # the final URL, after redirects
     content_type: str | None  # the Content-Type header as sent (with any charset)
     body: bytes
+    etag: str | None = None  # the response's validators, for the next conditional GET
+    last_modified: str | None = None
+    not_modified: bool = False  # a 304 answer to a conditional GET: the body is empty
 
 
 def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 10.0,
-              max_bytes: int = 5_000_000, max_redirects: int = 5) -> FetchedPage:
-    """GET `url`, following redirects, within the limits described in the module docstring."""
+              max_bytes: int = 5_000_000, max_redirects: int = 5,
+              etag: str | None = None, last_modified: str | None = None) -> FetchedPage:
+    """GET `url`, following redirects, within the limits described in the module docstring
+    (conditionally when given an `etag` or `last_modified`)."""
+    conditions = {name: value for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified))
+                  if value}
     deadline = time.monotonic() + timeout
     timed_out = InputError(f"{url}: timed out after {timeout:g} s")
     with _Watchdog(deadline) as watchdog:
         try:
-            page = _fetch(url, allow_private, deadline, watchdog, max_bytes, max_redirects)
+            page = _fetch(url, allow_private, deadline, watchdog, max_bytes, max_redirects, conditions)
         except _TimedOut:
             raise timed_out from None
         except InputError:
@@ -73,12 +84,16 @@ def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 10.0,
 
 
 def _fetch(url: str, allow_private: bool, deadline: float, watchdog: _Watchdog,
-           max_bytes: int, max_redirects: int) -> FetchedPage:
+           max_bytes: int, max_redirects: int, conditions: dict[str, str]) -> FetchedPage:
     """fetch_url's work: each request in turn, until a page or an error."""
     current = url
     for _ in range(max_redirects + 1):
-        pool, response = _get(current, url, allow_private, deadline, watchdog)
+        pool, response = _get(current, url, allow_private, deadline, watchdog, conditions)
         try:
+            validators = {"etag": response.headers.get("ETag"),
+                          "last_modified": response.headers.get("Last-Modified")}
+            if response.status == 304 and conditions:
+                return FetchedPage(url=current, content_type=None, body=b"", not_modified=True, **validators)
             if response.status in _REDIRECTS:
                 location = response.headers.get("Location")
                 if not location:
@@ -92,7 +107,7 @@ def _fetch(url: str, allow_private: bool, deadline: float, watchdog: _Watchdog,
             if media and media not in ACCEPTED_TYPES:
                 raise InputError(f"{url}: unsupported content type {media!r} (expected HTML, text or a feed)")
             body = _read_body(response, url, max_bytes, deadline)
-            return FetchedPage(url=current, content_type=content_type, body=body)
+            return FetchedPage(url=current, content_type=content_type, body=body, **validators)
         finally:
             response.release_conn()
             pool.close()
@@ -181,7 +196,7 @@ class _HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
 
 
 def _get(url: str, original: str, allow_private: bool, deadline: float,
-         watchdog: _Watchdog) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+         watchdog: _Watchdog, conditions: dict[str, str]) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     """One GET of `url` (no redirects followed), connected to a checked address.
 
     Returns the connection pool (for the caller to close) and the unread response.
@@ -212,7 +227,7 @@ def _get(url: str, original: str, allow_private: bool, deadline: float,
     headers = {"Host": host_header, "User-Agent": _USER_AGENT,
                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,application/rss+xml,"
                          "application/atom+xml,application/xml;q=0.8",
-               "Accept-Encoding": "gzip, deflate"}
+               "Accept-Encoding": "gzip, deflate", **conditions}
     last_error: Exception | None = None
     for address in addresses:
         remaining = deadline - time.monotonic()

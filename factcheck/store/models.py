@@ -20,7 +20,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, DateTime, Foreig
                         Text, UniqueConstraint, true)
 from sqlmodel import Field, SQLModel
 
-from ..domain import (LABELS, ClaimLabel, Flag, PersonKind, QuoteLabel, ReviewStatus, Role, SourceKind, SpeakerKind,
+from ..domain import (LABELS, ClaimLabel, Flag, IncomingState, PersonKind, QuoteLabel, ReviewStatus, Role, SourceKind, SpeakerKind,
                       StatementOrigin, VerdictStatus)
 
 NAMING = {
@@ -385,3 +385,60 @@ class LoginFailure(SQLModel, table=True):
     username_key: str  # the username as typed, casefolded
     address: str
     at: float = Field(index=True)  # Unix time
+
+
+class FeedSource(SQLModel, table=True):
+    """A feed (RSS or Atom) the newsroom watches; workers poll it (services/monitoring.py).
+
+    A failing feed keeps its error in `last_status` and is polled again later and later
+    (`failures` in a row double the wait, up to a day), never in a tight loop."""
+
+    __tablename__ = "feed_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, index=True)  # normalised (services.monitoring.canonical_url)
+    every: int = 15  # minutes between polls; 0: at every pass of a worker
+    allow_private: bool = False  # may it (and its entries) be fetched from private addresses
+    paused: bool = False
+    last_polled: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_status: str | None = None  # "ok" or "error: <reason>"; None until the first poll
+    # The last answer's validators, sent back for a conditional GET.
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0  # polls failed in a row
+    next_poll_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+    created_at: dt.datetime = _created()
+
+
+class IncomingItem(SQLModel, table=True):
+    """An article on its way in: a feed's entry, or a URL or text queued by hand.
+
+    This row, not a job queue's message, is the truth about the work: a worker takes it
+    with a lease (`lease_owner` until `lease_expires`); a worker killed mid-job leaves
+    the lease to expire, and the item is taken again. Its `article_id` is how articles
+    are counted per source."""
+
+    __tablename__ = "incoming_item"
+    __table_args__ = (
+        # A feed's entry is queued once, however often the feed is polled.
+        UniqueConstraint("source_id", "url"),
+        exactly_one_of("url", "text"),
+        one_of("state", IncomingState),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int | None = Field(default=None, foreign_key="feed_source.id", ondelete="CASCADE", index=True)
+    url: str | None = None  # normalised, like a source's
+    text: str | None = Field(default=None, sa_column=Column(Text))  # pasted text
+    title: str | None = None
+    state: str = Field(default=IncomingState.QUEUED, index=True)
+    reason: str | None = None  # why it failed
+    lease_owner: str | None = None
+    lease_expires: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    attempts: int = 0
+    article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="SET NULL", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")  # who queued it
+    created_at: dt.datetime = _created()
+    updated_at: dt.datetime = _created()

@@ -1,0 +1,336 @@
+"""Live monitoring: the feeds a newsroom watches, and the articles on their way in from them.
+
+A *source* is a feed polled every so many minutes. Polling it queues one *incoming item*
+per entry not seen before; processing an item fetches the entry, extracts, matches and
+stores it (`articles.ingest_article`) and links the stored article, so that articles are
+counted per source. A URL or text added by hand is an item without a source.
+
+The database rows are the truth about the work, not any job queue: a worker takes an item
+with a lease (`claim_item`), and a worker killed mid-job leaves the lease to expire, after
+which the item is due again (`due_item_ids`, `stale_item_ids`). Storing is idempotent (an
+article's content hash is unique, an entry is queued once per source), so a job run twice,
+or by two workers at once, stores one article. `run_due` is one pass of a worker.
+
+Politeness: feeds are fetched with a conditional GET; a failing feed waits `every` × 2^failures
+minutes (at most a day) before its next poll; requests to one host go at most
+`HOST_REQUESTS` at a time, `HOST_PAUSE` seconds apart. That last limit is per process
+(`_polite`): workers on other processes or machines each keep their own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..domain import WORKABLE_STATES, IncomingState
+from ..errors import InputError
+from ..pipeline import records
+from ..pipeline.feeds import feed_entry_urls
+from ..pipeline.fetching import fetch_url
+from ..pipeline.reading import read_source
+from ..store.db import reading, session_scope
+from ..store.models import FeedSource, IncomingItem, utcnow
+from .articles import IngestResult, ingest_article
+
+DEFAULT_EVERY = 15  # minutes
+FEED_MAX_BYTES = 2_000_000
+ENTRIES_PER_POLL = 200  # a feed's first entries (newest, by convention) are queued; the rest wait
+MAX_BACKOFF = dt.timedelta(days=1)
+LEASE_SECONDS = 300  # longer than any one item's fetch (10 s), extraction and matching
+HOST_REQUESTS = 2
+HOST_PAUSE = 0.25  # seconds between the starts of two requests to one host
+
+
+def canonical_url(url: str) -> str:
+    """`url` as stored: scheme and host in lower case, without its fragment; an InputError
+    naming it unless it is an http(s) URL with a host."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{url!r}: not an http(s) URL")
+    netloc = parts.netloc.rsplit("@", 1)[-1].lower()
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives stored times back without their zone; every stored time is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment
+
+
+# -- Sources ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceRow:
+    """A source as `sources list` and the Sources page show it."""
+
+    id: int
+    url: str
+    every: int
+    paused: bool
+    last_polled: dt.datetime | None
+    last_status: str | None  # None: not polled yet
+    articles: int
+
+    def to_json(self) -> dict:
+        """CONTRACT.md's object; a source not polled yet has no error, so its status is "ok"."""
+        return {"url": self.url, "every": self.every,
+                "last_polled": self.last_polled.isoformat() if self.last_polled else None,
+                "last_status": self.last_status or "ok", "articles": self.articles}
+
+
+def add_source(session: Session, url: str, every: int = DEFAULT_EVERY, allow_private: bool = False) -> FeedSource:
+    """Register the feed at `url`, due at once; a URL registered already is left as it is."""
+    if every < 0:
+        raise InputError(f"--every {every}: the interval is a number of minutes, 0 or more")
+    canonical = canonical_url(url)
+    existing = session.exec(select(FeedSource).where(FeedSource.url == canonical)).first()
+    if existing:
+        return existing
+    source = FeedSource(url=canonical, every=every, allow_private=allow_private)
+    session.add(source)
+    session.flush()
+    return source
+
+
+def source_rows(session: Session) -> list[SourceRow]:
+    """Every source, oldest first, with the number of stored articles that came from it."""
+    articles = func.count(func.distinct(IncomingItem.article_id))
+    query = (select(FeedSource, articles).outerjoin(IncomingItem, IncomingItem.source_id == FeedSource.id)
+             .group_by(FeedSource.id).order_by(FeedSource.id))
+    return [SourceRow(s.id, s.url, s.every, s.paused, _aware(s.last_polled), s.last_status, count)
+            for s, count in session.exec(query)]
+
+
+def set_source_paused(session: Session, source_id: int, paused: bool) -> None:
+    """Pause a source (no polls; its queued items still go through) or resume it."""
+    _source(session, source_id).paused = paused
+
+
+def remove_source(session: Session, source_id: int) -> None:
+    """Forget a source and its incoming items; the articles stored from it stay."""
+    session.delete(_source(session, source_id))
+
+
+def _source(session: Session, source_id: int) -> FeedSource:
+    source = session.get(FeedSource, source_id)
+    if source is None:
+        raise InputError(f"source {source_id}: no such source")
+    return source
+
+
+def due_source_ids(session: Session, now: dt.datetime | None = None) -> list[int]:
+    """The active sources whose next poll time has come, longest waiting first."""
+    query = (select(FeedSource.id).where(FeedSource.paused == False, FeedSource.next_poll_at <= (now or utcnow()))  # noqa: E712
+             .order_by(FeedSource.next_poll_at))
+    return list(session.exec(query))
+
+
+def poll_source(engine: Engine, source_id: int, now: dt.datetime | None = None) -> list[int]:
+    """Fetch a source's feed and queue its new entries; the new items' ids.
+
+    The fetch is a conditional GET (a 304 queues nothing) within FEED_MAX_BYTES, and only
+    the first ENTRIES_PER_POLL entries count. A failure is recorded as the source's status
+    and puts its next poll off (`_backoff`); it raises nothing.
+    """
+    now = now or utcnow()
+    with reading(engine) as session:
+        source = _source(session, source_id)
+    try:
+        with _polite(source.url):
+            page = fetch_url(source.url, allow_private=source.allow_private, max_bytes=FEED_MAX_BYTES,
+                             etag=source.etag, last_modified=source.last_modified)
+        entries = [] if page.not_modified else feed_entry_urls(page.body, name=source.url, base_url=page.url)
+        urls = list(dict.fromkeys(canonical_url(url) for url in entries[:ENTRIES_PER_POLL]))
+    except InputError as exc:
+        with session_scope(engine) as session:
+            source = _source(session, source_id)
+            source.last_status = f"error: {exc}"
+            source.last_polled = now
+            source.failures += 1
+            source.next_poll_at = now + _backoff(source.every, source.failures)
+        return []
+    with session_scope(engine) as session:
+        source = _source(session, source_id)
+        known = set(session.exec(select(IncomingItem.url).where(IncomingItem.source_id == source_id,
+                                                                IncomingItem.url.in_(urls))))
+        items = [IncomingItem(source_id=source_id, url=url) for url in urls if url not in known]
+        session.add_all(items)
+        source.last_status, source.last_polled, source.failures = "ok", now, 0
+        source.next_poll_at = now + dt.timedelta(minutes=source.every)
+        if not page.not_modified:
+            source.etag, source.last_modified = page.etag, page.last_modified
+        session.flush()
+        return [item.id for item in items]
+
+
+def _backoff(every: int, failures: int) -> dt.timedelta:
+    """How long a source that failed `failures` times in a row waits: its interval (a minute
+    at least) doubled for each failure, at most MAX_BACKOFF."""
+    minutes = max(every, 1) * 2 ** min(failures, 20)
+    return min(dt.timedelta(minutes=minutes), MAX_BACKOFF)
+
+
+# -- Incoming items --------------------------------------------------------------------------
+
+
+def queue_article(session: Session, url: str | None = None, text: str | None = None, title: str | None = None,
+                  user_id: int | None = None) -> int:
+    """Queue an article added by hand, by its URL or its pasted text; the item's id."""
+    if (url is None) == (text is None):
+        raise InputError("give an article's URL or its text, not both")
+    if text is not None and not text.strip():
+        raise InputError("the pasted article text is empty")
+    item = IncomingItem(url=canonical_url(url) if url is not None else None, text=text,
+                        title=(title or "").strip() or None, user_id=user_id)
+    session.add(item)
+    session.flush()
+    return item.id
+
+
+def _workable(now: dt.datetime):
+    """SQL: the item waits for a worker (queued, or fetched by one that died), unleased or
+    its lease expired."""
+    return IncomingItem.state.in_(WORKABLE_STATES) & or_(IncomingItem.lease_expires.is_(None),
+                                                         IncomingItem.lease_expires < now)
+
+
+def due_item_ids(session: Session, now: dt.datetime | None = None, limit: int = 100) -> list[int]:
+    """Up to `limit` items a worker may take now, oldest first."""
+    query = select(IncomingItem.id).where(_workable(now or utcnow())).order_by(IncomingItem.id).limit(limit)
+    return list(session.exec(query))
+
+
+def stale_item_ids(session: Session, now: dt.datetime | None = None) -> list[int]:
+    """The items whose worker's lease expired before it finished (a killed worker's)."""
+    now = now or utcnow()
+    query = select(IncomingItem.id).where(_workable(now), IncomingItem.lease_expires.is_not(None))
+    return list(session.exec(query.order_by(IncomingItem.id)))
+
+
+def claim_item(engine: Engine, item_id: int, worker: str, lease_seconds: int = LEASE_SECONDS,
+               now: dt.datetime | None = None) -> bool:
+    """Take the item for `worker` until its lease expires; False if it is not to be taken
+    (done, or held by a live lease). One UPDATE, so two workers never both take it."""
+    now = now or utcnow()
+    with session_scope(engine) as session:
+        taken = session.execute(
+            update(IncomingItem).where(IncomingItem.id == item_id, _workable(now))
+            .values(lease_owner=worker, lease_expires=now + dt.timedelta(seconds=lease_seconds),
+                    attempts=IncomingItem.attempts + 1, updated_at=now)
+        )
+        return taken.rowcount == 1
+
+
+def process_item(engine: Engine, item_id: int) -> None:
+    """Fetch (for a URL), extract, match and store a taken item, recording its state.
+
+    A page that cannot be read or stored fails the item with its reason. Anything else
+    (the database gone, a bug) leaves the item leased: it is taken again when the lease expires.
+    """
+    with reading(engine) as session:
+        item = session.get(IncomingItem, item_id)
+        source = session.get(FeedSource, item.source_id) if item.source_id else None
+    try:
+        if item.url:
+            with _polite(item.url):
+                article = read_source(item.url, allow_private=bool(source and source.allow_private))
+            _record(engine, item_id, state=IncomingState.FETCHED)
+        else:
+            article = records.Article(text=item.text, title=item.title)
+        result = _ingest_once(engine, article, item.url)
+    except InputError as exc:
+        _record(engine, item_id, state=IncomingState.FAILED, reason=str(exc), lease_owner=None, lease_expires=None)
+        return
+    _record(engine, item_id, state=IncomingState.EXTRACTED, article_id=result.article_id, reason=None,
+            lease_owner=None, lease_expires=None)
+
+
+def _ingest_once(engine: Engine, article: records.Article, source: str | None) -> IngestResult:
+    """ingest_article, when another worker may be storing the same article at this moment:
+    the loser of the race over the unique content hash finds the winner's article."""
+    try:
+        return ingest_article(engine, article, source)
+    except IntegrityError:
+        return ingest_article(engine, article, source)
+
+
+def _record(engine: Engine, item_id: int, **values) -> None:
+    with session_scope(engine) as session:
+        session.execute(update(IncomingItem).where(IncomingItem.id == item_id).values(updated_at=utcnow(), **values))
+
+
+# -- A worker's pass -------------------------------------------------------------------------
+
+
+@dataclass
+class PassSummary:
+    polled: int = 0
+    queued: int = 0
+    extracted: int = 0
+    failed: int = 0
+
+    def line(self) -> str:
+        return (f"{self.polled} sources polled, {self.queued} entries queued, "
+                f"{self.extracted} articles extracted, {self.failed} failed")
+
+
+def run_due(engine: Engine, worker: str, now: dt.datetime | None = None, max_items: int = 10_000) -> PassSummary:
+    """One pass of a worker: poll the due sources, then process the items that are due
+    until none is left (at most `max_items`, so a pass always ends)."""
+    summary = PassSummary()
+    with reading(engine) as session:
+        source_ids = due_source_ids(session, now)
+    for source_id in source_ids:
+        summary.queued += len(poll_source(engine, source_id, now))
+        summary.polled += 1
+    done = 0
+    while done < max_items:
+        with reading(engine) as session:
+            item_ids = due_item_ids(session, limit=min(100, max_items - done))
+        taken = [item_id for item_id in item_ids if claim_item(engine, item_id, worker)]
+        if not taken:
+            break
+        for item_id in taken:
+            process_item(engine, item_id)
+            with reading(engine) as session:
+                state = session.get(IncomingItem, item_id).state
+            summary.extracted += state == IncomingState.EXTRACTED
+            summary.failed += state == IncomingState.FAILED
+        done += len(taken)
+    return summary
+
+
+# -- Politeness ------------------------------------------------------------------------------
+
+_hosts_lock = threading.Lock()
+_host_slots: dict[str, threading.BoundedSemaphore] = {}
+_host_last_start: dict[str, float] = {}
+
+
+@contextmanager
+def _polite(url: str) -> Iterator[None]:
+    """Hold one of the host's HOST_REQUESTS slots, starting HOST_PAUSE after its last request.
+
+    Per process: threads of one worker share it, separate worker processes do not."""
+    host = (urlsplit(url).hostname or "").lower()
+    with _hosts_lock:
+        slots = _host_slots.setdefault(host, threading.BoundedSemaphore(HOST_REQUESTS))
+    with slots:
+        with _hosts_lock:
+            start = max(time.monotonic(), _host_last_start.get(host, 0.0) + HOST_PAUSE)
+            _host_last_start[host] = start
+        # A rate limit, not synchronisation: wait out the pause this request was given.
+        time.sleep(max(0.0, start - time.monotonic()))
+        yield

@@ -1,0 +1,252 @@
+"""Live monitoring: sources polled, entries queued once, items processed once under a lease.
+
+A local http.server on 127.0.0.1 serves a sample feed (a fictional outlet) whose entries
+the tests add to; its articles are written for these tests. No test leaves loopback.
+"""
+import datetime as dt
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlmodel import Session, func, select
+
+from factcheck.domain import IncomingState
+from factcheck.errors import InputError
+from factcheck.services import monitoring
+from factcheck.services.monitoring import (add_source, claim_item, due_item_ids, due_source_ids, poll_source,
+                                           process_item, queue_article, run_due, source_rows, stale_item_ids)
+from factcheck.store.db import session_scope
+from factcheck.store.models import Article, FeedSource, IncomingItem
+
+pytestmark = pytest.mark.db
+
+ETAG = '"sample-v1"'
+
+
+def article_page(n: int) -> bytes:
+    return (f"<html><head><title>Sample story {n}</title></head><body><article><h1>Sample story {n}</h1>"
+            f"<p>The fictional harbour board met on day {n} of the sample month.</p>"
+            f"<p>“We will rebuild pier number {n} next year,” said Dana Whitlock.</p></article></body></html>"
+            ).encode()
+
+
+class FeedServer(ThreadingHTTPServer):
+    """Serves /feed.xml listing articles /a/1 .. /a/<entries> (an ETag per entry count), the
+    articles, and /broken.xml failing with HTTP 500. Counts the feed's requests."""
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.entries = 3
+        self.feed_requests = []  # the If-None-Match each request sent
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server_port}{path}"
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        server = self.server
+        if self.path == "/feed.xml":
+            etag = f'"sample-{server.entries}"'
+            server.feed_requests.append(self.headers.get("If-None-Match"))
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            items = "".join(f"<item><title>Sample story {n}</title><link>{server.url(f'/a/{n}')}</link></item>"
+                            for n in range(server.entries, 0, -1))
+            body = (f'<?xml version="1.0"?><!-- SAMPLE --><rss version="2.0"><channel><title>Sample Gazette</title>'
+                    f"{items}</channel></rss>").encode()
+            return self._send(200, "application/rss+xml", body, etag=etag)
+        if self.path.startswith("/a/"):
+            return self._send(200, "text/html; charset=utf-8", article_page(int(self.path[3:])))
+        self._send(500, "text/plain", b"sample failure")
+
+    def _send(self, status, content_type, body, etag=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if etag:
+            self.send_header("ETag", etag)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = FeedServer()
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def _fast(monkeypatch):
+    monkeypatch.setenv("FACTCHECK_SEMANTIC", "0")
+    monkeypatch.setattr(monitoring, "HOST_PAUSE", 0.0)
+
+
+def add(engine, url, **options) -> int:
+    with session_scope(engine) as session:
+        return add_source(session, url, allow_private=True, **options).id
+
+
+def items(engine) -> list[IncomingItem]:
+    with Session(engine) as session:
+        return list(session.exec(select(IncomingItem).order_by(IncomingItem.id)))
+
+
+def article_count(engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Article)).one()
+
+
+def test_adding_a_source_twice_keeps_one(engine):
+    first = add(engine, "HTTPS://Gazette.Example/feed.xml#top", every=5)
+    second = add(engine, "https://gazette.example/feed.xml", every=30)
+    assert first == second
+    with Session(engine) as session:
+        [row] = source_rows(session)
+    assert row.to_json() == {"url": "https://gazette.example/feed.xml", "every": 5, "last_polled": None,
+                             "last_status": "ok", "articles": 0}
+
+
+@pytest.mark.parametrize("url", ["ftp://gazette.example/feed", "gazette.example/feed", "https:///feed"])
+def test_a_bad_url_is_refused_by_name(engine, url):
+    with pytest.raises(InputError, match="not an http"):
+        with session_scope(engine) as session:
+            add_source(session, url)
+    with Session(engine) as session:
+        assert source_rows(session) == []
+
+
+def test_a_poll_queues_each_entry_once_and_a_304_stores_nothing(engine, server):
+    source_id = add(engine, server.url("/feed.xml"))
+    first = poll_source(engine, source_id)
+    assert len(first) == 3
+    assert poll_source(engine, source_id) == []  # answered 304: the ETag was sent back
+    assert server.feed_requests == [None, '"sample-3"']
+    with session_scope(engine) as session:  # without the validators, the same entries are known
+        session.get(FeedSource, source_id).etag = None
+    assert poll_source(engine, source_id) == []
+    assert [item.state for item in items(engine)] == ["queued"] * 3
+
+
+def test_five_new_entries_appear_after_the_next_poll(engine, server):
+    source_id = add(engine, server.url("/feed.xml"), every=0)
+    assert run_due(engine, "w1").extracted == 3
+    server.entries = 8
+    summary = run_due(engine, "w1")
+    assert (summary.polled, summary.queued, summary.extracted) == (1, 5, 5)
+    assert run_due(engine, "w1").line() == "1 sources polled, 0 entries queued, 0 articles extracted, 0 failed"
+    assert article_count(engine) == 8
+    with Session(engine) as session:
+        [row] = source_rows(session)
+    assert (row.articles, row.last_status) == (8, "ok")
+    assert row.last_polled.utcoffset() == dt.timedelta(0)
+    assert source_id and all(item.state == "extracted" and item.article_id for item in items(engine))
+
+
+def test_an_item_processed_twice_stores_one_article(engine, server):
+    source_id = add(engine, server.url("/feed.xml"))
+    [item_id, *_] = poll_source(engine, source_id)
+    assert claim_item(engine, item_id, "w1")
+    assert not claim_item(engine, item_id, "w2")  # held by w1's lease
+    process_item(engine, item_id)
+    process_item(engine, item_id)  # a job that ran again
+    assert not claim_item(engine, item_id, "w2")  # done
+    assert article_count(engine) == 1
+
+
+def test_two_workers_at_once_store_one_article(engine):
+    with session_scope(engine) as session:
+        text = article_page(7).decode().replace("<p>", "\n\n")
+        ids = [queue_article(session, text=text, title="Sample story 7") for _ in range(2)]
+    for item_id in ids:
+        assert claim_item(engine, item_id, f"w{item_id}")
+    threads = [threading.Thread(target=process_item, args=(engine, item_id)) for item_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    stored = items(engine)
+    assert [item.state for item in stored] == ["extracted", "extracted"]
+    assert stored[0].article_id == stored[1].article_id
+    assert article_count(engine) == 1
+
+
+def test_a_failing_feed_shows_its_error_and_backs_off(engine, server):
+    source_id = add(engine, server.url("/broken.xml"), every=10)
+    now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.timezone.utc)
+    for failures, wait in ((1, 20), (2, 40), (3, 80)):
+        assert poll_source(engine, source_id, now) == []
+        with Session(engine) as session:
+            assert due_source_ids(session, now + dt.timedelta(minutes=wait - 1)) == []
+            assert due_source_ids(session, now + dt.timedelta(minutes=wait)) == [source_id]
+            source = session.get(FeedSource, source_id)
+        assert source.failures == failures
+        assert source.last_status == f"error: {server.url('/broken.xml')}: HTTP 500 Internal Server Error"
+        now += dt.timedelta(minutes=wait)
+    with Session(engine) as session:
+        [row] = source_rows(session)
+    assert row.to_json()["last_status"].startswith("error: ")
+
+
+def test_the_backoff_stops_at_a_day():
+    assert monitoring._backoff(15, 30) == dt.timedelta(days=1)
+    assert monitoring._backoff(0, 1) == dt.timedelta(minutes=2)
+
+
+def test_a_paused_source_is_not_due(engine, server):
+    source_id = add(engine, server.url("/feed.xml"))
+    with session_scope(engine) as session:
+        monitoring.set_source_paused(session, source_id, True)
+    with Session(engine) as session:
+        assert due_source_ids(session) == []
+    with session_scope(engine) as session:
+        monitoring.set_source_paused(session, source_id, False)
+    with Session(engine) as session:
+        assert due_source_ids(session) == [source_id]
+
+
+def test_an_expired_lease_is_taken_again(engine, server):
+    """A worker killed mid-job: its item stays leased, then is due again once the lease expires."""
+    source_id = add(engine, server.url("/feed.xml"))
+    [item_id, *_] = poll_source(engine, source_id)
+    now = dt.datetime.now(dt.timezone.utc)
+    assert claim_item(engine, item_id, "killed", lease_seconds=60, now=now)
+    with Session(engine) as session:
+        assert item_id not in due_item_ids(session, now + dt.timedelta(seconds=59))
+        assert stale_item_ids(session, now + dt.timedelta(seconds=59)) == []
+        assert stale_item_ids(session, now + dt.timedelta(seconds=61)) == [item_id]
+    assert claim_item(engine, item_id, "survivor", now=now + dt.timedelta(seconds=61))
+    process_item(engine, item_id)
+    [item] = [item for item in items(engine) if item.id == item_id]
+    assert (item.state, item.attempts, item.lease_owner) == ("extracted", 2, None)
+    assert article_count(engine) == 1
+
+
+def test_an_entry_that_cannot_be_read_fails_with_its_reason(engine, server):
+    source_id = add(engine, server.url("/feed.xml"))
+    with session_scope(engine) as session:
+        session.add(IncomingItem(source_id=source_id, url=server.url("/gone")))
+    summary = run_due(engine, "w1")
+    assert (summary.extracted, summary.failed) == (3, 1)
+    [failed] = [item for item in items(engine) if item.state == IncomingState.FAILED]
+    assert failed.reason == f"{server.url('/gone')}: HTTP 500 Internal Server Error"
+
+
+def test_removing_a_source_keeps_its_articles(engine, server):
+    source_id = add(engine, server.url("/feed.xml"))
+    run_due(engine, "w1")
+    with session_scope(engine) as session:
+        monitoring.remove_source(session, source_id)
+    assert items(engine) == []
+    assert article_count(engine) == 3
