@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import sys
+import time
 import traceback
 
 import click
@@ -248,6 +249,69 @@ def ingest(sources, allow_private):
                f"({sum(r.checkworthy for r in results)} check-worthy)")
     if failed and failed == len(results):
         sys.exit(1)
+
+
+@main.group()
+def sources():
+    """The feeds workers watch (RSS or Atom)."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--every", type=int, default=15, show_default=True,
+              help="Minutes between polls; 0 polls at every pass of a worker.")
+@click.option("--allow-private", is_flag=True, help="Allow the feed and its articles on private or loopback addresses.")
+@reports_errors
+def sources_add(url, every, allow_private):
+    """Watch the feed at URL (adding it again changes nothing)."""
+    from .services.monitoring import add_source
+    from .store.db import session_scope
+
+    with session_scope(engine()) as session:
+        source = add_source(session, url, every=every, allow_private=allow_private)
+    click.echo(f"watching {source.url} (source {source.id}), every {source.every} minutes")
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object a line (the contract's).")
+@reports_errors
+def sources_list(as_json):
+    """The watched feeds: last poll, status and articles stored from each."""
+    from .services.monitoring import source_rows
+    from .store.db import reading
+
+    with reading(engine()) as session:
+        rows = source_rows(session)
+    for row in rows:
+        if as_json:
+            print_json(row.to_json())
+            continue
+        polled = row.last_polled.isoformat(timespec="seconds") if row.last_polled else "never polled"
+        paused = ", paused" if row.paused else ""
+        click.echo(f"{row.id}  {row.url}  every {row.every} min{paused}  {polled}  "
+                   f"{row.last_status or 'ok'}  {row.articles} articles")
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Do what is due now, then exit.")
+@click.option("--pause", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
+              help="Seconds between passes (without --burst).")
+@reports_errors
+def worker(burst, pause):
+    """Poll the sources that are due and store their new articles, until stopped."""
+    import socket
+
+    from .services.monitoring import run_due
+
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    while True:
+        summary = run_due(engine(), name)
+        if burst:
+            click.echo(summary.line())
+            return
+        if summary.polled or summary.extracted or summary.failed:
+            click.echo(summary.line())
+        time.sleep(pause)  # between passes: what becomes due meanwhile waits at most this long
 
 
 WORKERS = click.option("--workers", type=click.IntRange(min=1), help="Server processes [default: one per core].")

@@ -291,3 +291,67 @@ def test_serve_answers_from_several_worker_processes(database, tmp_path):
             server.terminate()
             server.wait(10)
     assert log.read_text().count("Booting worker") == 2
+
+
+@pytest.fixture
+def sample_feed_url():
+    """A loopback feed (a fictional outlet) of two articles, with the articles themselves."""
+    def page(n):
+        return (f"<html><head><title>Sample item {n}</title></head><body><article><h1>Sample item {n}</h1>"
+                f"<p>The fictional ferry board met for the {n}th time.</p>"
+                f"<p>“Fares will stay at {n} crowns,” said Ola Brenn.</p></article></body></html>").encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            base = f"http://127.0.0.1:{self.server.server_port}"
+            if self.path == "/feed.xml":
+                items = "".join(f"<item><link>{base}/a/{n}</link></item>" for n in (1, 2))
+                body, kind = f'<rss version="2.0"><channel><title>Sample</title>{items}</channel></rss>'.encode(), \
+                    "application/rss+xml"
+            else:
+                body, kind = page(int(self.path.rsplit("/", 1)[1])), "text/html"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/feed.xml"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+def test_sources_add_list_and_a_burst_worker(database, sample_feed_url):
+    assert run(["sources", "add", sample_feed_url, "--every", "0", "--allow-private"], database).exit_code == 0
+    again = run(["sources", "add", sample_feed_url], database)  # changes nothing
+    assert again.exit_code == 0 and "every 0 minutes" in again.stdout
+    listed = run(["sources", "list", "--json"], database)
+    assert [json.loads(line) for line in listed.stdout.splitlines()] == [
+        {"url": sample_feed_url, "every": 0, "last_polled": None, "last_status": "ok", "articles": 0}]
+    worked = run(["worker", "--burst"], database)
+    assert worked.exit_code == 0, worked.output
+    assert worked.stdout == "1 sources polled, 2 entries queued, 2 articles extracted, 0 failed\n"
+    [row] = [json.loads(line) for line in run(["sources", "list", "--json"], database).stdout.splitlines()]
+    assert (row["articles"], row["last_status"]) == (2, "ok")
+    assert row["last_polled"].endswith("+00:00")
+    plain = run(["sources", "list"], database).stdout
+    assert sample_feed_url in plain and "2 articles" in plain
+    # The same run again stores nothing new.
+    assert run(["worker", "--burst"], database).stdout.startswith("1 sources polled, 0 entries queued")
+
+
+@pytest.mark.parametrize("url", ["gazette.example/feed.xml", "ftp://gazette.example/feed.xml"])
+def test_sources_add_refuses_a_bad_url_by_name(database, url):
+    one_line_error(run(["sources", "add", url], database), url, "not an http(s) URL")
+    assert run(["sources", "list", "--json"], database).stdout == ""
+
+
+def test_sources_add_refuses_a_negative_interval(database):
+    one_line_error(run(["sources", "add", "https://gazette.example/feed.xml", "--every", "-1"], database), "--every -1")
