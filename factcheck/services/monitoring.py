@@ -40,6 +40,7 @@ from ..pipeline.reading import read_source
 from ..store.db import reading, session_scope
 from ..store.models import FeedSource, IncomingItem, utcnow
 from .articles import IngestResult, ingest_article
+from .paging import Page, paginate
 
 DEFAULT_EVERY = 15  # minutes
 FEED_MAX_BYTES = 2_000_000
@@ -197,6 +198,30 @@ def queue_article(session: Session, url: str | None = None, text: str | None = N
     session.add(item)
     session.flush()
     return item.id
+
+
+@dataclass
+class IncomingRow:
+    """An incoming item as the desk's incoming list shows it."""
+
+    id: int
+    url: str | None
+    title: str | None  # given with pasted text
+    source_url: str | None  # the feed it came from; None: added by hand
+    state: str  # an IncomingState
+    reason: str | None
+    article_id: int | None
+    updated_at: dt.datetime
+
+
+def incoming_items(session: Session, number: int, size: int) -> Page:
+    """Page `number` of the incoming items, newest first, with each one's state and reason."""
+    query = (select(IncomingItem, FeedSource.url).outerjoin(FeedSource, IncomingItem.source_id == FeedSource.id)
+             .order_by(IncomingItem.id.desc()))
+    return paginate(session, query, number, size).map(lambda rows: [
+        IncomingRow(item.id, item.url, item.title, source_url, item.state, item.reason, item.article_id,
+                    _aware(item.updated_at))
+        for item, source_url in rows])
 
 
 def _workable(now: dt.datetime):

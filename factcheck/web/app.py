@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .. import config as paths
 from ..services.login_throttle import LoginThrottle
 from ..store.db import OperationalError, get_engine, is_busy
-from . import admin, api, auth, cache, db, desk, people, public, review, transcripts
+from . import admin, api, auth, cache, db, desk, monitoring, people, public, review, transcripts
 from .display import register_template_helpers
 from .ids import RecordId
 
@@ -90,7 +90,8 @@ def create_app(config: dict | None = None, listening_on: str | None = None) -> F
     CSRFProtect(app)
     auth.login_manager.init_app(app)
     register_template_helpers(app)
-    for blueprint in (public.bp, auth.bp, review.bp, desk.bp, transcripts.bp, people.bp, admin.bp, api.bp):
+    for blueprint in (public.bp, auth.bp, review.bp, desk.bp, monitoring.bp, transcripts.bp, people.bp, admin.bp,
+                      api.bp):
         app.register_blueprint(blueprint)
     app.after_request(security_headers)
     register_error_pages(app)

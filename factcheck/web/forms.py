@@ -5,11 +5,13 @@ Templates render their own <button>s, so the forms have no submit fields.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (FieldList, Form, FormField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..domain import Role, VerdictStatus
+from ..services.monitoring import DEFAULT_EVERY
 from ..services.users import USERNAME_MAX
 
 # How the verdict form names each verdict status (domain.VerdictStatus).
@@ -70,3 +72,28 @@ class UserActiveForm(FlaskForm):
     """An admin deactivates or reactivates an account (admin.user_active)."""
 
     active = HiddenField(validators=[AnyOf(("0", "1"))])
+
+
+class SourceForm(FlaskForm):
+    """An editor adds a feed to watch (monitoring.sources)."""
+
+    url = StringField("Feed URL (RSS or Atom)", validators=[DataRequired(), Length(max=2000)],
+                      render_kw={"type": "url", "inputmode": "url"})
+    every = IntegerField("Poll every (minutes)", default=DEFAULT_EVERY,
+                         validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)],
+                         description="0 polls at every pass of a worker.")
+
+
+class SourcePausedForm(FlaskForm):
+    """Pause (paused=1) or resume (paused=0) a source (monitoring.source_paused)."""
+
+    paused = HiddenField(validators=[AnyOf(("0", "1"))])
+
+
+class AddArticleForm(FlaskForm):
+    """Staff queue an article by its URL or its pasted text (monitoring.incoming)."""
+
+    url = StringField("Article URL", validators=[Optional(), Length(max=2000)],
+                      render_kw={"type": "url", "inputmode": "url"})
+    title = StringField("Title (for pasted text)", validators=[Optional(), Length(max=300)])
+    text = TextAreaField("Or paste the article's text", validators=[Optional(), Length(max=200_000)])

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from factcheck.services.monitoring import add_source
 from factcheck.services.people import person_for
 from factcheck.store.db import session_scope
 from factcheck.store.models import LoginFailure, Match, PersonAlias, Quote, SourceDocument, Statement, User
@@ -27,6 +28,8 @@ ACCESS = {
     "desk.index": "editors", "desk.article": "editors", "desk.export_verdicts": "editors",
     "desk.export_flagged": "editors", "people.index": "editors", "people.person": "editors",
     "people.merge": "editors", "people.split": "editors",
+    "monitoring.sources": "editors", "monitoring.source_paused": "editors", "monitoring.source_remove": "editors",
+    "monitoring.incoming": "editors",
     "admin.index": "admin", "admin.user_role": "admin", "admin.user_active": "admin",
 }
 ALLOWED = {
@@ -39,7 +42,8 @@ ALLOWED = {
 POST_DATA = {"review.assign_item": {"to": "me"}, "review.match_feedback": {"feedback": "confirm"},
              "people.merge": {"other": "{person_id}"},
              # The checker keeps the role it has and stays active.
-             "admin.user_role": {"user-{user_id}-role": "checker"}, "admin.user_active": {"active": "1"}}
+             "admin.user_role": {"user-{user_id}-role": "checker"}, "admin.user_active": {"active": "1"},
+             "monitoring.source_paused": {"paused": "0"}}
 
 
 @pytest.fixture
@@ -58,7 +62,7 @@ def world(engine, users):
                          source_document_id=transcript.id, position=1)
         session.add(turn)
         session.flush()
-        ids = {"person_id": person.id, "alias_id": session.exec(select(PersonAlias)).first().id,
+        ids = {"source_id": add_source(session, "https://gazette.example/feed.xml").id, "person_id": person.id, "alias_id": session.exec(select(PersonAlias)).first().id,
                "match_id": session.exec(select(Match)).first().id, "transcript_id": transcript.id,
                "user_id": session.exec(select(User).where(User.username == "checker")).one().id}
     ids.update(verdict_id=publish(engine, seeded.quote_id), article_id=seeded.article_id, item_id=seeded.quote_id,

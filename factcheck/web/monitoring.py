@@ -1,0 +1,87 @@
+"""/desk/sources/ and /desk/incoming/: the feeds workers watch, and the articles on their
+way in (editors and admins). The work is in services/monitoring.py; workers do the fetching."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..domain import EDITORS
+from ..errors import InputError
+from ..services.monitoring import add_source, incoming_items, queue_article, remove_source, set_source_paused, source_rows
+from . import db
+from .auth import role_required
+from .forms import AddArticleForm, SourceForm, SourcePausedForm
+from .paging import page_number
+
+bp = Blueprint("monitoring", __name__, url_prefix="/desk")
+
+
+@bp.route("/sources/", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def sources():
+    session = db.session()
+    form = SourceForm()
+    if form.validate_on_submit():
+        try:
+            source = add_source(session, form.url.data, every=form.every.data)
+        except InputError as exc:
+            session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(f"Watching {source.url}.", "success")
+            return redirect(url_for(".sources"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("desk/sources.html", form=form, sources=source_rows(session)), status
+
+
+@bp.route("/sources/<id:source_id>/paused", methods=["POST"])
+@role_required(*EDITORS)
+def source_paused(source_id: int):
+    form = SourcePausedForm()
+    if not form.validate_on_submit():
+        flash("Nothing was changed: the form is damaged or expired.", "error")
+        return redirect(url_for(".sources"))
+    paused = form.paused.data == "1"
+    return _change(lambda: set_source_paused(db.session(), source_id, paused),
+                   done="The source is paused." if paused else "The source is polled again.")
+
+
+@bp.route("/sources/<id:source_id>/remove", methods=["POST"])
+@role_required(*EDITORS)
+def source_remove(source_id: int):
+    """Stop watching a source (CSRFProtect has checked the form's token)."""
+    return _change(lambda: remove_source(db.session(), source_id),
+                   done="The source was removed; the articles stored from it stay.")
+
+
+def _change(change, *, done: str):
+    """Run `change` (a monitoring service call); say what happened, or why it was refused."""
+    try:
+        change()
+    except InputError as exc:
+        db.session().rollback()
+        flash(f"Nothing was changed: {exc}.", "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for(".sources"))
+
+
+@bp.route("/incoming/", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def incoming():
+    """The "Add an article" form, and every incoming item with its state; ?page= pages them."""
+    session = db.session()
+    form = AddArticleForm()
+    if form.validate_on_submit():
+        try:
+            item_id = queue_article(session, url=(form.url.data or "").strip() or None, text=form.text.data or None,
+                                    title=form.title.data, user_id=current_user.user_id)
+        except InputError as exc:
+            session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(f"Queued as item {item_id}: a worker will fetch, extract and match it.", "success")
+            return redirect(url_for(".incoming"))
+    status = 422 if form.is_submitted() else 200
+    page = incoming_items(session, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template("desk/incoming.html", form=form, page=page), status
