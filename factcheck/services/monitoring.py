@@ -266,6 +266,8 @@ def process_item(engine: Engine, item_id: int) -> None:
     """
     with reading(engine) as session:
         item = session.get(IncomingItem, item_id)
+        if item is None:  # its source was removed meanwhile
+            return
         source = session.get(FeedSource, item.source_id) if item.source_id else None
     try:
         if item.url:

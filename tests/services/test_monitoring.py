@@ -250,3 +250,13 @@ def test_removing_a_source_keeps_its_articles(engine, server):
         monitoring.remove_source(session, source_id)
     assert items(engine) == []
     assert article_count(engine) == 3
+
+
+def test_an_item_whose_source_was_removed_is_skipped(engine, server):
+    source_id = add(engine, server.url("/feed.xml"))
+    [item_id, *_] = poll_source(engine, source_id)
+    assert claim_item(engine, item_id, "w1")
+    with session_scope(engine) as session:
+        monitoring.remove_source(session, source_id)
+    process_item(engine, item_id)
+    assert article_count(engine) == 0

@@ -1,11 +1,14 @@
 """The Sources page and the "Add an article" form: editors watch feeds and queue articles;
 the incoming list shows each item's state. (Polling and processing: tests/services.)"""
+import pytest
 from sqlmodel import Session, select
 
-from factcheck.services.monitoring import process_item, claim_item
+from factcheck.services.monitoring import claim_item, process_item
 from factcheck.store.models import FeedSource, IncomingItem
 
 from .conftest import submit
+
+pytestmark = pytest.mark.db
 
 
 def sources(engine) -> list[FeedSource]:
