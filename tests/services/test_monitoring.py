@@ -5,6 +5,7 @@ the tests add to; its articles are written for these tests. No test leaves loopb
 """
 import datetime as dt
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -260,3 +261,36 @@ def test_an_item_whose_source_was_removed_is_skipped(engine, server):
         monitoring.remove_source(session, source_id)
     process_item(engine, item_id)
     assert article_count(engine) == 0
+
+
+def test_at_most_two_requests_at_a_time_per_host():
+    inside, release = [], threading.Event()
+    entered = [threading.Event() for _ in range(3)]
+
+    def fetch(n):
+        with monitoring._polite("http://busy.example/feed"):
+            inside.append(n)
+            entered[n].set()
+            release.wait(timeout=10)
+
+    threads = [threading.Thread(target=fetch, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    assert entered[0].wait(5) and entered[1].wait(5)
+    assert not entered[2].wait(0.3)  # the third waits for a slot
+    with monitoring._polite("http://other.example/feed"):  # another host does not wait
+        pass
+    release.set()
+    assert entered[2].wait(5)
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(inside) == [0, 1, 2]
+
+
+def test_requests_to_one_host_start_a_pause_apart(monkeypatch):
+    monkeypatch.setattr(monitoring, "HOST_PAUSE", 0.2)
+    starts = []
+    for _ in range(3):
+        with monitoring._polite("http://paused.example/feed"):
+            starts.append(time.monotonic())
+    assert all(later - earlier >= 0.19 for earlier, later in zip(starts, starts[1:]))
