@@ -35,7 +35,7 @@ from ..domain import WORKABLE_STATES, IncomingState
 from ..errors import InputError
 from ..pipeline import records
 from ..pipeline.feeds import feed_entry_urls
-from ..pipeline.fetching import fetch_url
+from ..pipeline.fetching import FetchedPage, fetch_url
 from ..pipeline.reading import read_source
 from ..store.db import reading, session_scope
 from ..store.models import FeedSource, IncomingItem, utcnow
@@ -133,8 +133,8 @@ def _source(session: Session, source_id: int) -> FeedSource:
 
 def due_source_ids(session: Session, now: dt.datetime | None = None) -> list[int]:
     """The active sources whose next poll time has come, longest waiting first."""
-    query = (select(FeedSource.id).where(FeedSource.paused == False, FeedSource.next_poll_at <= (now or utcnow()))  # noqa: E712
-             .order_by(FeedSource.next_poll_at))
+    active = FeedSource.paused == False  # noqa: E712  (SQL, not Python)
+    query = select(FeedSource.id).where(active, FeedSource.next_poll_at <= (now or utcnow())).order_by(FeedSource.next_poll_at)
     return list(session.exec(query))
 
 
@@ -156,14 +156,25 @@ def poll_source(engine: Engine, source_id: int, now: dt.datetime | None = None) 
         urls = list(dict.fromkeys(canonical_url(url) for url in entries[:ENTRIES_PER_POLL]))
     except InputError as exc:
         with session_scope(engine) as session:
-            source = _source(session, source_id)
-            source.last_status = f"error: {exc}"
-            source.last_polled = now
-            source.failures += 1
-            source.next_poll_at = now + _backoff(source.every, source.failures)
+            source = session.get(FeedSource, source_id)
+            if source is not None:  # (unless it was removed meanwhile)
+                source.last_status, source.last_polled = f"error: {exc}", now
+                source.failures += 1
+                source.next_poll_at = now + _backoff(source.every, source.failures)
         return []
+    try:
+        return _store_poll(engine, source_id, now, urls, page)
+    except IntegrityError:  # another worker polled it at the same moment and queued some first
+        return _store_poll(engine, source_id, now, urls, page)
+
+
+def _store_poll(engine: Engine, source_id: int, now: dt.datetime, urls: list[str],
+                page: FetchedPage) -> list[int]:
+    """Queue the entries among `urls` that the source has not queued before, and record the poll."""
     with session_scope(engine) as session:
-        source = _source(session, source_id)
+        source = session.get(FeedSource, source_id)
+        if source is None:  # removed meanwhile
+            return []
         known = set(session.exec(select(IncomingItem.url).where(IncomingItem.source_id == source_id,
                                                                 IncomingItem.url.in_(urls))))
         items = [IncomingItem(source_id=source_id, url=url) for url in urls if url not in known]

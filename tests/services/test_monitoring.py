@@ -294,3 +294,23 @@ def test_requests_to_one_host_start_a_pause_apart(monkeypatch):
         with monitoring._polite("http://paused.example/feed"):
             starts.append(time.monotonic())
     assert all(later - earlier >= 0.19 for earlier, later in zip(starts, starts[1:]))
+
+
+def test_two_workers_polling_at_once_queue_each_entry_once(engine, server):
+    source_id = add(engine, server.url("/feed.xml"))
+    results, errors = [], []
+
+    def poll():
+        try:
+            results.append(poll_source(engine, source_id))
+        except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=poll) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(items(engine)) == 3
+    assert sorted(id for ids in results for id in ids) == [item.id for item in items(engine)]
