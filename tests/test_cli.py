@@ -337,14 +337,14 @@ def test_sources_add_list_and_a_burst_worker(database, sample_feed_url):
         {"url": sample_feed_url, "every": 0, "last_polled": None, "last_status": "ok", "articles": 0}]
     worked = run(["worker", "--burst"], database)
     assert worked.exit_code == 0, worked.output
-    assert worked.stdout == "1 sources polled, 2 entries queued, 2 articles extracted, 0 failed\n"
+    assert worked.stdout == "1 sources polled (0 failing), 2 entries queued, 2 articles extracted, 0 failed\n"
     [row] = [json.loads(line) for line in run(["sources", "list", "--json"], database).stdout.splitlines()]
     assert (row["articles"], row["last_status"]) == (2, "ok")
     assert row["last_polled"].endswith("+00:00")
     plain = run(["sources", "list"], database).stdout
     assert sample_feed_url in plain and "2 articles" in plain
     # The same run again stores nothing new.
-    assert run(["worker", "--burst"], database).stdout.startswith("1 sources polled, 0 entries queued")
+    assert run(["worker", "--burst"], database).stdout.startswith("1 sources polled (0 failing), 0 entries queued")
 
 
 @pytest.mark.parametrize("url", ["gazette.example/feed.xml", "ftp://gazette.example/feed.xml"])

@@ -87,7 +87,7 @@ class SourceRow:
     def to_json(self) -> dict:
         """CONTRACT.md's object; a source not polled yet has no error, so its status is "ok"."""
         return {"url": self.url, "every": self.every,
-                "last_polled": self.last_polled.isoformat() if self.last_polled else None,
+                "last_polled": self.last_polled.isoformat(timespec="seconds") if self.last_polled else None,
                 "last_status": self.last_status or "ok", "articles": self.articles}
 
 
@@ -315,12 +315,13 @@ def _record(engine: Engine, item_id: int, **values) -> None:
 @dataclass
 class PassSummary:
     polled: int = 0
+    failing: int = 0  # of the sources polled, those whose poll failed
     queued: int = 0
     extracted: int = 0
     failed: int = 0
 
     def line(self) -> str:
-        return (f"{self.polled} sources polled, {self.queued} entries queued, "
+        return (f"{self.polled} sources polled ({self.failing} failing), {self.queued} entries queued, "
                 f"{self.extracted} articles extracted, {self.failed} failed")
 
 
@@ -333,6 +334,9 @@ def run_due(engine: Engine, worker: str, now: dt.datetime | None = None, max_ite
     for source_id in source_ids:
         summary.queued += len(poll_source(engine, source_id, now))
         summary.polled += 1
+    with reading(engine) as session:
+        failed = select(func.count()).where(FeedSource.id.in_(source_ids), FeedSource.failures > 0)
+        summary.failing = session.exec(failed).one()
     done = 0
     while done < max_items:
         with reading(engine) as session:

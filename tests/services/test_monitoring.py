@@ -4,6 +4,7 @@ A local http.server on 127.0.0.1 serves a sample feed (a fictional outlet) whose
 the tests add to; its articles are written for these tests. No test leaves loopback.
 """
 import datetime as dt
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -146,7 +147,7 @@ def test_five_new_entries_appear_after_the_next_poll(engine, server):
     server.entries = 8
     summary = run_due(engine, "w1")
     assert (summary.polled, summary.queued, summary.extracted) == (1, 5, 5)
-    assert run_due(engine, "w1").line() == "1 sources polled, 0 entries queued, 0 articles extracted, 0 failed"
+    assert run_due(engine, "w1").line() == "1 sources polled (0 failing), 0 entries queued, 0 articles extracted, 0 failed"
     assert article_count(engine) == 8
     with Session(engine) as session:
         [row] = source_rows(session)
@@ -314,3 +315,13 @@ def test_two_workers_polling_at_once_queue_each_entry_once(engine, server):
     assert errors == []
     assert len(items(engine)) == 3
     assert sorted(id for ids in results for id in ids) == [item.id for item in items(engine)]
+
+
+def test_a_workers_pass_counts_the_failing_feeds(engine, server):
+    add(engine, server.url("/broken.xml"))
+    add(engine, server.url("/feed.xml"))
+    summary = run_due(engine, "w1")
+    assert summary.line() == "2 sources polled (1 failing), 3 entries queued, 3 articles extracted, 0 failed"
+    with Session(engine) as session:
+        last_polled = [row.to_json()["last_polled"] for row in source_rows(session)]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", moment) for moment in last_polled)
