@@ -191,12 +191,22 @@ def claim_features(
 
 
 def _bm25_terms(text: str) -> dict[str, str]:
-    """{stem: surface word} for the content words of `text`, in order (repeats kept by stem)."""
+    """{stem: surface word} for the content words of `text`, in order (repeats kept by
+    stem). The dict is shared (memoised): read it, never change it."""
+    return _BM25_TERMS[text]
+
+
+def _read_bm25_terms(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for word in WORD.findall(normalize(text)):
         if word not in CLAIM_STOPWORDS:
             out.setdefault(stem(word), word)
     return out
+
+
+# The candidates of an article's claims overlap (they share its topic), and many share a
+# source title: each text is read once, as `_CLAIM_TERMS` reads it for the overlap.
+_BM25_TERMS = Memo(_read_bm25_terms, limit=100_000)
 
 
 def _bm25(idf: dict[str, float], docs: list[list[str]]) -> list[float]:

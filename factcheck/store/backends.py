@@ -284,7 +284,16 @@ def _fts(session: Session, table: str, query: str, limit: int, rank: str, ranked
 # ranking reads it instead of parsing the text again; the others are indexed expressions.
 STATEMENT_TEXT = "text_tsv"
 STATEMENT_TITLE = "to_tsvector('simple', coalesce(source_title, ''))"
+# Only a statement with a source title can match by its title. Saying so tells the planner
+# how few do: ANALYZE counts the missing titles, but a title index of empty vectors has no
+# word counts, and the planner guessed thousands of matches for a claim's words and planned
+# parallel scans, whose workers took 2-3 ms to start for each claim (at 100,000 statements
+# without titles, benchmarks/ingest_speed.py).
+STATEMENT_TITLED = "source_title IS NOT NULL"
 QUOTE_TEXT = "text_tsv"
+# The GIN indexes of the statement's text and of its source title (migrations 0011, 0003),
+# whose pending lists a bulk import fills.
+STATEMENT_TEXT_INDEXES = ("ix_statement_text_tsv", "ix_statement_title_tsv")
 # Quote candidates are ranked by cover density, which puts first the statements holding
 # the quote's words close together, and counts word pairs (phrases) where ts_rank would
 # see single words only.
@@ -373,7 +382,7 @@ class PostgresBackend:
 
     def statements_for_claim(self, session: Session, terms: list[str], limit: int) -> list[int]:
         by_text = _pg(session, "statement", STATEMENT_TEXT, _pg_or(terms), limit)
-        by_title = _pg(session, "statement", STATEMENT_TITLE, _pg_or(terms), limit // 2)
+        by_title = _pg(session, "statement", STATEMENT_TITLE, _pg_or(terms), limit // 2, among=STATEMENT_TITLED)
         return list(dict.fromkeys(by_text + by_title))[:limit]
 
     def quotes_with_any(self, session: Session, terms: list[str], limit: int) -> list[int]:
@@ -430,8 +439,11 @@ class PostgresBackend:
                     copy.write_row([row[c] for c in columns])
 
     def finish_bulk_writes(self, session: Session) -> None:
-        # Searches read the pending list from end to end: leave none behind.
-        session.connection().exec_driver_sql("SELECT gin_clean_pending_list('ix_statement_text_tsv')")
+        # Searches read a pending list from end to end: leave none behind, in either of the
+        # statement's text indexes. The title index's, left behind, made each claim's title
+        # search read the whole import (40 ms a claim at 100,000 statements, finding nothing).
+        for index in STATEMENT_TEXT_INDEXES:
+            session.connection().exec_driver_sql(f"SELECT gin_clean_pending_list('{index}')")
 
     def refresh_statistics(self, engine: Engine) -> None:
         # Fresh term statistics for the rarest-word search, which cannot tell a common
@@ -451,17 +463,18 @@ class PostgresBackend:
 
 
 def _pg(session: Session, table: str, vector: str, query: str, limit: int, rank: str = "ts_rank",
-        ranked: int | None = None, ranked_by: str | None = None) -> list[int]:
+        ranked: int | None = None, ranked_by: str | None = None, among: str = "TRUE") -> list[int]:
     """The `limit` best of the rows matching `query`, by their rank for `ranked_by` (a
     tsquery; `query` itself when not given); only `ranked` of them (the first the scan
     finds) are ranked when given (RANKED_HITS), so that the query costs no more however
-    many match."""
+    many match. `among` is SQL for a condition every row found meets (for the planner:
+    see STATEMENT_TITLED)."""
     if ranked is None:
         statement = (f"SELECT id FROM {table}, to_tsquery('simple', :q) AS q, to_tsquery('simple', :r) AS r"
-                     f" WHERE {vector} @@ q ORDER BY {rank}({vector}, r) DESC LIMIT :k")
+                     f" WHERE {among} AND {vector} @@ q ORDER BY {rank}({vector}, r) DESC LIMIT :k")
     else:
         statement = (f"SELECT id FROM (SELECT id, {vector} AS vector FROM {table}, to_tsquery('simple', :q) AS q"
-                     f" WHERE {vector} @@ q LIMIT :n) AS hits, to_tsquery('simple', :r) AS r"
+                     f" WHERE {among} AND {vector} @@ q LIMIT :n) AS hits, to_tsquery('simple', :r) AS r"
                      f" ORDER BY {rank}(vector, r) DESC LIMIT :k")
     rows = session.exec(sql(statement), params={"q": query, "r": ranked_by or query, "k": limit, "n": ranked})
     return [row[0] for row in rows]

@@ -40,3 +40,22 @@ def test_bulk_inserted_statements_are_found_and_counted(engine):
         assert set(backend.statements_with_phrases(session, [("ferry", "number")], 10)) == ids
         assert set(backend.statements_with_any_two(session, ["ferry", "late", "nowhere"], 10)) == ids
         assert set(backend.statements_for_claim(session, ["ferry", "late"], 10)) == ids
+
+
+def test_a_bulk_import_leaves_no_pending_index_entries_to_search(engine):
+    """Searches read a GIN index's pending list from end to end: after a bulk import, the
+    statement's text and title indexes hold none (each one's clean-up finds nothing to merge)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("GIN pending lists are PostgreSQL's")
+    backend = backend_for(engine)
+    rows = [{"text": f"The ferry number {n} runs late", "speaker_name": "Teodor Brandt", "dedupe_key": f"k{n}",
+             "ref": f"r{n}", "origin": "import", "source_title": f"Sample harbour debate {n}",
+             "created_at": NOW, "updated_at": NOW} for n in range(50)]
+    with Session(engine) as session:
+        backend.prepare_bulk_writes(session)
+        backend.insert_statements(session, rows)
+        backend.finish_bulk_writes(session)
+        session.commit()
+    with engine.begin() as conn:
+        for index in ("ix_statement_text_tsv", "ix_statement_title_tsv"):
+            assert conn.exec_driver_sql(f"SELECT gin_clean_pending_list('{index}')").scalar() == 0, index

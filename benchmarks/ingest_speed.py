@@ -1,0 +1,112 @@
+"""Ingest cost per article: fetch (a local file), extract, match and store, against a large library.
+
+    .venv/bin/python benchmarks/ingest_speed.py [--statements 100000] [--articles 50]
+                                                [--backends sqlite,postgresql] [--baseline REF]
+
+Imports `--statements` synthetic statements (benchmarks/matching_scale.py's, seed 7), then
+ingests copies of the project's fictional sample articles (benchmarks/writes_during_jobs.py's)
+with `ingest_sources`, lexical matching only (FACTCHECK_SEMANTIC=0). A first batch of 10
+articles warms the caches (word lists, term statistics); the next `--articles` are timed.
+It prints, per database, the milliseconds per article by the wall clock and the CPU time
+of this process per article (`time.process_time`; PostgreSQL's own work is in the wall
+clock only). Issue 15's goal, 40 articles a second with 2 workers on 2 cores, leaves
+about 50 ms an article.
+
+Each measure runs in a child process, on a database of its own (an SQLite file, or a new
+PostgreSQL database on --pg that is dropped after). --baseline REF measures the code of a
+git ref (a branch, a commit) the same way, in a temporary worktree, and prints its figures
+beside the current code's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = "postgresql://postgres@127.0.0.1:5432/test"
+WARM_UP = 10
+
+
+def measure_here(backend: str, statements: int, articles: int, server: str) -> dict:
+    """Time the ingest of `articles` articles with the code of this process's tree."""
+    os.environ["FACTCHECK_SEMANTIC"] = "0"
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from matching_scale import bench_database, write_statements
+    from writes_during_jobs import write_articles
+
+    from factcheck.services.articles import ingest_sources
+    from factcheck.services.statements import import_statements
+    from factcheck.store.db import get_engine
+
+    with tempfile.TemporaryDirectory(prefix="ingest-speed-") as tmp:
+        folder = Path(tmp)
+        url, drop = bench_database(folder, server if backend == "postgresql" else None)
+        try:
+            engine = get_engine(url)
+            write_statements(folder / "statements.jsonl", statements, seed=7)
+            import_statements(engine, str(folder / "statements.jsonl"))
+            write_articles(folder / "articles", WARM_UP + articles)
+            files = sorted(str(p) for p in (folder / "articles").iterdir())
+            ingest_sources(engine, files[:WARM_UP])
+            wall, cpu = time.perf_counter(), time.process_time()
+            ingest_sources(engine, files[WARM_UP:])
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        finally:
+            drop()
+    return {"wall_ms": 1000 * wall / articles, "cpu_ms": 1000 * cpu / articles}
+
+
+def measure(tree: Path, backend: str, args) -> dict:
+    """Run one measure in a child process with `tree`'s code on its import path."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    # This script, not the tree's copy: the baseline's tree may predate it.
+    child = [sys.executable, str(Path(__file__).resolve()), "--child", backend,
+             "--statements", str(args.statements), "--articles", str(args.articles), "--pg", args.pg]
+    out = subprocess.run(child, env=env, cwd=tree, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def measure_all(tree: Path, args) -> dict:
+    return {backend: measure(tree, backend, args) for backend in args.backends.split(",")}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--statements", type=int, default=100_000)
+    ap.add_argument("--articles", type=int, default=50)
+    ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--pg", default=PG, help="the PostgreSQL server to make throwaway databases on")
+    ap.add_argument("--baseline", help="a git ref whose code to measure beside the current code")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(measure_here(args.child, args.statements, args.articles, args.pg)))
+        return
+    runs = {"current": measure_all(ROOT, args)}
+    if args.baseline:
+        with tempfile.TemporaryDirectory(prefix="ingest-speed-") as tmp:
+            tree = Path(tmp) / "baseline"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.baseline],
+                           check=True, capture_output=True)
+            try:
+                runs[f"baseline {args.baseline}"] = measure_all(tree, args)
+            finally:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+
+    print(f"ingest_sources, {args.articles} articles after {WARM_UP} to warm up, {args.statements:,} statements,"
+          " lexical matching; ms per article")
+    print(f"{'database':12s}" + "".join(f" | {name:^19.19s}" for name in runs))
+    print(f"{'':12s}" + f" | {'wall':>9s} {'CPU':>9s}" * len(runs))
+    for backend in args.backends.split(","):
+        print(f"{backend:12s}" + "".join(f" | {run[backend]['wall_ms']:9.1f} {run[backend]['cpu_ms']:9.1f}"
+                                          for run in runs.values()))
+
+
+if __name__ == "__main__":
+    main()
