@@ -87,7 +87,9 @@ def main() -> int:
     none = labels.count("none") / len(labels)
     print(f"same={labels.count('same')} related={labels.count('related')} none={labels.count('none')} "
           f"of {len(labels)} sentences ({seconds:.1f} s)")
-    print(f"claims none share={none:.3f} (target >= {TARGET:.2f}: {'met' if none >= TARGET else 'NOT met'})")
+    # The target is the base install's, with embeddings; a lexical run has its own floor (.ci/floors.py).
+    verdict = "lexical, no target" if a.lexical else f"target >= {TARGET:.2f}: {'met' if none >= TARGET else 'NOT met'}"
+    print(f"claims none share={none:.3f} ({verdict})")
     return 0
 
 
