@@ -55,7 +55,10 @@ OVERLAP = ("2012-10-22", "2016-09-26", "2016-10-09", "2016-10-19")
 CORPUS_FEATURE = "corpus:checkthat"
 TOLERANCE = 1e-6
 MAX_ITERATIONS = 3000
-CHECK_TOLERANCE = 1e-3
+# lbfgs stops when the loss stops improving (TOLERANCE), not at fixed weights: the order in
+# which the BLAS threads add up, which a loaded machine changes, moved a weight by 1.7e-3 in
+# CI while every score and decision stayed the same.
+CHECK_TOLERANCE = 5e-3
 THRESHOLD_STEP = 0.005
 
 
