@@ -4,11 +4,10 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +18,7 @@ from factcheck.store.db import get_engine
 from factcheck.store.models import Article, User
 
 from .conftest import SAMPLE_ARTICLE, needs_shared
+from .loopback import http_server, serving
 
 QUOTE_KEYS = {"text", "start", "end", "speaker", "speaker_kind", "speaker_mention", "cue", "confidence", "partial"}
 SAMPLE_TEXT = """The Kessler Bridge Will Reopen in March, Governor Says
@@ -211,13 +211,8 @@ def feed_bomb_url():
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/feed.xml"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serving(http_server(Handler)) as base:
+        yield f"{base}/feed.xml"
 
 
 def test_ingest_of_a_feed_bomb_names_the_feed_and_fails(database, tmp_path, feed_bomb_url):
@@ -319,13 +314,8 @@ def sample_feed_url():
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/feed.xml"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serving(http_server(Handler)) as base:
+        yield f"{base}/feed.xml"
 
 
 def test_sources_add_list_and_a_burst_worker(database, sample_feed_url):

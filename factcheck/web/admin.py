@@ -57,9 +57,9 @@ def user_role(user_id: int):
     if not form.validate_on_submit():
         flash("The role was not changed: " + "; ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for(".index"))
-    return _change_account(
+    return db.change_and_redirect(
         lambda: set_role(session, user, form.role.data, actor=current_user.user),
-        refused="The role was not changed", done=f"{user.username} is now {form.role.data}.",
+        refused="The role was not changed", done=f"{user.username} is now {form.role.data}.", to=url_for(".index"),
     )
 
 
@@ -74,19 +74,8 @@ def user_active(user_id: int):
         flash("Nothing was changed: the form is damaged or expired.", "error")
         return redirect(url_for(".index"))
     active = form.active.data == "1"
-    return _change_account(
+    return db.change_and_redirect(
         lambda: set_active(session, user, active, actor=current_user.user),
         refused="Nothing was changed", done=f"{user.username} is {'active again' if active else 'deactivated'}.",
+        to=url_for(".index"),
     )
-
-
-def _change_account(change, *, refused: str, done: str):
-    """Run `change` (a users service call); say what happened, or why it was refused."""
-    try:
-        change()
-    except InputError as exc:
-        db.session().rollback()
-        flash(f"{refused}: {exc}.", "error")
-    else:
-        flash(done, "success")
-    return redirect(url_for(".index"))

@@ -7,8 +7,9 @@ page shows the stored state, not what the failed call had flushed.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, flash, g, redirect
 
+from ..errors import InputError
 from ..services.sessions import open_session
 
 
@@ -17,6 +18,20 @@ def session():
     if "db_session" not in g:
         g.db_session = open_session(current_app.extensions["factcheck.engine"])
     return g.db_session
+
+
+def change_and_redirect(change, *, refused: str, done: str, to: str):
+    """Run `change` (a service call writing in this request's session) and redirect to `to`,
+    flashing `done`; or, when the service refuses it (InputError), roll back and flash
+    `refused` with the reason."""
+    try:
+        change()
+    except InputError as exc:
+        session().rollback()
+        flash(f"{refused}: {exc}.", "error")
+    else:
+        flash(done, "success")
+    return redirect(to)
 
 
 def init_app(app: Flask) -> None:

@@ -42,28 +42,18 @@ def source_paused(source_id: int):
         flash("Nothing was changed: the form is damaged or expired.", "error")
         return redirect(url_for(".sources"))
     paused = form.paused.data == "1"
-    return _change(lambda: set_source_paused(db.session(), source_id, paused),
-                   done="The source is paused." if paused else "The source is polled again.")
+    return db.change_and_redirect(lambda: set_source_paused(db.session(), source_id, paused),
+                                  refused="Nothing was changed", to=url_for(".sources"),
+                                  done="The source is paused." if paused else "The source is polled again.")
 
 
 @bp.route("/sources/<id:source_id>/remove", methods=["POST"])
 @role_required(*EDITORS)
 def source_remove(source_id: int):
     """Stop watching a source (CSRFProtect has checked the form's token)."""
-    return _change(lambda: remove_source(db.session(), source_id),
-                   done="The source was removed; the articles stored from it stay.")
-
-
-def _change(change, *, done: str):
-    """Run `change` (a monitoring service call); say what happened, or why it was refused."""
-    try:
-        change()
-    except InputError as exc:
-        db.session().rollback()
-        flash(f"Nothing was changed: {exc}.", "error")
-    else:
-        flash(done, "success")
-    return redirect(url_for(".sources"))
+    return db.change_and_redirect(lambda: remove_source(db.session(), source_id),
+                                  refused="Nothing was changed", to=url_for(".sources"),
+                                  done="The source was removed; the articles stored from it stay.")
 
 
 @bp.route("/incoming/", methods=["GET", "POST"])

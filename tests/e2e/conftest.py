@@ -7,7 +7,6 @@ Set FACTCHECK_SCREENSHOTS to a folder to keep a PNG of each page the tests look 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from factcheck.store.models import Match, Quote, Statement
 from factcheck.web.app import create_app
 
 from ..web.conftest import PASSWORD, ROLES, publish, seed
+from ..loopback import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -62,12 +62,8 @@ def live_app(database):
 @pytest.fixture
 def server(live_app):
     """The base URL of the app, served in a thread by werkzeug on a free loopback port."""
-    httpd = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
+    with serving(make_server("127.0.0.1", 0, live_app, threaded=True)) as base:
+        yield base
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import gzip
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from factcheck.pipeline import fetching
 from factcheck.pipeline.feeds import feed_entry_urls, is_feed
 from factcheck.pipeline.fetching import fetch_url
 from factcheck.pipeline.reading import read_source
+from ..loopback import http_server, serving
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PAGE = (FIXTURES / "sample-harbor-gazette.html").read_bytes()
@@ -77,13 +78,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(http_server(Handler)) as base:
+        yield base
 
 
 def test_a_page_is_fetched_with_its_type_and_final_url(server):

@@ -19,6 +19,7 @@ from factcheck.services.monitoring import (add_source, claim_item, due_item_ids,
                                            process_item, queue_article, run_due, source_rows, stale_item_ids)
 from factcheck.store.db import session_scope
 from factcheck.store.models import Article, FeedSource, IncomingItem
+from ..loopback import serving
 
 pytestmark = pytest.mark.db
 
@@ -81,12 +82,8 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     httpd = FeedServer()
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serving(httpd):
+        yield httpd
 
 
 @pytest.fixture(autouse=True)
