@@ -7,7 +7,7 @@ counted per source. A URL or text added by hand is an item without a source.
 
 The database rows are the truth about the work, not any job queue: a worker takes an item
 with a lease (`claim_item`), and a worker killed mid-job leaves the lease to expire, after
-which the item is due again (`due_item_ids`, `stale_item_ids`). Storing is idempotent (an
+which the item is due again (`due_item_ids`). Storing is idempotent (an
 article's content hash is unique, an entry is queued once per source), so a job run twice,
 or by two workers at once, stores one article. `run_due` is one pass of a worker.
 
@@ -248,13 +248,6 @@ def due_item_ids(session: Session, now: dt.datetime | None = None, limit: int = 
     return list(session.exec(query))
 
 
-def stale_item_ids(session: Session, now: dt.datetime | None = None) -> list[int]:
-    """The items whose worker's lease expired before it finished (a killed worker's)."""
-    now = now or utcnow()
-    query = select(IncomingItem.id).where(_workable(now), IncomingItem.lease_expires.is_not(None))
-    return list(session.exec(query.order_by(IncomingItem.id)))
-
-
 def claim_item(engine: Engine, item_id: int, worker: str, lease_seconds: int = LEASE_SECONDS,
                now: dt.datetime | None = None) -> bool:
     """Take the item for `worker` until its lease expires; False if it is not to be taken
@@ -269,8 +262,9 @@ def claim_item(engine: Engine, item_id: int, worker: str, lease_seconds: int = L
         return taken.rowcount == 1
 
 
-def process_item(engine: Engine, item_id: int) -> None:
-    """Fetch (for a URL), extract, match and store a taken item, recording its state.
+def process_item(engine: Engine, item_id: int) -> str | None:
+    """Fetch (for a URL), extract, match and store a taken item, recording its state; the
+    state it ends in (None: the item is gone).
 
     A page that cannot be read or stored fails the item with its reason. Anything else
     (the database gone, a bug) leaves the item leased: it is taken again when the lease expires.
@@ -278,7 +272,7 @@ def process_item(engine: Engine, item_id: int) -> None:
     with reading(engine) as session:
         item = session.get(IncomingItem, item_id)
         if item is None:  # its source was removed meanwhile
-            return
+            return None
         source = session.get(FeedSource, item.source_id) if item.source_id else None
     try:
         if item.url:
@@ -290,9 +284,10 @@ def process_item(engine: Engine, item_id: int) -> None:
         result = _ingest_once(engine, article, item.url)
     except InputError as exc:
         _record(engine, item_id, state=IncomingState.FAILED, reason=str(exc), lease_owner=None, lease_expires=None)
-        return
+        return IncomingState.FAILED
     _record(engine, item_id, state=IncomingState.EXTRACTED, article_id=result.article_id, reason=None,
             lease_owner=None, lease_expires=None)
+    return IncomingState.EXTRACTED
 
 
 def _ingest_once(engine: Engine, article: records.Article, source: str | None) -> IngestResult:
@@ -345,9 +340,7 @@ def run_due(engine: Engine, worker: str, now: dt.datetime | None = None, max_ite
         if not taken:
             break
         for item_id in taken:
-            process_item(engine, item_id)
-            with reading(engine) as session:
-                state = session.get(IncomingItem, item_id).state
+            state = process_item(engine, item_id)
             summary.extracted += state == IncomingState.EXTRACTED
             summary.failed += state == IncomingState.FAILED
         done += len(taken)

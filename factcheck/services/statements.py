@@ -40,6 +40,8 @@ BATCH = 2000
 # A transcript turn longer than this is also split into sentences (each keeps its turn as context).
 LONG_TURN = 400
 TURN = re.compile(r"^\s*([A-Z][\w.'’ -]{0,60}?)\s*:\s+(\S.*)$")
+# Files of one JSON record a line.
+RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json")
 FIELDS = ("text", "speaker", "date", "source_url", "source_title", "context", "rating", "id")
 
 
@@ -162,11 +164,14 @@ def is_transcript_file(path: str) -> bool:
 
 
 def statement_file_text(path: str) -> str:
-    """The text of a statement file, checked (it exists, is not empty, too large, binary
-    or other than UTF-8), before anything is written."""
+    """The text of a statement file, checked (it exists, is of a kind read here, is not
+    empty, too large, binary or other than UTF-8), before anything is written."""
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{path}: no such file")
+    suffix = file.suffix.lower()
+    if suffix not in (*RECORD_SUFFIXES, ".csv") and not is_transcript_file(path):
+        raise InputError(f"{path}: unknown statement file type {suffix!r} (use .jsonl, .csv or a .txt transcript)")
     size = file.stat().st_size
     if size == 0:
         raise InputError(f"{path}: the file is empty")
@@ -185,15 +190,14 @@ def statement_records(
     text: str, path: str, *, speaker_date: dt.date | None = None, source_url: str | None = None, ref_stem: str | None = None
 ) -> Iterator[StatementInput | tuple[int, str]]:
     """Records, or (line, reason) for each rejected line, from the text of a .jsonl, .csv
-    or transcript file (whose refs start with `ref_stem`, by default the file's stem)."""
+    or transcript file (whose refs start with `ref_stem`, by default the file's stem), as
+    `statement_file_text` has checked it."""
     suffix = Path(path).suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
+    if suffix in RECORD_SUFFIXES:
         return _jsonl(text)
     if suffix == ".csv":
         return _csv(text, path)
-    if is_transcript_file(path):
-        return _transcript(text, path, speaker_date, source_url, ref_stem)
-    raise InputError(f"{path}: unknown statement file type {suffix!r} (use .jsonl, .csv or a .txt transcript)")
+    return _transcript(text, path, speaker_date, source_url, ref_stem)
 
 
 def dedupe_key(text: str, speaker: str, date: dt.date | None) -> str:
@@ -219,7 +223,6 @@ def import_statements(
     report = ImportReport()
     backend = backend_for(engine)
     text = statement_file_text(path)
-    statement_records(text, path)  # an unknown kind of file is refused before anything is written
     with session_scope(engine) as session:
         places, ref_stem = _import_places(session, path, speaker_date, source_url)
     state = _ImportState(places=places)

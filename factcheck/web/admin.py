@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..errors import InputError
 from ..domain import Role
 from ..services.audit import recent_audit
 from ..services.users import all_users, create_user, set_active, set_role, user_by_id
@@ -24,13 +23,9 @@ def index():
     form = CreateUserForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            user = create_user(session, form.username.data.strip(), form.password.data, form.role.data,
-                               actor=current_user.user)
-        except InputError as exc:
-            session.rollback()
-            form.form_errors.append(str(exc))
-        else:
+        user = db.refused_on_form(form, lambda: create_user(
+            session, form.username.data.strip(), form.password.data, form.role.data, actor=current_user.user))
+        if user is not None:
             flash(f"Created {user.role} {user.username}.", "success")
             return redirect(url_for(".index"))
     if form.is_submitted():

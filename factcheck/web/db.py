@@ -20,6 +20,18 @@ def session():
     return g.db_session
 
 
+def refused_on_form(form, call):
+    """Run `call` (a service call writing in this request's session) and give its result;
+    when the service refuses (InputError), roll back, add the reason to `form`'s errors and
+    give None."""
+    try:
+        return call()
+    except InputError as exc:
+        session().rollback()
+        form.form_errors.append(str(exc))
+        return None
+
+
 def change_and_redirect(change, *, refused: str, done: str, to: str):
     """Run `change` (a service call writing in this request's session) and redirect to `to`,
     flashing `done`; or, when the service refuses it (InputError), roll back and flash

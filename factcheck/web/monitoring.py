@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from ..domain import EDITORS
-from ..errors import InputError
 from ..services.monitoring import add_source, incoming_items, queue_article, remove_source, set_source_paused, source_rows
 from . import db
 from .auth import role_required
@@ -22,12 +21,8 @@ def sources():
     session = db.session()
     form = SourceForm()
     if form.validate_on_submit():
-        try:
-            source = add_source(session, form.url.data, every=form.every.data)
-        except InputError as exc:
-            session.rollback()
-            form.form_errors.append(str(exc))
-        else:
+        source = db.refused_on_form(form, lambda: add_source(session, form.url.data, every=form.every.data))
+        if source is not None:
             flash(f"Watching {source.url}.", "success")
             return redirect(url_for(".sources"))
     status = 422 if form.is_submitted() else 200
@@ -63,13 +58,10 @@ def incoming():
     session = db.session()
     form = AddArticleForm()
     if form.validate_on_submit():
-        try:
-            item_id = queue_article(session, url=(form.url.data or "").strip() or None, text=form.text.data or None,
-                                    title=form.title.data, user_id=current_user.user_id)
-        except InputError as exc:
-            session.rollback()
-            form.form_errors.append(str(exc))
-        else:
+        item_id = db.refused_on_form(form, lambda: queue_article(
+            session, url=(form.url.data or "").strip() or None, text=form.text.data or None,
+            title=form.title.data, user_id=current_user.user_id))
+        if item_id is not None:
             flash(f"Queued as item {item_id}: a worker will fetch, extract and match it.", "success")
             return redirect(url_for(".incoming"))
     status = 422 if form.is_submitted() else 200

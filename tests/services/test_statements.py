@@ -263,3 +263,13 @@ def test_a_transcript_is_one_document_in_turn_order(engine, tmp_path):
     refs = [ref for ref, _ in places]
     assert refs[:3] == ["hearing#1", "hearing#2", "hearing#2.1"] and refs[-1] == "hearing#3"
     assert [p for _, p in places] == list(range(1, len(refs) + 1))
+
+
+def test_a_file_of_an_unknown_kind_is_refused_before_anything_is_written(engine, tmp_path):
+    path = tmp_path / "sample-statements.xml"
+    path.write_text('<statements><s speaker="Lena Varga">Old words.</s></statements>', encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown statement file type '\.xml'"):
+        import_statements(engine, str(path))
+    with Session(engine) as session:
+        assert session.exec(select(SourceDocument)).all() == []
+        assert session.exec(select(AuditEntry)).all() == []
