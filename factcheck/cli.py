@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 import os
+import subprocess
 import sys
-import time
 import traceback
+from contextlib import contextmanager
 
 import click
 
@@ -294,50 +296,72 @@ def sources_list(as_json):
 
 @main.command()
 @click.option("--burst", is_flag=True, help="Do what is due now, then exit.")
-@click.option("--pause", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
-              help="Seconds between passes (without --burst).")
 @reports_errors
-def worker(burst, pause):
-    """Poll the sources that are due and store their new articles, until stopped."""
-    import socket
+def worker(burst):
+    """Run queued jobs and poll the sources that are due, until stopped (Ctrl-C).
 
-    from .services.monitoring import run_due
+    Jobs go through Redis with FACTCHECK_REDIS_URL set (any number of workers on any number
+    of machines share them), else through a file in the instance folder.
+    """
+    from .jobs import Jobs, make_huey
 
-    name = f"{socket.gethostname()}:{os.getpid()}"
-    while True:
-        summary = run_due(engine(), name)
-        if burst:
-            click.echo(summary.line())
-            return
-        if summary.polled or summary.extracted or summary.failed:
-            click.echo(summary.line())
-        time.sleep(pause)  # between passes: what becomes due meanwhile waits at most this long
+    jobs = Jobs(make_huey(blocking=not burst), engine())
+    if burst:
+        click.echo(jobs.run_burst().line())
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    jobs.consumer().run()
 
 
 WORKERS = click.option("--workers", type=click.IntRange(min=1), help="Server processes [default: one per core].")
+NO_WORKER = click.option("--no-worker", is_flag=True,
+                         help="Run no job worker beside the web app (when `factcheck worker` runs elsewhere).")
+
+
+@contextmanager
+def job_worker(run: bool):
+    """`factcheck worker` in a child process while the web app runs: its own process, since
+    the web server forks its workers, and a fork must not copy a running worker's threads.
+    Ctrl-C reaches both; it is stopped when the web app stops another way."""
+    if not run:
+        yield
+        return
+    child = subprocess.Popen([sys.executable, "-m", "factcheck", "worker"])
+    try:
+        yield
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
 @WORKERS
+@NO_WORKER
 @reports_errors
-def serve(host, port, workers):
-    """Run the web application (gunicorn, one process per core)."""
+def serve(host, port, workers, no_worker):
+    """Run the web application (gunicorn, one process per core) and a job worker."""
     from . import create_app
     from .web.server import listen_url, serve as run_server
 
-    run_server(create_app(listening_on=listen_url(host, port)), host, port, workers)
+    app = create_app(listening_on=listen_url(host, port))
+    with job_worker(not no_worker):
+        run_server(app, host, port, workers)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=5000, show_default=True)
 @WORKERS
+@NO_WORKER
 @click.option("--no-serve", is_flag=True, help="Load the sample data and stop.")
 @reports_errors
-def demo(host, port, workers, no_serve):
-    """Load the sample data (fictional) and serve it."""
+def demo(host, port, workers, no_worker, no_serve):
+    """Load the sample data (fictional) and serve it, with a job worker."""
     from .services.demo import load_demo
 
     summary = load_demo(engine())
@@ -349,7 +373,9 @@ def demo(host, port, workers, no_serve):
         click.echo(f"demo users: admin / editor / checker, password 'demo-password' — http://{host}:{port}/")
         # The demo is served over plain http (and may be opened from another machine of the
         # network), so its login cookie must not be https-only.
-        run_server(create_app({"SECURE_COOKIES": False}, listening_on=listen_url(host, port)), host, port, workers)
+        app = create_app({"SECURE_COOKIES": False}, listening_on=listen_url(host, port))
+        with job_worker(not no_worker):
+            run_server(app, host, port, workers)
 
 
 @main.command()

@@ -25,9 +25,10 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"the shared corpu
 
 @pytest.fixture(autouse=True)
 def _isolated_instance(tmp_path, monkeypatch):
-    """No test touches the checkout's instance/ folder or a database named in the environment."""
+    """No test touches the checkout's instance/ folder, or a database or job queue named in the environment."""
     monkeypatch.setenv("FACTCHECK_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.delenv("FACTCHECK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("FACTCHECK_REDIS_URL", raising=False)
 
 
 @pytest.fixture(scope="session")

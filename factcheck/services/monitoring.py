@@ -3,13 +3,14 @@
 A *source* is a feed polled every so many minutes. Polling it queues one *incoming item*
 per entry not seen before; processing an item fetches the entry, extracts, matches and
 stores it (`articles.ingest_article`) and links the stored article, so that articles are
-counted per source. A URL or text added by hand is an item without a source.
+counted per source. A URL or text added by hand is an item without a source. Workers run
+these steps as jobs (factcheck/jobs.py).
 
-The database rows are the truth about the work, not any job queue: a worker takes an item
-with a lease (`claim_item`), and a worker killed mid-job leaves the lease to expire, after
-which the item is due again (`due_item_ids`). Storing is idempotent (an
-article's content hash is unique, an entry is queued once per source), so a job run twice,
-or by two workers at once, stores one article. `run_due` is one pass of a worker.
+The database rows are the truth about the work, not the job queue: a worker takes a
+source or an item with a lease (`claim_source`, `claim_item`), and a worker killed mid-job
+leaves the lease to expire, after which the row is due again (`due_source_ids`,
+`due_item_ids`). Storing is idempotent (an article's content hash is unique, an entry is
+queued once per source), so a job run twice, or by two workers at once, stores one article.
 
 Politeness: feeds are fetched with a conditional GET; a failing feed waits `every` × 2^failures
 minutes (at most a day) before its next poll; requests to one host go at most
@@ -138,8 +139,28 @@ def due_source_ids(session: Session, now: dt.datetime | None = None) -> list[int
     return list(session.exec(query))
 
 
-def poll_source(engine: Engine, source_id: int, now: dt.datetime | None = None) -> list[int]:
-    """Fetch a source's feed and queue its new entries; the new items' ids.
+def claim_source(engine: Engine, source_id: int, now: dt.datetime | None = None) -> bool:
+    """Take a due source for one poll: its next poll is put off by a lease, so that a second
+    message to poll it finds it not due; False if it is not due (or paused, or gone). A
+    worker killed while polling leaves the source due again when the lease expires."""
+    now = now or utcnow()
+    with session_scope(engine) as session:
+        taken = session.execute(
+            update(FeedSource).where(FeedSource.id == source_id, FeedSource.paused == False,  # noqa: E712
+                                     FeedSource.next_poll_at <= now)
+            .values(next_poll_at=now + dt.timedelta(seconds=LEASE_SECONDS))
+        )
+        return taken.rowcount == 1
+
+
+@dataclass
+class PollResult:
+    item_ids: list[int]  # the items queued, one per new entry
+    error: str | None = None  # why the poll failed
+
+
+def poll_source(engine: Engine, source_id: int, now: dt.datetime | None = None) -> PollResult:
+    """Fetch a source's feed and queue its new entries.
 
     The fetch is a conditional GET (a 304 queues nothing) within FEED_MAX_BYTES, and only
     the first ENTRIES_PER_POLL entries count. A failure is recorded as the source's status
@@ -161,11 +182,11 @@ def poll_source(engine: Engine, source_id: int, now: dt.datetime | None = None) 
                 source.last_status, source.last_polled = f"error: {exc}", now
                 source.failures += 1
                 source.next_poll_at = now + _backoff(source.every, source.failures)
-        return []
+        return PollResult([], str(exc))
     try:
-        return _store_poll(engine, source_id, now, urls, page)
+        return PollResult(_store_poll(engine, source_id, now, urls, page))
     except IntegrityError:  # another worker polled it at the same moment and queued some first
-        return _store_poll(engine, source_id, now, urls, page)
+        return PollResult(_store_poll(engine, source_id, now, urls, page))
 
 
 def _store_poll(engine: Engine, source_id: int, now: dt.datetime, urls: list[str],
@@ -302,49 +323,6 @@ def _ingest_once(engine: Engine, article: records.Article, source: str | None) -
 def _record(engine: Engine, item_id: int, **values) -> None:
     with session_scope(engine) as session:
         session.execute(update(IncomingItem).where(IncomingItem.id == item_id).values(updated_at=utcnow(), **values))
-
-
-# -- A worker's pass -------------------------------------------------------------------------
-
-
-@dataclass
-class PassSummary:
-    polled: int = 0
-    failing: int = 0  # of the sources polled, those whose poll failed
-    queued: int = 0
-    extracted: int = 0
-    failed: int = 0
-
-    def line(self) -> str:
-        return (f"{self.polled} sources polled ({self.failing} failing), {self.queued} entries queued, "
-                f"{self.extracted} articles extracted, {self.failed} failed")
-
-
-def run_due(engine: Engine, worker: str, now: dt.datetime | None = None, max_items: int = 10_000) -> PassSummary:
-    """One pass of a worker: poll the due sources, then process the items that are due
-    until none is left (at most `max_items`, so a pass always ends)."""
-    summary = PassSummary()
-    with reading(engine) as session:
-        source_ids = due_source_ids(session, now)
-    for source_id in source_ids:
-        summary.queued += len(poll_source(engine, source_id, now))
-        summary.polled += 1
-    with reading(engine) as session:
-        failed = select(func.count()).where(FeedSource.id.in_(source_ids), FeedSource.failures > 0)
-        summary.failing = session.exec(failed).one()
-    done = 0
-    while done < max_items:
-        with reading(engine) as session:
-            item_ids = due_item_ids(session, limit=min(100, max_items - done))
-        taken = [item_id for item_id in item_ids if claim_item(engine, item_id, worker)]
-        if not taken:
-            break
-        for item_id in taken:
-            state = process_item(engine, item_id)
-            summary.extracted += state == IncomingState.EXTRACTED
-            summary.failed += state == IncomingState.FAILED
-        done += len(taken)
-    return summary
 
 
 # -- Politeness ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import config as paths
+from ..jobs import Jobs, make_huey
 from ..services.login_throttle import LoginThrottle
 from ..store.db import OperationalError, get_engine, is_busy
 from . import admin, api, auth, cache, db, desk, monitoring, people, public, review, transcripts
@@ -83,6 +84,7 @@ def create_app(config: dict | None = None, listening_on: str | None = None) -> F
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
     app.extensions["factcheck.engine"] = get_engine(app.config["DATABASE_URL"] or None)
+    app.extensions["factcheck.jobs"] = Jobs(make_huey(), app.extensions["factcheck.engine"])
     db.init_app(app)
     cache.init_app(app)
     app.extensions["factcheck.login_throttle"] = LoginThrottle(

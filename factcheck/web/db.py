@@ -46,12 +46,20 @@ def change_and_redirect(change, *, refused: str, done: str, to: str):
     return redirect(to)
 
 
+def after_commit(call) -> None:
+    """Run `call` once this request's writes are committed (as a job queued for a row the
+    request wrote, which a worker must find); never if they are thrown away."""
+    g.setdefault("after_commit", []).append(call)
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def commit(response):
         # after_request (not teardown) so that a failed commit becomes a 500, not a lie.
         if "db_session" in g and response.status_code < 400:
             g.db_session.commit()
+            for call in g.pop("after_commit", []):
+                call()
         return response
 
     @app.teardown_request

@@ -62,6 +62,8 @@ def incoming():
             session, url=(form.url.data or "").strip() or None, text=form.text.data or None,
             title=form.title.data, user_id=current_user.user_id))
         if item_id is not None:
+            jobs = current_app.extensions["factcheck.jobs"]
+            db.after_commit(lambda: jobs.queue_item(item_id))
             flash(f"Queued as item {item_id}: a worker will fetch, extract and match it.", "success")
             return redirect(url_for(".incoming"))
     status = 422 if form.is_submitted() else 200

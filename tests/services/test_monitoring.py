@@ -15,8 +15,9 @@ from sqlmodel import Session, func, select
 from factcheck.domain import IncomingState
 from factcheck.errors import InputError
 from factcheck.services import monitoring
-from factcheck.services.monitoring import (add_source, claim_item, due_item_ids, due_source_ids, poll_source,
-                                           process_item, queue_article, run_due, source_rows)
+from factcheck.jobs import Jobs, make_huey
+from factcheck.services.monitoring import (add_source, claim_item, claim_source, due_item_ids, due_source_ids,
+                                           poll_source, process_item, queue_article, source_rows)
 from factcheck.store.db import session_scope
 from factcheck.store.models import Article, FeedSource, IncomingItem
 from ..loopback import serving
@@ -92,6 +93,14 @@ def _fast(monkeypatch):
     monkeypatch.setattr(monitoring, "HOST_PAUSE", 0.0)
 
 
+@pytest.fixture
+def jobs(engine, tmp_path, monkeypatch):
+    """The jobs on the embedded queue, a file in this test's instance folder."""
+    monkeypatch.delenv("FACTCHECK_REDIS_URL", raising=False)
+    monkeypatch.setenv("FACTCHECK_INSTANCE", str(tmp_path))
+    return Jobs(make_huey(), engine)
+
+
 def add(engine, url, **options) -> int:
     with session_scope(engine) as session:
         return add_source(session, url, allow_private=True, **options).id
@@ -128,23 +137,23 @@ def test_a_bad_url_is_refused_by_name(engine, url):
 
 def test_a_poll_queues_each_entry_once_and_a_304_stores_nothing(engine, server):
     source_id = add(engine, server.url("/feed.xml"))
-    first = poll_source(engine, source_id)
+    first = poll_source(engine, source_id).item_ids
     assert len(first) == 3
-    assert poll_source(engine, source_id) == []  # answered 304: the ETag was sent back
+    assert poll_source(engine, source_id).item_ids == []  # answered 304: the ETag was sent back
     assert server.feed_requests == [None, '"sample-3"']
     with session_scope(engine) as session:  # without the validators, the same entries are known
         session.get(FeedSource, source_id).etag = None
-    assert poll_source(engine, source_id) == []
+    assert poll_source(engine, source_id).item_ids == []
     assert [item.state for item in items(engine)] == ["queued"] * 3
 
 
-def test_five_new_entries_appear_after_the_next_poll(engine, server):
+def test_five_new_entries_appear_after_the_next_poll(engine, server, jobs):
     source_id = add(engine, server.url("/feed.xml"), every=0)
-    assert run_due(engine, "w1").extracted == 3
+    assert jobs.run_burst().extracted == 3
     server.entries = 8
-    summary = run_due(engine, "w1")
+    summary = jobs.run_burst()
     assert (summary.polled, summary.queued, summary.extracted) == (1, 5, 5)
-    assert run_due(engine, "w1").line() == "1 sources polled (0 failing), 0 entries queued, 0 articles extracted, 0 failed"
+    assert jobs.run_burst().line() == "1 sources polled (0 failing), 0 entries queued, 0 articles extracted, 0 failed"
     assert article_count(engine) == 8
     with Session(engine) as session:
         [row] = source_rows(session)
@@ -155,7 +164,7 @@ def test_five_new_entries_appear_after_the_next_poll(engine, server):
 
 def test_an_item_processed_twice_stores_one_article(engine, server):
     source_id = add(engine, server.url("/feed.xml"))
-    [item_id, *_] = poll_source(engine, source_id)
+    [item_id, *_] = poll_source(engine, source_id).item_ids
     assert claim_item(engine, item_id, "w1")
     assert not claim_item(engine, item_id, "w2")  # held by w1's lease
     process_item(engine, item_id)
@@ -185,7 +194,7 @@ def test_a_failing_feed_shows_its_error_and_backs_off(engine, server):
     source_id = add(engine, server.url("/broken.xml"), every=10)
     now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.timezone.utc)
     for failures, wait in ((1, 20), (2, 40), (3, 80)):
-        assert poll_source(engine, source_id, now) == []
+        assert poll_source(engine, source_id, now).error is not None
         with Session(engine) as session:
             assert due_source_ids(session, now + dt.timedelta(minutes=wait - 1)) == []
             assert due_source_ids(session, now + dt.timedelta(minutes=wait)) == [source_id]
@@ -218,7 +227,7 @@ def test_a_paused_source_is_not_due(engine, server):
 def test_an_expired_lease_is_taken_again(engine, server):
     """A worker killed mid-job: its item stays leased, then is due again once the lease expires."""
     source_id = add(engine, server.url("/feed.xml"))
-    [item_id, *_] = poll_source(engine, source_id)
+    [item_id, *_] = poll_source(engine, source_id).item_ids
     now = dt.datetime.now(dt.timezone.utc)
     assert claim_item(engine, item_id, "killed", lease_seconds=60, now=now)
     with Session(engine) as session:
@@ -231,19 +240,19 @@ def test_an_expired_lease_is_taken_again(engine, server):
     assert article_count(engine) == 1
 
 
-def test_an_entry_that_cannot_be_read_fails_with_its_reason(engine, server):
+def test_an_entry_that_cannot_be_read_fails_with_its_reason(engine, server, jobs):
     source_id = add(engine, server.url("/feed.xml"))
     with session_scope(engine) as session:
         session.add(IncomingItem(source_id=source_id, url=server.url("/gone")))
-    summary = run_due(engine, "w1")
+    summary = jobs.run_burst()
     assert (summary.extracted, summary.failed) == (3, 1)
     [failed] = [item for item in items(engine) if item.state == IncomingState.FAILED]
     assert failed.reason == f"{server.url('/gone')}: HTTP 500 Internal Server Error"
 
 
-def test_removing_a_source_keeps_its_articles(engine, server):
+def test_removing_a_source_keeps_its_articles(engine, server, jobs):
     source_id = add(engine, server.url("/feed.xml"))
-    run_due(engine, "w1")
+    jobs.run_burst()
     with session_scope(engine) as session:
         monitoring.remove_source(session, source_id)
     assert items(engine) == []
@@ -252,7 +261,7 @@ def test_removing_a_source_keeps_its_articles(engine, server):
 
 def test_an_item_whose_source_was_removed_is_skipped(engine, server):
     source_id = add(engine, server.url("/feed.xml"))
-    [item_id, *_] = poll_source(engine, source_id)
+    [item_id, *_] = poll_source(engine, source_id).item_ids
     assert claim_item(engine, item_id, "w1")
     with session_scope(engine) as session:
         monitoring.remove_source(session, source_id)
@@ -299,7 +308,7 @@ def test_two_workers_polling_at_once_queue_each_entry_once(engine, server):
 
     def poll():
         try:
-            results.append(poll_source(engine, source_id))
+            results.append(poll_source(engine, source_id).item_ids)
         except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
             errors.append(exc)
 
@@ -313,10 +322,10 @@ def test_two_workers_polling_at_once_queue_each_entry_once(engine, server):
     assert sorted(id for ids in results for id in ids) == [item.id for item in items(engine)]
 
 
-def test_a_workers_pass_counts_the_failing_feeds(engine, server):
+def test_a_workers_pass_counts_the_failing_feeds(engine, server, jobs):
     add(engine, server.url("/broken.xml"))
     add(engine, server.url("/feed.xml"))
-    summary = run_due(engine, "w1")
+    summary = jobs.run_burst()
     assert summary.line() == "2 sources polled (1 failing), 3 entries queued, 3 articles extracted, 0 failed"
     with Session(engine) as session:
         last_polled = [row.to_json()["last_polled"] for row in source_rows(session)]

@@ -1,0 +1,177 @@
+"""The job queue: live monitoring's work done by workers, through huey.
+
+By default the queue is a file beside the database (`instance/jobs.db`, huey's SQLite
+storage), which needs no server: `factcheck serve` and `demo` run one worker process
+beside the web app on it. With `FACTCHECK_REDIS_URL` set, the jobs go through Redis, and
+any number of `factcheck worker` processes on any number of machines share them.
+docs/job-queue.md says why huey, and what was measured.
+
+A job's message only says "look at row N now": the database holds the truth about the
+work (services/monitoring.py). huey pops a message before running it, so a worker killed
+mid-job loses its message; the row stays due (a source's next poll time, an item's
+expired lease) and the *sweep* queues it again. The sweep runs once a minute in every
+worker (a huey periodic task) and at the start of every worker. Each job takes its row
+first (`claim_source`, `claim_item`: one UPDATE), so a message queued twice does the work
+once, and storing is idempotent, so even work done twice stores one article.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.api import Huey
+from huey.exceptions import RetryTask
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from .config import instance_path
+from .domain import IncomingState
+from .services.monitoring import (claim_item, claim_source, due_item_ids, due_source_ids, poll_source,
+                                  process_item)
+from .store.db import reading
+
+log = logging.getLogger("factcheck.jobs")
+
+RETRY_DELAY = 10  # seconds before a job that found the database unreachable runs again
+SWEEP_ITEMS = 1_000  # items queued again by one sweep; the next sweep finds the rest
+BURST_LIMIT = 100_000  # jobs one `worker --burst` runs at most, so that it always ends
+IDLE_DELAY = 1.0  # at most this many seconds between two looks at an idle SQLite queue
+
+
+def redis_url() -> str | None:
+    return os.environ.get("FACTCHECK_REDIS_URL") or None
+
+
+def make_huey(blocking: bool = True) -> Huey:
+    """The queue's storage: Redis at FACTCHECK_REDIS_URL, else a file in the instance folder.
+
+    `blocking=False` makes an empty Redis queue answer at once (for `--burst`) instead of
+    waiting a second for a message."""
+    url = redis_url()
+    if url:
+        return RedisHuey("factcheck", url=url, blocking=blocking, results=False)
+    folder = instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("factcheck", filename=str(folder / "jobs.db"), results=False)
+
+
+def worker_name() -> str:
+    """Who holds a lease: this machine and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class BurstSummary:
+    """What one `worker --burst` did."""
+
+    polled: int = 0
+    failing: int = 0  # of the sources polled, those whose poll failed
+    queued: int = 0
+    extracted: int = 0
+    failed: int = 0
+
+    def line(self) -> str:
+        return (f"{self.polled} sources polled ({self.failing} failing), {self.queued} entries queued, "
+                f"{self.extracted} articles extracted, {self.failed} failed")
+
+
+class Jobs:
+    """The project's jobs on one huey queue, working on one database.
+
+    The web app makes one to queue an article added by hand; a worker makes one and runs
+    what is queued (`consumer`, `run_burst`).
+    """
+
+    def __init__(self, huey: Huey, engine: Engine):
+        self.huey, self.engine = huey, engine
+        self.worker = worker_name()
+        self.poll = huey.task(name="poll")(self._poll)
+        self.process = huey.task(name="process")(self._process)
+        self.sweep_job = huey.periodic_task(crontab(), name="sweep")(self.sweep)
+
+    def _poll(self, source_id: int):
+        """Poll a due source and queue a job for each new entry; the poll's result, or None
+        when the source was not due (polled already, paused or removed)."""
+        with _retried_while_unreachable(f"poll of source {source_id}"):
+            if not claim_source(self.engine, source_id):
+                return None
+            result = poll_source(self.engine, source_id)
+        for item_id in result.item_ids:
+            self.queue_item(item_id)
+        return result
+
+    def _process(self, item_id: int) -> str | None:
+        """Fetch, extract, match and store an item; the state it ends in, or None when it
+        was not to be taken (done already, or held by another worker)."""
+        with _retried_while_unreachable(f"item {item_id}"):
+            if not claim_item(self.engine, item_id, self.worker):
+                return None
+            return process_item(self.engine, item_id)
+
+    def sweep(self, everything: bool = False) -> None:
+        """Queue a poll of each due source, and the items whose message was lost.
+
+        An item waiting in the queue is due in the database too; queuing it again would
+        only be skipped by `claim_item`, so items are swept when the queue has drained
+        (or `everything`, at a worker's start), which finds the lost ones and little else."""
+        with _retried_while_unreachable("sweep"):
+            with reading(self.engine) as session:
+                source_ids = due_source_ids(session)
+                sweep_items = everything or len(self.huey) == 0
+                item_ids = due_item_ids(session, limit=SWEEP_ITEMS) if sweep_items else []
+        for source_id in source_ids:
+            self.poll(source_id)
+        for item_id in item_ids:
+            self.queue_item(item_id)
+
+    def queue_item(self, item_id: int) -> None:
+        """Queue the processing of a stored item. Should the queue be unreachable, the item
+        waits in the database for a sweep: a warning, not an error for whoever stored it."""
+        try:
+            self.process(item_id)
+        except Exception as exc:  # noqa: BLE001  (Redis down, the queue file locked: the row keeps the job)
+            log.warning("job queue unreachable (%s): item %s waits for the next sweep", exc, item_id)
+
+    def run_burst(self, limit: int = BURST_LIMIT) -> BurstSummary:
+        """Sweep, then run every job that is due until none is left (at most `limit`)."""
+        summary = BurstSummary()
+        self.sweep(everything=True)
+        for _ in range(limit):
+            for task in self.huey.read_schedule():  # retries whose delay has passed
+                self.huey.enqueue(task)
+            task = self.huey.dequeue()
+            if task is None:
+                break
+            outcome = self.huey.execute(task)
+            if task.name == "poll" and outcome is not None:
+                summary.polled += 1
+                summary.failing += outcome.error is not None
+                summary.queued += len(outcome.item_ids)
+            elif task.name == "process":
+                summary.extracted += outcome == IncomingState.EXTRACTED
+                summary.failed += outcome == IncomingState.FAILED
+        return summary
+
+    def consumer(self, threads: int = 1):
+        """A huey consumer running this queue's jobs in `threads` threads, and the sweep
+        once a minute; `run()` it (it stops on SIGINT or SIGTERM)."""
+        self.sweep(everything=True)
+        return self.huey.create_consumer(workers=threads, worker_type="thread", max_delay=IDLE_DELAY)
+
+
+@contextmanager
+def _retried_while_unreachable(what: str) -> Iterator[None]:
+    """Turns the database being unreachable into one log line and a later retry of the job
+    (not a traceback and a lost message): the job's row is untouched, so nothing is done
+    twice when it runs again."""
+    try:
+        yield
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        log.warning("database unreachable (%s): %s runs again in %s s", reason, what, RETRY_DELAY)
+        raise RetryTask(delay=RETRY_DELAY) from None
