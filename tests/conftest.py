@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -81,3 +82,20 @@ def _throwaway_postgres(server: str):
 @pytest.fixture
 def engine(database):
     return get_engine(database)
+
+
+@pytest.fixture
+def redis_url():
+    """FACTCHECK_TEST_REDIS_URL (a database number the tests may empty), emptied before the
+    test; the test is skipped when it is unset (`.ci/run` sets it) or Redis is unreachable."""
+    url = os.environ.get("FACTCHECK_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("FACTCHECK_TEST_REDIS_URL is not set (.ci/run sets it for the Redis tests)")
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis at {url} is unreachable: {exc}")
+    yield url
+    client.flushdb()
+    client.close()
