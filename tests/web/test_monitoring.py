@@ -3,7 +3,6 @@ the incoming list shows each item's state. (Polling and processing: tests/servic
 import pytest
 from sqlmodel import Session, select
 
-from factcheck.services.monitoring import claim_item, process_item
 from factcheck.store.models import FeedSource, IncomingItem
 
 from .conftest import submit
@@ -52,7 +51,7 @@ def test_a_failing_source_shows_its_error_escaped(engine, as_user):
     assert "error: &lt;b&gt;HTTP 500&lt;/b&gt;" in page and "<b>HTTP 500" not in page
 
 
-def test_pasted_text_is_queued_then_shown_extracted(engine, as_user, monkeypatch):
+def test_pasted_text_is_queued_then_shown_extracted(app, engine, as_user, monkeypatch):
     monkeypatch.setenv("FACTCHECK_SEMANTIC", "0")
     editor = as_user("editor")
     text = "Sample Ferry Board Meets\n\n“Fares will stay at five crowns,” said Ola Brenn, the fictional board chair."
@@ -60,15 +59,14 @@ def test_pasted_text_is_queued_then_shown_extracted(engine, as_user, monkeypatch
     assert response.status_code == 302
     page = editor.get("/desk/incoming/").text
     assert "Sample ferry story" in page and ">queued<" in page
-    with Session(engine) as session:
-        [item] = session.exec(select(IncomingItem)).all()
-    assert claim_item(engine, item.id, "test-worker")
-    process_item(engine, item.id)
+    jobs = app.extensions["factcheck.jobs"]
+    assert len(jobs.huey) == 1  # its job, queued once the item was committed
+    assert jobs.huey.execute(jobs.huey.dequeue()) == "extracted"
     page = editor.get("/desk/incoming/").text
     assert ">extracted<" in page and "/desk/article/" in page
 
 
-def test_an_article_needs_a_url_or_text_not_both(engine, as_user):
+def test_an_article_needs_a_url_or_text_not_both(app, engine, as_user):
     editor = as_user("editor")
     both = submit(editor, "/desk/incoming/", {"url": "https://gazette.example/a", "text": "Words."})
     neither = submit(editor, "/desk/incoming/", {"url": "", "text": ""})
@@ -76,6 +74,7 @@ def test_an_article_needs_a_url_or_text_not_both(engine, as_user):
     assert "give an article&#39;s URL or its text, not both" in both.text
     with Session(engine) as session:
         assert session.exec(select(IncomingItem)).all() == []
+    assert len(app.extensions["factcheck.jobs"].huey) == 0
 
 
 def test_a_checker_cannot_reach_the_sources(as_user):

@@ -1,0 +1,111 @@
+"""The jobs on the embedded queue: a message queued twice does its work once, the sweep finds
+what the queue lost, and an unreachable queue never fails whoever stored the work.
+
+The feed is a fictional sample served on 127.0.0.1 (tests/services/test_monitoring.py's).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from huey import RedisHuey
+
+from factcheck import cli
+from factcheck.jobs import Jobs, make_huey
+from factcheck.services.monitoring import claim_item, queue_article
+from factcheck.store.db import session_scope
+from .services.test_monitoring import _fast, add, article_count, items, server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def jobs(engine):
+    return Jobs(make_huey(), engine)
+
+
+def run_queued(jobs: Jobs) -> list:
+    """Run what is queued now, without a sweep; each job's outcome."""
+    outcomes = []
+    while (task := jobs.huey.dequeue()) is not None:
+        outcomes.append(jobs.huey.execute(task))
+    return outcomes
+
+
+def test_the_queue_is_a_file_in_the_instance_folder(tmp_path):
+    huey = make_huey()
+    assert huey.storage.filename == str(tmp_path / "instance" / "jobs.db")
+
+
+def test_a_poll_queued_twice_polls_once(engine, server, jobs):
+    source_id = add(engine, server.url("/feed.xml"))
+    jobs.poll(source_id)
+    jobs.poll(source_id)
+    first, second = run_queued(jobs)[:2]
+    assert (len(first.item_ids), second) == (3, None)  # the second found it polled already
+    assert server.feed_requests == [None]
+    assert article_count(engine) == 3
+
+
+def test_an_item_queued_twice_is_processed_once(engine, jobs):
+    with session_scope(engine) as session:
+        item_id = queue_article(session, text="Sample Mill Reopens\n\n“The mill reopens in May,” said Ivo Brant.")
+    jobs.queue_item(item_id)
+    jobs.queue_item(item_id)
+    assert run_queued(jobs) == ["extracted", None]
+    assert [item.attempts for item in items(engine)] == [1]
+
+
+def test_the_sweep_queues_what_the_queue_lost_once_it_has_drained(engine, jobs):
+    with session_scope(engine) as session:  # stored, but its message never reached the queue
+        lost = queue_article(session, text="Sample Dam Repaired\n\n“The dam holds,” said Rhea Tolland.")
+        waiting = queue_article(session, text="Sample Ferry Late\n\n“The ferry runs late,” said Ola Brenn.")
+    jobs.queue_item(waiting)
+    jobs.sweep()  # the queue holds a job: items are not swept while it drains
+    assert len(jobs.huey) == 1
+    assert run_queued(jobs) == ["extracted"]
+    jobs.sweep()
+    assert run_queued(jobs) == ["extracted"]
+    assert {item.id: item.state for item in items(engine)} == {lost: "extracted", waiting: "extracted"}
+
+
+def test_an_item_held_by_a_live_lease_is_left_alone(engine, jobs):
+    with session_scope(engine) as session:
+        item_id = queue_article(session, text="Sample Bridge Shut\n\n“The bridge shuts at noon,” said Ana Vell.")
+    assert claim_item(engine, item_id, "another-worker")
+    jobs.sweep(everything=True)
+    assert len(jobs.huey) == 0  # not due
+    jobs.queue_item(item_id)
+    assert run_queued(jobs) == [None]  # not taken
+    assert items(engine)[0].state == "queued"
+
+
+def test_an_unreachable_queue_leaves_the_item_for_the_sweep(engine, caplog):
+    jobs = Jobs(RedisHuey("factcheck", url="redis://127.0.0.1:1/0"), engine)  # nothing listens on port 1
+    with session_scope(engine) as session:
+        item_id = queue_article(session, text="Sample Pier Closed\n\n“The pier is closed,” said Kit Marr.")
+    with caplog.at_level(logging.WARNING, logger="factcheck.jobs"):
+        jobs.queue_item(item_id)
+    assert "job queue unreachable" in caplog.text and f"item {item_id} waits for the next sweep" in caplog.text
+
+
+def test_the_web_app_runs_a_worker_beside_it_and_stops_it():
+    with cli.job_worker(True):
+        deadline = time.monotonic() + 30
+        while not (workers := _worker_processes()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers) == 1
+    assert _worker_processes() == []
+    with cli.job_worker(False):
+        assert _worker_processes() == []
+
+
+def _worker_processes() -> list[str]:
+    """This test's `factcheck worker` children (by their command line)."""
+    found = subprocess.run(["pgrep", "-f", "-P", str(os.getpid()), "-a", "factcheck worker"],
+                           capture_output=True, text=True).stdout
+    return [line for line in found.splitlines() if f"{sys.executable} -m factcheck worker" in line]
