@@ -17,10 +17,14 @@ import time
 
 import pytest
 
+from factcheck.jobs import Jobs, make_huey
 from factcheck.pipeline import matching, records
 from factcheck.services.articles import ingest_article
+from factcheck.services.monitoring import add_source
 from factcheck.services.statements import BATCH, import_statements
 from factcheck.store import backends
+from factcheck.store.db import session_scope
+from ..services.test_monitoring import _fast, article_count, server  # noqa: F401  (fixtures)
 
 from .conftest import hidden_inputs, seed, verdict_data
 
@@ -107,6 +111,28 @@ def test_a_verdict_saves_at_once_in_the_middle_of_an_ingest(engine, as_user, mon
     status, seconds = save_verdict_during(job, checker, seeded.quote_id)
     assert status == 302
     assert seconds < PROMPT
+
+
+def test_a_verdict_saves_at_once_while_a_worker_polls_and_stores(engine, as_user, monkeypatch, tmp_path, server):
+    """A worker's jobs (poll a feed, then fetch, extract, match and store each entry) held in
+    the middle of matching an entry's quote."""
+    seeded = seed(engine)
+    checker = as_user("checker")
+    match_quote = matching.match_quote
+
+    def held_match(*args, **kwargs):
+        job.hold()
+        return match_quote(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "match_quote", held_match)
+    with session_scope(engine) as session:
+        add_source(session, server.url("/feed.xml"), allow_private=True)
+    jobs = Jobs(make_huey(), engine)
+    job = Job(jobs.run_burst)
+    status, seconds = save_verdict_during(job, checker, seeded.quote_id)
+    assert status == 302
+    assert seconds < PROMPT
+    assert article_count(engine) == 3 + 1  # the feed's three, and the seeded one
 
 
 def test_a_write_that_still_finds_the_database_locked_is_told_so(engine, as_user, database, monkeypatch):
