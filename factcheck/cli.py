@@ -98,16 +98,24 @@ def statements():
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--speaker-date", callback=iso_date, help="Date of a transcript's turns (YYYY-MM-DD).")
 @click.option("--source-url", help="Where a transcript was published.")
+@click.option("--background", is_flag=True,
+              help="Store the statements and leave their embedding and the re-matching of stored quotes to the workers.")
 @reports_errors
-def statements_import(file: str, speaker_date, source_url):
+def statements_import(file: str, speaker_date, source_url, background):
     """Import FILE (.jsonl, .csv or a `NAME: words` transcript)."""
     from .services.statements import import_statements
 
     with _progress("importing statements") as advance:
-        report = import_statements(engine(), file, speaker_date=speaker_date, source_url=source_url, on_progress=advance)
+        report = import_statements(engine(), file, speaker_date=speaker_date, source_url=source_url,
+                                   on_progress=advance, follow_up=not background)
     for line, reason in report.rejected:
         click.echo(f"{file}:{line}: rejected: {reason}")
     click.echo(report.summary())
+    if background:
+        from .jobs import Jobs, make_huey
+
+        Jobs(make_huey(), engine()).follow_up()
+        click.echo("embedding and re-matching queued for the workers")
 
 
 class _progress:

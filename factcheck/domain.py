@@ -131,3 +131,10 @@ class IncomingState(StrEnum):
 
 # The states a worker may take an item in (a lease on it that has expired is a killed worker's).
 WORKABLE_STATES = (IncomingState.QUEUED, IncomingState.FETCHED)
+
+
+class FollowUpStep(StrEnum):
+    """What an imported statement still owes (services/statements.py), in this order."""
+
+    EMBED = "embed"  # its sentence embedding
+    REMATCH = "rematch"  # matching again the stored quotes it could affect

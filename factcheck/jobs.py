@@ -1,4 +1,5 @@
-"""The job queue: live monitoring's work done by workers, through huey.
+"""The job queue: live monitoring's work, and what statement imports leave, done by
+workers through huey.
 
 By default the queue is a file beside the database (`instance/jobs.db`, huey's SQLite
 storage), which needs no server: `factcheck serve` and `demo` run one worker process
@@ -6,10 +7,14 @@ beside the web app on it. With `FACTCHECK_REDIS_URL` set, the jobs go through Re
 any number of `factcheck worker` processes on any number of machines share them.
 docs/job-queue.md says why huey, and what was measured.
 
+The jobs: `poll` a due source (queuing a `process` job for each new entry), `process` an
+incoming item (fetch, extract, match, store), and `follow_up` imported statements (embed
+them, then match again the quotes they could affect).
+
 A job's message only says "look at row N now": the database holds the truth about the
-work (services/monitoring.py). huey pops a message before running it, so a worker killed
+work (services/monitoring.py, services/statements.py). huey pops a message before running it, so a worker killed
 mid-job loses its message; the row stays due (a source's next poll time, an item's
-expired lease) and the *sweep* queues it again. The sweep runs once a minute in every
+expired lease, a statement's follow-up row) and the *sweep* queues it again. The sweep runs once a minute in every
 worker (a huey periodic task) and at the start of every worker. Each job takes its row
 first (`claim_source`, `claim_item`: one UPDATE), so a message queued twice does the work
 once, and storing is idempotent, so even work done twice stores one article.
@@ -18,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
@@ -31,8 +35,10 @@ from sqlalchemy.exc import OperationalError
 
 from .config import instance_path
 from .domain import IncomingState
+from .services.leases import worker_name
 from .services.monitoring import (claim_item, claim_source, due_item_ids, due_source_ids, poll_source,
                                   process_item)
+from .services.statements import follow_up_imports, follow_ups_due
 from .store.db import reading
 
 log = logging.getLogger("factcheck.jobs")
@@ -60,11 +66,6 @@ def make_huey(blocking: bool = True) -> Huey:
     return SqliteHuey("factcheck", filename=str(folder / "jobs.db"), results=False)
 
 
-def worker_name() -> str:
-    """Who holds a lease: this machine and process."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 @dataclass
 class BurstSummary:
     """What one `worker --burst` did."""
@@ -74,10 +75,14 @@ class BurstSummary:
     queued: int = 0
     extracted: int = 0
     failed: int = 0
+    embedded: int = 0  # imported statements
+    rematched: int = 0  # quotes matched again after an import
 
     def line(self) -> str:
+        imports = (f"; statements embedded {self.embedded}, quotes re-matched {self.rematched}"
+                   if self.embedded or self.rematched else "")
         return (f"{self.polled} sources polled ({self.failing} failing), {self.queued} entries queued, "
-                f"{self.extracted} articles extracted, {self.failed} failed")
+                f"{self.extracted} articles extracted, {self.failed} failed" + imports)
 
 
 class Jobs:
@@ -92,6 +97,7 @@ class Jobs:
         self.worker = worker_name()
         self.poll = huey.task(name="poll")(self._poll)
         self.process = huey.task(name="process")(self._process)
+        self.follow_up = huey.task(name="follow_up")(self._follow_up)
         self.sweep_job = huey.periodic_task(crontab(), name="sweep")(self.sweep)
 
     def _poll(self, source_id: int):
@@ -113,8 +119,15 @@ class Jobs:
                 return None
             return process_item(self.engine, item_id)
 
+    def _follow_up(self) -> tuple[int, int]:
+        """Embed the statements imports left to the workers, then match again the quotes
+        they could affect; (statements embedded, quotes re-matched)."""
+        with _retried_while_unreachable("the follow-up of imported statements"):
+            return follow_up_imports(self.engine, self.worker)
+
     def sweep(self, everything: bool = False) -> None:
-        """Queue a poll of each due source, and the items whose message was lost.
+        """Queue a poll of each due source, and the items and statement follow-ups whose
+        message was lost.
 
         An item waiting in the queue is due in the database too; queuing it again would
         only be skipped by `claim_item`, so items are swept when the queue has drained
@@ -124,10 +137,13 @@ class Jobs:
                 source_ids = due_source_ids(session)
                 sweep_items = everything or len(self.huey) == 0
                 item_ids = due_item_ids(session, limit=SWEEP_ITEMS) if sweep_items else []
+                follow_up = sweep_items and follow_ups_due(session)
         for source_id in source_ids:
             self.poll(source_id)
         for item_id in item_ids:
             self.queue_item(item_id)
+        if follow_up:
+            self.follow_up()
 
     def queue_item(self, item_id: int) -> None:
         """Queue the processing of a stored item. Should the queue be unreachable, the item
@@ -155,6 +171,9 @@ class Jobs:
             elif task.name == "process":
                 summary.extracted += outcome == IncomingState.EXTRACTED
                 summary.failed += outcome == IncomingState.FAILED
+            elif task.name == "follow_up" and outcome is not None:
+                summary.embedded += outcome[0]
+                summary.rematched += outcome[1]
         return summary
 
     def consumer(self, threads: int = 1):

@@ -17,6 +17,7 @@ from huey import RedisHuey
 from factcheck import cli
 from factcheck.jobs import Jobs, make_huey
 from factcheck.services.monitoring import claim_item, queue_article
+from factcheck.services.statements import import_statements
 from factcheck.store.db import session_scope
 from .services.test_monitoring import _fast, add, article_count, items, server  # noqa: F401  (fixtures)
 
@@ -91,6 +92,17 @@ def test_an_unreachable_queue_leaves_the_item_for_the_sweep(engine, caplog):
     with caplog.at_level(logging.WARNING, logger="factcheck.jobs"):
         jobs.queue_item(item_id)
     assert "job queue unreachable" in caplog.text and f"item {item_id} waits for the next sweep" in caplog.text
+
+
+def test_a_worker_follows_up_an_import_left_to_it(engine, jobs, tmp_path):
+    with session_scope(engine) as session:
+        queue_article(session, text="Sample Tunnel Row\n\nBrandt said: “The tunnel may never open,” at the sample council.")
+    jobs.run_burst()
+    statements = tmp_path / "sample-statements.jsonl"
+    statements.write_text('{"text": "The tunnel will never open.", "speaker": "Teodor Brandt"}\n', encoding="utf-8")
+    import_statements(engine, str(statements), follow_up=False)
+    assert jobs.run_burst().line().endswith("; statements embedded 0, quotes re-matched 1")
+    assert jobs.run_burst().line().endswith("0 failed")  # nothing owed any more
 
 
 def test_the_web_app_runs_a_worker_beside_it_and_stops_it():

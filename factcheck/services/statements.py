@@ -2,10 +2,15 @@
 
 A file that cannot be read leaves the database as it was, while single bad records are
 rejected with their line number and the rest go in. The records are written `BATCH` at a
-time, each batch in its own short transaction after its embeddings are computed: on
-SQLite, where one writer at a time holds the database, the web app's writes wait at
-most one batch, never the whole import. An import stopped half way (`kill -9`) leaves
-whole batches, and running it again adds the rest.
+time, each batch in its own short transaction: on SQLite, where one writer at a time
+holds the database, the web app's writes wait at most one batch, never the whole import.
+An import stopped half way (`kill -9`) leaves whole batches, and running it again adds the
+rest.
+
+Each batch also records what its new and changed statements owe (`statement_follow_up`):
+their embedding, then matching again the stored quotes they could affect. The import
+does that follow-up at its end, or leaves it to a worker's job; either way an import
+stopped half way has left the rows, and whoever runs the follow-up next does their work.
 """
 from __future__ import annotations
 
@@ -15,10 +20,12 @@ import hashlib
 import io
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -27,10 +34,12 @@ from ..pipeline.text.folding import normalize
 from ..pipeline.text.names import name_key
 from ..pipeline.text.sentences import split_sentences
 from ..store.db import reading, session_scope
-from ..store.models import Quote, Statement
+from ..domain import FollowUpStep
+from ..store.models import Quote, Statement, StatementFollowUp, utcnow
 from ..store.backends import backend_for, forget_statistics
 from .audit import record
 from .embeddings import embedding_index
+from .leases import worker_name
 from .matching import rematch_quotes_for_statements
 from .people import person_for
 from .sources import ImportPlaces, transcript_document, transcript_ref_stem
@@ -67,7 +76,9 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
-    # Stored quotes matched again because new statements could affect them.
+    # The follow-up (none when it is left to the workers): statements embedded, and stored
+    # quotes matched again because new statements could affect them.
+    embedded: int = 0
     rematched: int = 0
 
     def summary(self) -> str:
@@ -212,13 +223,15 @@ def import_statements(
     speaker_date: dt.date | None = None,
     source_url: str | None = None,
     on_progress: Callable[[int], None] | None = None,
+    follow_up: bool = True,
 ) -> ImportReport:
     """Import a statement file in short transactions; see the module docstring.
 
-    New and changed statements get their sentence embedding (unless FACTCHECK_SEMANTIC=0),
-    and the stored quotes they could affect are matched again. New statements
-    take their place in their source documents (`services.sources`). `on_progress` is
-    told how many records each stored batch held.
+    New and changed statements owe a follow-up: their sentence embedding (unless
+    FACTCHECK_SEMANTIC=0), then matching again the stored quotes they could affect. It is
+    done at the end (`follow_up_imports`), or with `follow_up=False` left to the workers.
+    New statements take their place in their source documents (`services.sources`).
+    `on_progress` is told how many records each stored batch held.
     """
     report = ImportReport()
     backend = backend_for(engine)
@@ -245,8 +258,8 @@ def import_statements(
     with session_scope(engine) as session:
         backend.finish_bulk_writes(session)
     forget_statistics()
-    if state.changed:
-        report.rematched = len(rematch_quotes_for_statements(engine, state.changed))
+    if follow_up:
+        report.embedded, report.rematched = follow_up_imports(engine, f"import:{worker_name()}")
     with session_scope(engine) as session:
         record(session, None, "statements.import", None, {"file": str(path), **report.__dict__})
     if report.added or report.updated:
@@ -269,7 +282,6 @@ class _ImportState:
 
     places: ImportPlaces
     people: dict[str, int | None] = field(default_factory=dict)
-    changed: list[int] = field(default_factory=list)  # ids of statements added or changed
     quotes: bool | None = None  # whether any quote is stored (looked up once)
 
 
@@ -282,29 +294,19 @@ def _first_reject(report: ImportReport) -> str:
 
 def _store_batch(engine: Engine, batch: list[StatementInput], report: ImportReport, state: _ImportState,
                  on_progress: Callable[[int], None] | None) -> None:
-    """Store one batch in its own transaction, its new texts encoded before it begins."""
+    """Store one batch in its own transaction."""
     if not batch:
         return
     keys = [dedupe_key(s.text, s.speaker, s.date) for s in batch]
-    with reading(engine) as session:
-        index = embedding_index(session)
-        encoded = index.encode(_new_texts(session, batch, keys) if index.encoder is not None else [])
     with session_scope(engine) as session:
         backend_for(session).prepare_bulk_writes(session)
-        _write_batch(session, batch, keys, report, state, encoded)
+        _write_batch(session, batch, keys, report, state)
     if on_progress:
         on_progress(len(batch))
 
 
-def _new_texts(session: Session, batch: list[StatementInput], keys: list[str]) -> list[str]:
-    """The texts of the records whose words, speaker and day are not stored yet: those
-    that will need an embedding."""
-    known = set(session.exec(select(Statement.dedupe_key).where(col(Statement.dedupe_key).in_(set(keys)))).all())
-    return [item.text for item, key in zip(batch, keys) if key not in known]
-
-
 def _write_batch(session: Session, batch: list[StatementInput], keys: list[str], report: ImportReport,
-                 state: _ImportState, encoded: dict) -> None:
+                 state: _ImportState) -> None:
     """Write one batch: updates through the ORM (they are few), new rows in one bulk insert."""
     refs = [s.ref for s in batch if s.ref]
     by_ref = {r.ref: r for r in session.exec(select(Statement).where(col(Statement.ref).in_(refs))).all()} if refs else {}
@@ -367,21 +369,83 @@ def _write_batch(session: Session, batch: list[StatementInput], keys: list[str],
     session.flush()
     if new:
         backend_for(session).insert_statements(session, list(new.values()))
-    changed = [(row.id, row.text) for row in updated]
-    index = embedding_index(session)
-    if new and (index.encoder is not None or _has_quotes(session, state)):
-        changed += [
-            (sid, text)
-            for sid, text in session.exec(
-                select(Statement.id, Statement.text).where(col(Statement.dedupe_key).in_(list(new)))
-            ).all()
-        ]
-    if changed:
-        index.embed(session, changed, encoded)
-        state.changed.extend(sid for sid, _ in changed)
+    changed = [row.id for row in updated]
+    if new and (embedding_index(session).encoder is not None or _has_quotes(session, state)):
+        changed += session.exec(select(Statement.id).where(col(Statement.dedupe_key).in_(list(new)))).all()
+    _owe_follow_up(session, changed)
 
 
 def _has_quotes(session: Session, state: _ImportState) -> bool:
     if state.quotes is None:
         state.quotes = session.exec(select(Quote.id).limit(1)).first() is not None
     return state.quotes
+
+
+# -- The follow-up an import owes ----------------------------------------------------------
+
+FOLLOW_UP_LEASE = 600  # seconds; longer than embedding one batch
+# Re-matching is one step for all the statements embedded (a large import would otherwise
+# re-match a small newsroom's every quote once per batch): its lease is long, and a second
+# worker taking it over after a death only repeats idempotent work.
+REMATCH_LEASE = 3600
+
+
+def _owe_follow_up(session: Session, statement_ids: list[int]) -> None:
+    """Record that these statements (new, or changed) need embedding and re-matching."""
+    if not statement_ids:
+        return
+    pending = session.exec(select(StatementFollowUp).where(col(StatementFollowUp.statement_id).in_(statement_ids))).all()
+    for row in pending:  # changed again before its follow-up: embedded again from the start
+        row.step, row.lease_owner, row.lease_expires = FollowUpStep.EMBED, None, None
+    known = {row.statement_id for row in pending}
+    session.add_all(StatementFollowUp(statement_id=sid) for sid in statement_ids if sid not in known)
+    session.flush()
+
+
+def _free(now: dt.datetime):
+    """SQL: a follow-up row nobody holds (or whose holder's lease has expired)."""
+    return or_(StatementFollowUp.lease_expires.is_(None), StatementFollowUp.lease_expires < now)
+
+
+def follow_ups_due(session: Session) -> bool:
+    """Whether some statement's follow-up waits for a worker."""
+    return session.exec(select(StatementFollowUp.statement_id).where(_free(utcnow())).limit(1)).first() is not None
+
+
+def follow_up_imports(engine: Engine, worker: str) -> tuple[int, int]:
+    """Do the follow-up imported statements owe, whichever import stored them: embed them
+    BATCH at a time (each batch encoded before its short write), then match again the
+    stored quotes they could affect. Rows another worker holds are left to it.
+    Returns (statements embedded, quotes re-matched)."""
+    embedded = 0
+    while ids := _take_follow_ups(engine, worker, FollowUpStep.EMBED, FOLLOW_UP_LEASE, BATCH):
+        with reading(engine) as session:
+            items = session.exec(select(Statement.id, Statement.text).where(col(Statement.id).in_(ids))).all()
+            index = embedding_index(session)
+            encoded = index.encode([text for _, text in items] if index.encoder is not None else [])
+        with session_scope(engine) as session:
+            embedded += index.embed(session, items, encoded)
+            session.execute(update(StatementFollowUp).where(col(StatementFollowUp.statement_id).in_(ids))
+                            .values(step=FollowUpStep.REMATCH, lease_owner=None, lease_expires=None))
+    ids = _take_follow_ups(engine, worker, FollowUpStep.REMATCH, REMATCH_LEASE)
+    if not ids:
+        return embedded, 0
+    rematched = rematch_quotes_for_statements(engine, ids)
+    with session_scope(engine) as session:
+        session.execute(delete(StatementFollowUp).where(col(StatementFollowUp.statement_id).in_(ids),
+                                                        StatementFollowUp.step == FollowUpStep.REMATCH))
+    return embedded, len(rematched)
+
+
+def _take_follow_ups(engine: Engine, worker: str, step: str, lease_seconds: int, limit: int | None = None) -> list[int]:
+    """Lease up to `limit` free rows at `step` for `worker`; their statement ids. One
+    UPDATE, so two workers never take the same row; its lease token says which it took."""
+    now = utcnow()
+    token = f"{worker}:{uuid.uuid4().hex}"
+    free = (StatementFollowUp.step == step) & _free(now)
+    wanted = select(StatementFollowUp.statement_id).where(free).order_by(StatementFollowUp.statement_id).limit(limit)
+    with session_scope(engine) as session:
+        session.execute(update(StatementFollowUp).where(col(StatementFollowUp.statement_id).in_(wanted), free)
+                        .values(lease_owner=token, lease_expires=now + dt.timedelta(seconds=lease_seconds)))
+        return list(session.exec(select(StatementFollowUp.statement_id).where(StatementFollowUp.lease_owner == token)
+                                 .order_by(StatementFollowUp.statement_id)))

@@ -20,7 +20,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, DateTime, Foreig
                         Text, UniqueConstraint, true)
 from sqlmodel import Field, SQLModel
 
-from ..domain import (LABELS, ClaimLabel, Flag, IncomingState, PersonKind, QuoteLabel, ReviewStatus, Role, SourceKind, SpeakerKind,
+from ..domain import (LABELS, ClaimLabel, Flag, FollowUpStep, IncomingState, PersonKind, QuoteLabel, ReviewStatus, Role, SourceKind, SpeakerKind,
                       StatementOrigin, VerdictStatus)
 
 NAMING = {
@@ -342,6 +342,24 @@ class StatementVector(SQLModel, table=True):
     # sha256 of the normalised text embedded: a statement whose text changes is re-embedded.
     text_hash: str
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class StatementFollowUp(SQLModel, table=True):
+    """A statement imported or changed whose follow-up is not done: its embedding first
+    (`step` "embed"), then matching again the stored quotes it could affect ("rematch").
+
+    The row is written with the statement, so an import stopped half way leaves the work
+    it owes; a worker takes rows with a lease, like an incoming item (services/statements.py)."""
+
+    __tablename__ = "statement_follow_up"
+    __table_args__ = (one_of("step", FollowUpStep),)
+
+    statement_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True)
+    )
+    step: str = Field(default=FollowUpStep.EMBED, index=True)
+    lease_owner: str | None = None
+    lease_expires: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 def has_flag(flag: str):

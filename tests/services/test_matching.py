@@ -10,7 +10,8 @@ from factcheck.services import matching as service
 from factcheck.services.embeddings import semantic_encoder
 from factcheck.services.desk import repeat_claims
 from factcheck.services.matching import keep_quote_matches, match_text, quote_matches
-from factcheck.services.statements import import_statements
+from factcheck.services import statements as statements_service
+from factcheck.services.statements import follow_up_imports, follow_ups_due, import_statements
 from factcheck.services.verified_quotes import promote_verified_quote
 from factcheck.store.models import Article, Claim, Match, Quote, SourceDocument, Statement
 
@@ -76,6 +77,60 @@ def test_unrelated_statements_leave_quotes_alone_and_published_quotes_are_never_
     with Session(engine) as session:
         assert session.get(Quote, open_quote.id).label == "none"
         assert session.get(Quote, published.id).label == "none"  # published verdicts are not reopened
+
+
+def test_an_import_left_to_the_workers_is_followed_up_by_them(engine, tmp_path):
+    with Session(engine, expire_on_commit=False) as session:
+        quote = stored_quote(session, "a blank check for a project that may never be finished")
+        session.commit()
+    report = import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "S1", "text": SOURCE, "speaker": "Teodor Brandt", "date": "2025-11-02"}]), follow_up=False)
+    assert (report.added, report.rematched) == (1, 0)
+    with Session(engine) as session:
+        assert session.get(Quote, quote.id).label == "none"
+        assert follow_ups_due(session)
+    assert follow_up_imports(engine, "worker-1") == (0, 1)  # (lexical: nothing to embed)
+    with Session(engine) as session:
+        assert session.get(Quote, quote.id).label == "altered"
+        assert not follow_ups_due(session)
+    assert follow_up_imports(engine, "worker-1") == (0, 0)
+
+
+def test_an_import_stopped_half_way_leaves_the_follow_up_it_owes(engine, tmp_path, monkeypatch):
+    """Killed after its first batch: that batch's statements still get their quotes re-matched."""
+    monkeypatch.setattr(statements_service, "BATCH", 1)
+    with Session(engine, expire_on_commit=False) as session:
+        quote = stored_quote(session, "a blank check for a project that may never be finished")
+        session.commit()
+
+    def stop_after_the_first_batch(_count):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+            {"id": "S1", "text": SOURCE, "speaker": "Teodor Brandt"},
+            {"id": "S2", "text": "Fares will rise by four percent next year.", "speaker": "Amara Osei"},
+        ]), on_progress=stop_after_the_first_batch)
+    with Session(engine) as session:
+        assert [s.ref for s in session.exec(select(Statement))] == ["S1"]
+    assert follow_up_imports(engine, "worker-1") == (0, 1)
+    with Session(engine) as session:
+        assert session.get(Quote, quote.id).label == "altered"
+
+
+def test_two_workers_never_take_the_same_follow_up(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(statements_service, "BATCH", 2)
+    with Session(engine) as session:  # (with no quote stored and no encoder, an import owes nothing)
+        stored_quote(session, "the ferries will run all winter")
+        session.commit()
+    import_statements(engine, write_jsonl(tmp_path / "s.jsonl", [
+        {"id": f"S{i}", "text": f"Sample statement {i} on the ferries.", "speaker": "Amara Osei"} for i in range(5)
+    ]), follow_up=False)
+    take = statements_service._take_follow_ups
+    first = take(engine, "w1", "embed", 60, limit=3)
+    second = take(engine, "w2", "embed", 60, limit=3)
+    assert (len(first), len(second)) == (3, 2) and not set(first) & set(second)
+    assert take(engine, "w3", "embed", 60) == []  # all held
 
 
 def test_rematch_works_from_either_side(engine):
