@@ -6,11 +6,14 @@ it ends; a worker killed while holding one leaves it to expire after `hold_secon
 `hold_seconds` must exceed the longest request. Each row keeps when it was last taken,
 and a slot is only given out `pause` seconds after the latest of them.
 
-Taking a slot is one short transaction that first writes to all of the host's rows: on
-PostgreSQL that locks them until it commits, on SQLite it takes the write lock. So the
+Taking a slot is one short transaction that first writes to the host's row of slot 0: on
+PostgreSQL that locks the row until it commits, on SQLite it takes the write lock. So the
 workers asking for one host decide one after another, each seeing the last one's choice,
-and two can neither take the same slot nor start within the pause. (Times are the
-workers' clocks, as for item leases: machines sharing a database keep them in step.)
+and two can neither take the same slot nor start within the pause. (One lock row, always
+taken first, so two transactions never wait for each other's locks in a cycle.) A new
+host's rows are made by the first worker to ask; two doing so at once collide on the
+primary key, and the loser asks again. Times are the workers' clocks, as for item
+leases: machines sharing a database must keep them in step.
 
 A worker that gets no slot sleeps briefly and asks again, until `wait_seconds` have
 passed; then `HostBusy` is raised and the caller leaves its work for later.
@@ -75,14 +78,14 @@ def _take(engine: Engine, host: str, holder: str, slots: int, pause: float,
     """Take a free slot of `host` for `holder`: its number and the moment it was taken;
     None while the slots are all held or the last start is less than `pause` seconds ago."""
     with session_scope(engine) as session:
-        # A write to every row of the host first: the rest of the transaction is ours alone.
-        locked = session.execute(update(HostSlot).where(HostSlot.host == host).values(holder=HostSlot.holder))
-        if locked.rowcount < slots:
-            known = set(session.exec(select(HostSlot.slot).where(HostSlot.host == host)))
+        of_host = HostSlot.host == host
+        # A write to the host's first row before anything else: the rest is ours alone.
+        session.execute(update(HostSlot).where(of_host, HostSlot.slot == 0).values(holder=HostSlot.holder))
+        known = set(session.exec(select(HostSlot.slot).where(of_host)))
+        if not known.issuperset(range(slots)):  # a new host, or a raised limit
             session.add_all(HostSlot(host=host, slot=n) for n in range(slots) if n not in known)
             session.flush()
         now = utcnow()  # after the lock, which may have been waited for
-        of_host = HostSlot.host == host
         recent = select(HostSlot.slot).where(of_host, HostSlot.last_start > now - dt.timedelta(seconds=pause))
         if session.exec(recent.limit(1)).first() is not None:
             return None
