@@ -11,8 +11,8 @@ Safety, because the URL may come from a user of a shared server:
   non-public addresses are refused unless `allow_private` (tests and local setups).
 * Redirects are followed by hand, at most `max_redirects`, each new URL checked again.
 * The body is read in chunks and refused past `max_bytes` (after decompression).
-* The whole fetch (connecting, the status line and headers, the body, every redirect)
-  must finish within `timeout` seconds, by the clock. Each socket operation waits at
+* The whole fetch (resolving the host, connecting, the status line and headers, the
+  body, every redirect) must finish within `timeout` seconds, by the clock. Each socket operation waits at
   most the time left, and a watchdog shuts the connection down when the time is up,
   so a server that trickles a byte at a time cannot stretch the fetch either.
 * Only HTML, XHTML, plain text and feed (RSS/Atom/XML) responses are accepted.
@@ -212,7 +212,7 @@ def _get(url: str, original: str, allow_private: bool, deadline: float,
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise InputError(f"{original}: bad port in the URL") from None
-    addresses = _resolve(host, port)
+    addresses = _resolve(host, port, deadline)
     if not addresses:
         raise InputError(f"{original}: cannot resolve host {host!r}")
     if not allow_private:
@@ -282,13 +282,29 @@ def _read_body(response: urllib3.BaseHTTPResponse, url: str, max_bytes: int, dea
     return b"".join(chunks)
 
 
-def _resolve(host: str, port: int) -> list[str]:
-    """Every address `host` resolves to, in the resolver's order, without repeats."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        return []
-    return list(dict.fromkeys(info[4][0] for info in infos))
+def _resolve(host: str, port: int, deadline: float) -> list[str]:
+    """Every address `host` resolves to, in the resolver's order, without repeats.
+
+    The system resolver takes no timeout, so it runs in a thread of its own, waited on
+    until the deadline; a lookup still hanging then is left to finish unread."""
+    answer: list = []
+
+    def look_up() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except (socket.gaierror, UnicodeError):
+            answer.append([])
+        except Exception as exc:  # noqa: BLE001  (raised again in the fetching thread)
+            answer.append(exc)
+
+    lookup = threading.Thread(target=look_up, name=f"resolve {host}", daemon=True)
+    lookup.start()
+    lookup.join(max(0.0, deadline - time.monotonic()))
+    if not answer:
+        raise _TimedOut
+    if isinstance(answer[0], Exception):
+        raise answer[0]
+    return list(dict.fromkeys(info[4][0] for info in answer[0]))
 
 
 def _address_problem(address: str) -> str | None:

@@ -14,14 +14,15 @@ queued once per source), so a job run twice, or by two workers at once, stores o
 
 Politeness: feeds are fetched with a conditional GET; a failing feed waits `every` × 2^failures
 minutes (at most a day) before its next poll; requests to one host go at most
-`HOST_REQUESTS` at a time, `HOST_PAUSE` seconds apart. That last limit is per process
-(`_polite`): workers on other processes or machines each keep their own.
+`HOST_REQUESTS` at a time, their starts `HOST_PAUSE` seconds apart, counted over every
+worker process on every machine sharing the database (`_polite`, kept in the host_slot
+table by `host_slots`). A worker that gets no slot for a host within `HOST_WAIT` seconds
+leaves the work for later: the source stays due (polled at the next pass), the item is
+due again after `HOST_BUSY_RETRY` seconds; neither counts as a failure.
 """
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
@@ -41,6 +42,7 @@ from ..pipeline.reading import read_source
 from ..store.db import reading, session_scope
 from ..store.models import FeedSource, IncomingItem, utcnow
 from .articles import IngestResult, ingest_article
+from .host_slots import HostBusy, host_slot
 from .paging import Page, paginate
 
 DEFAULT_EVERY = 15  # minutes
@@ -50,6 +52,9 @@ MAX_BACKOFF = dt.timedelta(days=1)
 LEASE_SECONDS = 300  # longer than any one item's fetch (10 s), extraction and matching
 HOST_REQUESTS = 2
 HOST_PAUSE = 0.25  # seconds between the starts of two requests to one host
+HOST_SLOT_SECONDS = 30  # a dead worker's request slot frees itself after this: past a fetch (10 s) and its extraction
+HOST_WAIT = 30.0  # seconds a worker waits for a slot before leaving the work for later
+HOST_BUSY_RETRY = 60  # seconds before an item whose host was busy is due again
 
 
 def canonical_url(url: str) -> str:
@@ -164,17 +169,20 @@ def poll_source(engine: Engine, source_id: int, now: dt.datetime | None = None) 
 
     The fetch is a conditional GET (a 304 queues nothing) within FEED_MAX_BYTES, and only
     the first ENTRIES_PER_POLL entries count. A failure is recorded as the source's status
-    and puts its next poll off (`_backoff`); it raises nothing.
+    and puts its next poll off (`_backoff`); a host too busy to take the request leaves the
+    source as it was, still due. It raises nothing.
     """
     now = now or utcnow()
     with reading(engine) as session:
         source = _source(session, source_id)
     try:
-        with _polite(source.url):
+        with _polite(engine, source.url):
             page = fetch_url(source.url, allow_private=source.allow_private, max_bytes=FEED_MAX_BYTES,
                              etag=source.etag, last_modified=source.last_modified)
         entries = [] if page.not_modified else feed_entry_urls(page.body, name=source.url, base_url=page.url)
         urls = list(dict.fromkeys(canonical_url(url) for url in entries[:ENTRIES_PER_POLL]))
+    except HostBusy:  # not the feed's fault: it stays due, for the next pass
+        return []
     except InputError as exc:
         with session_scope(engine) as session:
             source = session.get(FeedSource, source_id)
@@ -287,7 +295,8 @@ def process_item(engine: Engine, item_id: int) -> str | None:
     """Fetch (for a URL), extract, match and store a taken item, recording its state; the
     state it ends in (None: the item is gone).
 
-    A page that cannot be read or stored fails the item with its reason. Anything else
+    A page that cannot be read or stored fails the item with its reason; a host too busy
+    to take the request leaves it in its state, due again after HOST_BUSY_RETRY seconds. Anything else
     (the database gone, a bug) leaves the item leased: it is taken again when the lease expires.
     """
     with reading(engine) as session:
@@ -297,12 +306,15 @@ def process_item(engine: Engine, item_id: int) -> str | None:
         source = session.get(FeedSource, item.source_id) if item.source_id else None
     try:
         if item.url:
-            with _polite(item.url):
+            with _polite(engine, item.url):
                 article = read_source(item.url, allow_private=bool(source and source.allow_private))
             _record(engine, item_id, state=IncomingState.FETCHED)
         else:
             article = records.Article(text=item.text, title=item.title)
         result = _ingest_once(engine, article, item.url)
+    except HostBusy:  # not the item's fault: its lease is shortened, so it is due again soon
+        _record(engine, item_id, lease_expires=utcnow() + dt.timedelta(seconds=HOST_BUSY_RETRY))
+        return item.state
     except InputError as exc:
         _record(engine, item_id, state=IncomingState.FAILED, reason=str(exc), lease_owner=None, lease_expires=None)
         return IncomingState.FAILED
@@ -327,23 +339,12 @@ def _record(engine: Engine, item_id: int, **values) -> None:
 
 # -- Politeness ------------------------------------------------------------------------------
 
-_hosts_lock = threading.Lock()
-_host_slots: dict[str, threading.BoundedSemaphore] = {}
-_host_last_start: dict[str, float] = {}
-
 
 @contextmanager
-def _polite(url: str) -> Iterator[None]:
-    """Hold one of the host's HOST_REQUESTS slots, starting HOST_PAUSE after its last request.
-
-    Per process: threads of one worker share it, separate worker processes do not."""
+def _polite(engine: Engine, url: str) -> Iterator[None]:
+    """Hold one of the host's HOST_REQUESTS slots, shared by all workers, starting HOST_PAUSE
+    after its last request; HostBusy if none comes free within HOST_WAIT seconds."""
     host = (urlsplit(url).hostname or "").lower()
-    with _hosts_lock:
-        slots = _host_slots.setdefault(host, threading.BoundedSemaphore(HOST_REQUESTS))
-    with slots:
-        with _hosts_lock:
-            start = max(time.monotonic(), _host_last_start.get(host, 0.0) + HOST_PAUSE)
-            _host_last_start[host] = start
-        # A rate limit, not synchronisation: wait out the pause this request was given.
-        time.sleep(max(0.0, start - time.monotonic()))
+    with host_slot(engine, host, slots=HOST_REQUESTS, pause=HOST_PAUSE, hold_seconds=HOST_SLOT_SECONDS,
+                   wait_seconds=HOST_WAIT):
         yield

@@ -460,3 +460,18 @@ class IncomingItem(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")  # who queued it
     created_at: dt.datetime = _created()
     updated_at: dt.datetime = _created()
+
+
+class HostSlot(SQLModel, table=True):
+    """One of the few requests at a time a host gets from all workers together
+    (services/host_slots.py): held by `holder` until `expires_at`, so a slot whose worker
+    died frees itself. `last_start` is when it was last taken; the latest of a host's
+    rows keeps the pause between two requests to it."""
+
+    __tablename__ = "host_slot"
+
+    host: str = Field(primary_key=True)
+    slot: int = Field(primary_key=True)  # 0 .. the number of slots - 1
+    holder: str | None = None  # None: free
+    expires_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_start: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))

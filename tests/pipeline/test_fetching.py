@@ -88,7 +88,7 @@ def test_a_page_is_fetched_with_its_type_and_final_url(server):
 
 
 def test_the_host_header_names_the_host_not_the_address(server, monkeypatch):
-    monkeypatch.setattr(fetching, "_resolve", lambda host, port: ["127.0.0.1"])
+    monkeypatch.setattr(fetching, "_resolve", lambda host, port, deadline: ["127.0.0.1"])
     port = server.rsplit(":", 1)[1]
     page = fetch_url(f"http://news.example:{port}/host", allow_private=True)
     assert page.body == f"news.example:{port}".encode()
@@ -119,7 +119,7 @@ def test_each_kind_of_non_public_address_is_named(address, problem):
 
 
 def test_every_address_of_a_host_is_checked(monkeypatch):
-    monkeypatch.setattr(fetching, "_resolve", lambda host, port: ["93.184.216.34", "10.0.0.5"])
+    monkeypatch.setattr(fetching, "_resolve", lambda host, port, deadline: ["93.184.216.34", "10.0.0.5"])
     with pytest.raises(InputError, match="10.0.0.5 is a private address"):
         fetch_url("http://mixed.example/")
 
@@ -130,7 +130,8 @@ def test_a_redirect_to_a_private_address_is_refused(server, monkeypatch):
     monkeypatch.setattr(fetching, "_address_problem", lambda a: None if a == "127.0.0.1" else real_problem(a))
     real_resolve = fetching._resolve
     monkeypatch.setattr(fetching, "_resolve",
-                        lambda host, port: ["10.1.2.3"] if host == "internal.example" else real_resolve(host, port))
+                        lambda host, port, deadline: (["10.1.2.3"] if host == "internal.example"
+                                                        else real_resolve(host, port, deadline)))
     with pytest.raises(InputError, match="internal.example .10.1.2.3 is a private address"):
         fetch_url(f"{server}/to-internal")
 
@@ -243,6 +244,25 @@ def test_a_trickled_tls_handshake_cannot_stretch_the_deadline():
         assert time.monotonic() - started < 2.0
     finally:
         server.close()
+
+
+def test_a_hanging_resolver_cannot_stretch_the_deadline(monkeypatch):
+    released = threading.Event()
+
+    def hanging_getaddrinfo(*args, **kwargs):
+        released.wait(10)  # a resolver that never answers in time
+        raise socket.gaierror("no answer")
+
+    monkeypatch.setattr(fetching.socket, "getaddrinfo", hanging_getaddrinfo)
+    started = time.monotonic()
+    try:
+        with pytest.raises(InputError) as err:
+            fetch_url("http://gazette.example/news", timeout=0.5)
+    finally:
+        released.set()
+    elapsed = time.monotonic() - started
+    assert str(err.value) == "http://gazette.example/news: timed out after 0.5 s"
+    assert 0.5 <= elapsed < 1.5, elapsed
 
 
 @pytest.mark.parametrize("path, needle", [
