@@ -21,9 +21,7 @@ passed; then `HostBusy` is raised and the caller leaves its work for later.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import socket
 import time
 import uuid
 from contextlib import contextmanager
@@ -36,6 +34,7 @@ from sqlmodel import select
 
 from ..store.db import session_scope
 from ..store.models import HostSlot, utcnow
+from .leases import worker_name
 
 RETRY_SECONDS = 0.05  # the longest sleep between two asks for a slot (a little random, so workers do not ask in step)
 
@@ -50,7 +49,7 @@ def host_slot(engine: Engine, host: str, *, slots: int, pause: float, hold_secon
     """Hold one of `host`'s `slots` for the body of the `with`, starting at least `pause`
     seconds after the last request to it began; HostBusy if none is had within `wait_seconds`.
     The `with` gets the moment the slot was taken (as stored: the pause is counted from it)."""
-    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    holder = f"{worker_name()}:{uuid.uuid4().hex[:8]}"
     give_up = time.monotonic() + wait_seconds
     while True:
         try:

@@ -17,8 +17,8 @@ minutes (at most a day) before its next poll; requests to one host go at most
 `HOST_REQUESTS` at a time, their starts `HOST_PAUSE` seconds apart, counted over every
 worker process on every machine sharing the database (`_polite`, kept in the host_slot
 table by `host_slots`). A worker that gets no slot for a host within `HOST_WAIT` seconds
-leaves the work for later: the source stays due (polled at the next pass), the item is
-due again after `HOST_BUSY_RETRY` seconds; neither counts as a failure.
+leaves the work for later: the source or the item is due again after `HOST_BUSY_RETRY`
+seconds; neither counts as a failure.
 """
 from __future__ import annotations
 
@@ -181,8 +181,11 @@ def poll_source(engine: Engine, source_id: int, now: dt.datetime | None = None) 
                              etag=source.etag, last_modified=source.last_modified)
         entries = [] if page.not_modified else feed_entry_urls(page.body, name=source.url, base_url=page.url)
         urls = list(dict.fromkeys(canonical_url(url) for url in entries[:ENTRIES_PER_POLL]))
-    except HostBusy:  # not the feed's fault: it stays due, for the next pass
-        return []
+    except HostBusy:  # not the feed's fault: no failure, and due again soon
+        with session_scope(engine) as session:
+            session.execute(update(FeedSource).where(FeedSource.id == source_id)
+                            .values(next_poll_at=now + dt.timedelta(seconds=HOST_BUSY_RETRY)))
+        return PollResult([])
     except InputError as exc:
         with session_scope(engine) as session:
             source = session.get(FeedSource, source_id)
