@@ -65,6 +65,18 @@ class Job(threading.Thread):
             self.error = exc
 
 
+def held_in_matching(monkeypatch, job: Job) -> Job:
+    """`job`, made to hold when it first matches a quote."""
+    match_quote = matching.match_quote
+
+    def held_match(*args, **kwargs):
+        job.hold()
+        return match_quote(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "match_quote", held_match)
+    return job
+
+
 def save_verdict_during(job: Job, client, quote_id: int) -> tuple[int, float]:
     """Start `job`, wait until it is held, save a verdict; (status, seconds the save took)."""
     page = f"/review/quote/{quote_id}"
@@ -98,16 +110,9 @@ def test_a_verdict_saves_at_once_in_the_middle_of_an_import(engine, as_user, tmp
 def test_a_verdict_saves_at_once_in_the_middle_of_an_ingest(engine, as_user, monkeypatch):
     seeded = seed(engine)
     checker = as_user("checker")
-    match_quote = matching.match_quote
-
-    def held_match(*args, **kwargs):
-        job.hold()
-        return match_quote(*args, **kwargs)
-
-    monkeypatch.setattr(matching, "match_quote", held_match)
     text = ("Sample article. The harbour master, Ruth Amankwah, spoke on Monday. "
             "“The new ferries will sail in May,” she said. Work began in 2023.")
-    job = Job(lambda: ingest_article(engine, records.Article(text=text, title="Sample: ferries")))
+    job = held_in_matching(monkeypatch, Job(lambda: ingest_article(engine, records.Article(text=text, title="Sample: ferries"))))
     status, seconds = save_verdict_during(job, checker, seeded.quote_id)
     assert status == 302
     assert seconds < PROMPT
@@ -118,17 +123,9 @@ def test_a_verdict_saves_at_once_while_a_worker_polls_and_stores(engine, as_user
     the middle of matching an entry's quote."""
     seeded = seed(engine)
     checker = as_user("checker")
-    match_quote = matching.match_quote
-
-    def held_match(*args, **kwargs):
-        job.hold()
-        return match_quote(*args, **kwargs)
-
-    monkeypatch.setattr(matching, "match_quote", held_match)
     with session_scope(engine) as session:
         add_source(session, server.url("/feed.xml"), allow_private=True)
-    jobs = Jobs(make_huey(), engine)
-    job = Job(jobs.run_burst)
+    job = held_in_matching(monkeypatch, Job(Jobs(make_huey(), engine).run_burst))
     status, seconds = save_verdict_during(job, checker, seeded.quote_id)
     assert status == 302
     assert seconds < PROMPT
