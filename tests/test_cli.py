@@ -115,6 +115,21 @@ def test_statements_import_reports_rejects_by_line(database, tmp_path):
     assert result.stdout.strip().endswith("added 1, updated 0, unchanged 0, rejected 1")
 
 
+def test_statements_import_can_leave_its_follow_up_to_the_workers(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_SEMANTIC", "0")
+    story = tmp_path / "sample-story.txt"
+    story.write_text(SAMPLE_TEXT, encoding="utf-8")
+    assert run(["ingest", str(story)], database).exit_code == 0  # stored quotes to match again
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": "S1", "text": "Nobody will pay a higher toll.", "speaker": "Teodor Brandt"}\n', encoding="utf-8")
+    result = run(["statements", "import", "--background", str(path)], database)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["added 1, updated 0, unchanged 0, rejected 0",
+                                          "embedding and re-matching queued for the workers"]
+    worked = run(["worker", "--burst"], database)
+    assert worked.stdout.startswith("0 sources polled") and "quotes re-matched" in worked.stdout, worked.output
+
+
 def test_match_json_and_batch(database, tmp_path):
     path = tmp_path / "s.jsonl"
     path.write_text(json.dumps({"id": "S3", "text": "We are being asked to sign a blank check for a project that may never be finished.",
