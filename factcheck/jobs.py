@@ -12,24 +12,30 @@ incoming item (fetch, extract, match, store), and `follow_up` imported statement
 them, then match again the quotes they could affect).
 
 A job's message only says "look at row N now": the database holds the truth about the
-work (services/monitoring.py, services/statements.py). huey pops a message before running it, so a worker killed
-mid-job loses its message; the row stays due (a source's next poll time, an item's
-expired lease, a statement's follow-up row) and the *sweep* queues it again. The sweep runs once a minute in every
-worker (a huey periodic task) and at the start of every worker. Each job takes its row
-first (`claim_source`, `claim_item`: one UPDATE), so a message queued twice does the work
-once, and storing is idempotent, so even work done twice stores one article.
+work (services/monitoring.py, services/statements.py). huey pops a message before
+running it, so a worker killed mid-job loses its message; the row stays due (a source's
+next poll time, an item's expired lease, a statement's follow-up row) and the *sweep*
+queues it again. The sweep runs once a minute in every worker (a huey periodic task), at
+the start of every worker and when Redis is back after an outage. Each job takes its row first (`claim_source`,
+`claim_item`: one UPDATE), so a message queued twice does the work once, and storing is
+idempotent, so even work done twice stores one article. docs/job-queue.md says what a
+worker does when Redis or the database goes away.
 """
 from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from huey.exceptions import RetryTask
+from huey.storage import RedisStorage
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -60,10 +66,62 @@ def make_huey(blocking: bool = True) -> Huey:
     waiting a second for a message."""
     url = redis_url()
     if url:
-        return RedisHuey("factcheck", url=url, blocking=blocking, results=False)
+        return RedisHuey("factcheck", url=url, blocking=blocking, results=False, storage_class=OutageAwareRedisStorage)
     folder = instance_path()
     folder.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("factcheck", filename=str(folder / "jobs.db"), results=False)
+
+
+class OutageAwareRedisStorage(RedisStorage):
+    """huey's Redis storage, riding out Redis going away with a line in the log when it goes
+    and one when it is back, rather than huey's traceback every second.
+
+    While Redis is unreachable, a worker's blocking pop waits `read_timeout` and finds
+    nothing, as it would on an empty queue, and the scheduler finds no task due. When Redis
+    answers again, `on_return` is called: a worker queues a sweep then, since the messages
+    queued meanwhile were lost (`Jobs.queue_item`), as is a whole queue that Redis lost."""
+
+    on_return: Callable[[], object] | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unreachable = False
+        self._outage = threading.Lock()  # the worker and the scheduler both see an outage
+
+    def dequeue(self):
+        if not self.blocking:  # `worker --burst`: the failure is its answer
+            return super().dequeue()
+        try:
+            data = super().dequeue()
+        except RedisConnectionError as exc:
+            self._went_away(exc)
+            time.sleep(self.read_timeout)
+            return None
+        self._came_back()
+        return data
+
+    def read_schedule(self, ts):
+        try:
+            tasks = super().read_schedule(ts)
+        except RedisConnectionError as exc:
+            self._went_away(exc)
+            return []
+        self._came_back()
+        return tasks
+
+    def _went_away(self, exc: Exception) -> None:
+        with self._outage:
+            news, self.unreachable = not self.unreachable, True
+        if news:
+            log.warning("job queue unreachable (%s); retrying every %s s", exc, self.read_timeout)
+
+    def _came_back(self) -> None:
+        with self._outage:
+            news, self.unreachable = self.unreachable, False
+        if news:
+            log.warning("job queue reachable again")
+            if self.on_return:
+                self.on_return()
 
 
 @dataclass
@@ -94,7 +152,6 @@ class Jobs:
 
     def __init__(self, huey: Huey, engine: Engine):
         self.huey, self.engine = huey, engine
-        self.worker = worker_name()
         self.poll = huey.task(name="poll")(self._poll)
         self.process = huey.task(name="process")(self._process)
         self.follow_up = huey.task(name="follow_up")(self._follow_up)
@@ -115,7 +172,7 @@ class Jobs:
         """Fetch, extract, match and store an item; the state it ends in, or None when it
         was not to be taken (done already, or held by another worker)."""
         with _retried_while_unreachable(f"item {item_id}"):
-            if not claim_item(self.engine, item_id, self.worker):
+            if not claim_item(self.engine, item_id, worker_name()):
                 return None
             return process_item(self.engine, item_id)
 
@@ -123,7 +180,7 @@ class Jobs:
         """Embed the statements imports left to the workers, then match again the quotes
         they could affect; (statements embedded, quotes re-matched)."""
         with _retried_while_unreachable("the follow-up of imported statements"):
-            return follow_up_imports(self.engine, self.worker)
+            return follow_up_imports(self.engine, worker_name())
 
     def sweep(self, everything: bool = False) -> None:
         """Queue a poll of each due source, and the items and statement follow-ups whose
@@ -131,19 +188,25 @@ class Jobs:
 
         An item waiting in the queue is due in the database too; queuing it again would
         only be skipped by `claim_item`, so items are swept when the queue has drained
-        (or `everything`, at a worker's start), which finds the lost ones and little else."""
-        with _retried_while_unreachable("sweep"):
+        (or `everything`, at a worker's start), which finds the lost ones and little else.
+        With the database or Redis unreachable it logs so and stops: the next sweep, a
+        minute later, is its retry (retried sweeps would pile up, one more each minute)."""
+        try:
+            sweep_items = everything or len(self.huey) == 0
             with reading(self.engine) as session:
                 source_ids = due_source_ids(session)
-                sweep_items = everything or len(self.huey) == 0
                 item_ids = due_item_ids(session, limit=SWEEP_ITEMS) if sweep_items else []
                 follow_up = sweep_items and follow_ups_due(session)
-        for source_id in source_ids:
-            self.poll(source_id)
-        for item_id in item_ids:
-            self.queue_item(item_id)
-        if follow_up:
-            self.follow_up()
+            for source_id in source_ids:
+                self.poll(source_id)
+            for item_id in item_ids:
+                self.process(item_id)
+            if follow_up:
+                self.follow_up()
+        except OperationalError as exc:
+            log.warning("database unreachable (%s): the sweep runs again in a minute", _reason(exc))
+        except RedisConnectionError as exc:
+            log.warning("job queue unreachable (%s): the sweep runs again in a minute", exc)
 
     def queue_item(self, item_id: int) -> None:
         """Queue the processing of a stored item. Should the queue be unreachable, the item
@@ -180,7 +243,17 @@ class Jobs:
         """A huey consumer running this queue's jobs in `threads` threads, and the sweep
         once a minute; `run()` it (it stops on SIGINT or SIGTERM)."""
         self.sweep(everything=True)
+        if isinstance(self.huey.storage, OutageAwareRedisStorage):
+            self.huey.storage.on_return = self.sweep_job
+            logging.getLogger("huey.consumer.Scheduler").addFilter(_not_a_redis_outage)
         return self.huey.create_consumer(workers=threads, worker_type="thread", max_delay=IDLE_DELAY)
+
+
+def _not_a_redis_outage(record: logging.LogRecord) -> bool:
+    """Drops huey's traceback for a periodic task it could not queue with Redis away: its
+    scheduler reads the schedule first, so the outage is in the log already (and the sweep
+    is queued when Redis is back)."""
+    return not (record.exc_info and isinstance(record.exc_info[1], RedisConnectionError))
 
 
 @contextmanager
@@ -191,6 +264,10 @@ def _retried_while_unreachable(what: str) -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        log.warning("database unreachable (%s): %s runs again in %s s", reason, what, RETRY_DELAY)
+        log.warning("database unreachable (%s): %s runs again in %s s", _reason(exc), what, RETRY_DELAY)
         raise RetryTask(delay=RETRY_DELAY) from None
+
+
+def _reason(exc: OperationalError) -> str:
+    """The first line of the driver's message (the rest is SQLAlchemy's SQL and a link)."""
+    return str(exc.orig or exc).strip().splitlines()[0]

@@ -283,11 +283,14 @@ def due_item_ids(session: Session, now: dt.datetime | None = None, limit: int = 
 def claim_item(engine: Engine, item_id: int, worker: str, lease_seconds: int = LEASE_SECONDS,
                now: dt.datetime | None = None) -> bool:
     """Take the item for `worker` until its lease expires; False if it is not to be taken
-    (done, or held by a live lease). One UPDATE, so two workers never both take it."""
+    (done, or held by another worker's live lease). One UPDATE, so two workers never both
+    take it. A worker takes again an item it holds: its job failed (the database went away
+    mid-job) and is being retried, so the lease is not to be waited out."""
     now = now or utcnow()
+    own = IncomingItem.state.in_(WORKABLE_STATES) & (IncomingItem.lease_owner == worker)
     with session_scope(engine) as session:
         taken = session.execute(
-            update(IncomingItem).where(IncomingItem.id == item_id, _workable(now))
+            update(IncomingItem).where(IncomingItem.id == item_id, _workable(now) | own)
             .values(lease_owner=worker, lease_expires=now + dt.timedelta(seconds=lease_seconds),
                     attempts=IncomingItem.attempts + 1, updated_at=now)
         )

@@ -168,6 +168,7 @@ def test_an_item_processed_twice_stores_one_article(engine, server):
     [item_id, *_] = poll_source(engine, source_id).item_ids
     assert claim_item(engine, item_id, "w1")
     assert not claim_item(engine, item_id, "w2")  # held by w1's lease
+    assert claim_item(engine, item_id, "w1")  # w1's own, taken again (its job is being retried)
     process_item(engine, item_id)
     process_item(engine, item_id)  # a job that ran again
     assert not claim_item(engine, item_id, "w2")  # done
