@@ -311,14 +311,13 @@ def worker(burst):
     Jobs go through Redis with FACTCHECK_REDIS_URL set (any number of workers on any number
     of machines share them), else through a file in the instance folder.
     """
-    from .jobs import Jobs, make_huey
+    from .jobs import Jobs, engine_when_reachable, make_huey
 
-    jobs = Jobs(make_huey(blocking=not burst), engine())
     if burst:
-        click.echo(jobs.run_burst().line())
+        click.echo(Jobs(make_huey(blocking=False), engine()).run_burst().line())
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
-    jobs.consumer().run()
+    Jobs(make_huey(), engine_when_reachable(engine)).consumer().run()
 
 
 WORKERS = click.option("--workers", type=click.IntRange(min=1), help="Server processes [default: one per core].")

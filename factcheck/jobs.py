@@ -256,6 +256,18 @@ def _not_a_redis_outage(record: logging.LogRecord) -> bool:
     return not (record.exc_info and isinstance(record.exc_info[1], RedisConnectionError))
 
 
+def engine_when_reachable(open_engine: Callable[[], Engine]) -> Engine:
+    """`open_engine()`, waiting while the database is unreachable, a line in the log every
+    RETRY_DELAY seconds: a worker started before its database (or beside a web app whose
+    database is restarting) waits for it rather than exiting, since nothing restarts it."""
+    while True:
+        try:
+            return open_engine()
+        except OperationalError as exc:
+            log.warning("database unreachable (%s): the worker tries again in %s s", _reason(exc), RETRY_DELAY)
+            time.sleep(RETRY_DELAY)
+
+
 @contextmanager
 def _retried_while_unreachable(what: str) -> Iterator[None]:
     """Turns the database being unreachable into one log line and a later retry of the job

@@ -253,6 +253,26 @@ def test_database_going_away_and_coming_back(engine, database_forwarder, redis_s
     worker.assert_alive()
 
 
+def test_a_worker_started_while_the_database_is_away_waits_for_it(engine, database_forwarder, redis_server, tmp_path):
+    forwarder, forwarded_url = database_forwarder
+    waiting = store_sample(engine, 4)
+    forwarder.cut()
+    log_path = tmp_path / "early-worker.log"
+    env = {**os.environ, "FACTCHECK_INSTANCE": str(tmp_path / "early-instance"), "FACTCHECK_DATABASE_URL": forwarded_url,
+           "FACTCHECK_REDIS_URL": redis_server.url, "FACTCHECK_SEMANTIC": "0"}
+    with open(log_path, "wb") as log:
+        early = subprocess.Popen([sys.executable, "-m", "factcheck", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: "the worker tries again" in log_path.read_text(), 20, "the worker logs that the database is away")
+        assert early.poll() is None
+        forwarder.restore()
+        wait_for(lambda: states(engine)[waiting] == "extracted", 40, "the waiting article is extracted")
+    finally:
+        early.terminate()
+        early.wait(timeout=15)
+    assert "Traceback" not in log_path.read_text()
+
+
 def test_the_sweep_waits_out_an_unreachable_database(caplog):
     """The sweep (a periodic task) logs one line and is not retried: the next one, a minute
     later, is its retry; nor does it stop a worker from starting."""
