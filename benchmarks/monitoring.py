@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import html
 import json
 import os
@@ -170,23 +171,33 @@ def make_server(site: Site, address: str) -> ThreadingHTTPServer:
 
 
 def run_worker_child(host_pause: float | None, profile: str | None) -> None:
-    """Body of a worker process: `factcheck worker`, with HOST_PAUSE overridden and under
-    cProfile when asked (the stats are written when SIGTERM stops the consumer)."""
+    """Body of a worker process: `factcheck worker`, with HOST_PAUSE overridden and its jobs
+    profiled when asked. The jobs run in the consumer's worker thread, so the profiler is
+    turned on around each job (`Huey.execute`); the stats are written when SIGTERM stops
+    the consumer."""
+    from huey.api import Huey
+
     from factcheck.cli import main
     from factcheck.services import monitoring
 
     if host_pause is not None:
         monitoring.HOST_PAUSE = host_pause
-    if not profile:
-        main(["worker"], standalone_mode=False)
-        return
-    profiler = cProfile.Profile()
-    profiler.enable()
+    if profile:
+        profiler, execute = cProfile.Profile(), Huey.execute
+
+        def profiled_execute(self, *args, **kwargs):
+            profiler.enable()
+            try:
+                return execute(self, *args, **kwargs)
+            finally:
+                profiler.disable()
+
+        Huey.execute = profiled_execute
     try:
         main(["worker"], standalone_mode=False)
     finally:
-        profiler.disable()
-        profiler.dump_stats(profile)
+        if profile:
+            profiler.dump_stats(profile)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -228,6 +239,10 @@ class Run:
     new_entries: str = ""  # `worker --burst` after 5 entries were added
     new_entries_stored: int = 0
     failures: list[str] = field(default_factory=list)  # a few failed items' reasons
+    leased_sources: int = 0  # sources whose poll lease outlives the stopped workers (a poll cut off)
+    leased_items: int = 0  # items likewise
+    worker_warnings: int = 0  # lines of the workers' logs at WARNING or worse
+    first_warning: str = ""
 
 
 def counts(engine) -> tuple[int, int, int, int]:
@@ -245,6 +260,23 @@ def counts(engine) -> tuple[int, int, int, int]:
         stored = session.exec(select(func.count()).select_from(Article)).one()
     extracted, failed = states.get("extracted", 0), states.get("failed", 0)
     return extracted, failed, max(0, int(attempts) - items), stored
+
+
+def leased(engine) -> tuple[int, int]:
+    """(sources, items) held by a lease: right after the workers stop, the jobs SIGTERM cut off,
+    which wait LEASE_SECONDS before a worker takes them again."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from factcheck.store.db import reading
+    from factcheck.store.models import FeedSource, IncomingItem, utcnow
+
+    soon = utcnow() + dt.timedelta(seconds=60)  # every=0: a finished poll leaves next_poll_at = now
+    with reading(engine) as session:
+        sources = session.exec(select(func.count()).select_from(FeedSource).where(FeedSource.next_poll_at > soon)).one()
+        items = session.exec(select(func.count()).select_from(IncomingItem)
+                             .where(IncomingItem.lease_owner.is_not(None))).one()
+    return sources, items
 
 
 def burst(env: dict) -> str:
@@ -306,6 +338,10 @@ def measure(config: str, workers: int, site: Site, statements: Path, args, tmp: 
         run.rss_mb = [peak_rss_mb(p.pid) for p in procs if p.poll() is None]
         stop(procs)
         log.close()
+        problems = [line for line in (folder / "workers.log").read_text().splitlines()
+                    if re.search(r"WARNING|ERROR|CRITICAL|Traceback", line)]
+        run.worker_warnings, run.first_warning = len(problems), (problems[0] if problems else "")
+        run.leased_sources, run.leased_items = leased(engine)
         with reading(engine) as session:
             run.failures = list(session.exec(select(IncomingItem.reason).where(IncomingItem.state == "failed")
                                              .limit(3)))
@@ -346,15 +382,19 @@ def print_table(runs: list[Run], args) -> None:
               f"after +{NEW_ENTRIES}: {r.new_entries}")
         for reason in r.failures:
             print(f"    failed item: {reason}")
+        if r.leased_sources or r.leased_items:
+            print(f"    left leased by the stopped workers: {r.leased_sources} sources, {r.leased_items} items")
+        if r.worker_warnings:
+            print(f"    {r.worker_warnings} warning lines in the workers' logs, the first: {r.first_warning}")
 
 
 def print_profile(path: Path, top: int = 25) -> None:
     if not path.exists():
         print("(no profile written)")
         return
-    print(f"\nProfile of worker 1 (last run; cumulative time, top {top}):")
+    print(f"\nProfile of worker 1's jobs (last run; cumulative time, top {top}):")
     pstats.Stats(str(path)).strip_dirs().sort_stats("cumulative").print_stats(top)
-    print(f"Profile of worker 1 (own time, top {top}):")
+    print(f"Profile of worker 1's jobs (own time, top {top}):")
     pstats.Stats(str(path)).strip_dirs().sort_stats("tottime").print_stats(top)
 
 
