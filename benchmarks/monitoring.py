@@ -65,11 +65,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from loopback import serving  # noqa: E402
 from matching_scale import bench_database, write_statements  # noqa: E402
 from writes_during_jobs import write_articles  # noqa: E402
+
+from tests.loopback import http_server, serving  # noqa: E402
 
 FACTCHECK = Path(sys.executable).with_name("factcheck")
 PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -137,6 +137,7 @@ class Site:
 
 
 def make_server(site: Site, address: str) -> ThreadingHTTPServer:
+    """A server of the site's feeds and pages on `address`."""
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802  (http.server's name)
             feed = re.fullmatch(r"/feed/(\d+)\.xml", self.path)
@@ -165,9 +166,7 @@ def make_server(site: Site, address: str) -> ThreadingHTTPServer:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer((address, 0), Handler)
-    server.daemon_threads = True
-    return server
+    return http_server(Handler, address)
 
 
 # -- Workers ---------------------------------------------------------------------------------
@@ -440,10 +439,7 @@ def main() -> int:
             for workers in (int(n) for n in args.workers.split(",")):
                 site = Site(tmp / f"site-{config}-{workers}", args.articles, args.feeds, args.hosts)
                 with ExitStack() as serving_all:
-                    for server in site.servers:
-                        serving_all.enter_context(serving(server))
-                        host, port = server.server_address[:2]
-                        site.bases.append(f"http://{host}:{port}")
+                    site.bases = [serving_all.enter_context(serving(server)) for server in site.servers]
                     runs.append(measure(config, workers, site, statements, args, tmp))
                 print(f"[{config}, {workers} worker(s)] {runs[-1].seconds:.1f} s, "
                       f"{runs[-1].per_second:.1f} articles/s", file=sys.stderr, flush=True)
