@@ -9,10 +9,11 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def http_server(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
-    """A server of `handler` on a free loopback port. Its request threads are daemons, so a
-    handler still trickling bytes never holds up the end of the run."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def http_server(handler: type[BaseHTTPRequestHandler], address: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """A server of `handler` on a free port of a loopback `address` (any of 127.0.0.0/8).
+    Its request threads are daemons, so a handler still trickling bytes never holds up the
+    end of the run."""
+    httpd = ThreadingHTTPServer((address, 0), handler)
     httpd.daemon_threads = True
     return httpd
 
@@ -24,7 +25,8 @@ def serving(server) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}"
     finally:
         server.shutdown()
         server.server_close()
