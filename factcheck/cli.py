@@ -329,17 +329,20 @@ NO_WORKER = click.option("--no-worker", is_flag=True,
 def job_worker(run: bool):
     """`factcheck worker` in a child process while the web app runs: its own process, since
     the web server forks its workers, and a fork must not copy a running worker's threads.
-    Ctrl-C reaches both; it is stopped when the web app stops another way."""
+    It runs in a session of its own, so that Ctrl-C at the terminal (which would stop it
+    at once) reaches only the web app, and its stop is the graceful SIGTERM sent here."""
     if not run:
         yield
         return
-    child = subprocess.Popen([sys.executable, "-m", "factcheck", "worker"])
+    from .jobs import STOP_TIMEOUT
+
+    child = subprocess.Popen([sys.executable, "-m", "factcheck", "worker"], start_new_session=True)
     try:
         yield
     finally:
         child.terminate()
         try:
-            child.wait(timeout=30)
+            child.wait(timeout=STOP_TIMEOUT + 10)
         except subprocess.TimeoutExpired:
             child.kill()
 

@@ -53,6 +53,7 @@ RETRY_DELAY = 10  # seconds before a job that found the database unreachable run
 SWEEP_ITEMS = 1_000  # items queued again by one sweep; the next sweep finds the rest
 BURST_LIMIT = 100_000  # jobs one `worker --burst` runs at most, so that it always ends
 IDLE_DELAY = 1.0  # at most this many seconds between two looks at an idle SQLite queue
+STOP_TIMEOUT = 60  # seconds a graceful stop waits for the job in hand (a fetch takes 10 at most)
 
 
 def redis_url() -> str | None:
@@ -241,12 +242,17 @@ class Jobs:
 
     def consumer(self, threads: int = 1):
         """A huey consumer running this queue's jobs in `threads` threads, and the sweep
-        once a minute; `run()` it (it stops on SIGINT or SIGTERM)."""
+        once a minute; `run()` it.
+
+        SIGTERM (what service managers, and `serve` for its worker, send) stops it
+        gracefully: the job in hand is finished first. SIGINT (Ctrl-C) stops it at once,
+        and the job's row waits out its lease before another worker takes it."""
         self.sweep(everything=True)
         if isinstance(self.huey.storage, OutageAwareRedisStorage):
             self.huey.storage.on_return = self.sweep_job
             logging.getLogger("huey.consumer.Scheduler").addFilter(_not_a_redis_outage)
-        return self.huey.create_consumer(workers=threads, worker_type="thread", max_delay=IDLE_DELAY)
+        return self.huey.create_consumer(workers=threads, worker_type="thread", max_delay=IDLE_DELAY,
+                                         graceful_signal="TERM", shutdown_timeout=STOP_TIMEOUT)
 
 
 def _not_a_redis_outage(record: logging.LogRecord) -> bool:

@@ -128,6 +128,25 @@ def test_a_worker_killed_mid_job_loses_nothing_and_stores_nothing_twice(database
     assert again.attempts == 2  # the job ran again
 
 
+def test_a_worker_stopped_with_sigterm_finishes_its_job_first(database, engine, feed, tmp_path):
+    """As a service manager, or `factcheck serve` for its worker, stops it."""
+    feed.held = {2}
+    watch(engine, f"{feed.base}/feed.xml")
+    worker = start_worker(database, tmp_path)
+    try:
+        wait_for(lambda: 2 in feed.requested, "the worker to fetch story 2")
+        worker.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        feed.release.set()
+        out, _ = worker.communicate(timeout=WAIT)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, out
+    _, items = stored(engine)
+    [finished] = [item for item in items if item.url.endswith("/a/2")]
+    assert (finished.state, finished.lease_owner, finished.attempts) == ("extracted", None, 1), out
+
+
 def test_two_workers_on_postgresql_and_redis_store_each_article_once(database, engine, feed, tmp_path, redis_url):
     if not database.startswith("postgresql"):
         pytest.skip("scale-out runs on PostgreSQL (set FACTCHECK_TEST_DATABASE_URL)")
