@@ -20,9 +20,10 @@ from ..pipeline.feeds import feed_entry_urls, is_feed
 from ..pipeline.fetching import fetch_url
 from ..pipeline.reading import read_bytes, read_source
 from ..pipeline.records import MatchResult
+from ..pipeline.text.names import name_key
 from ..store.db import reading, session_scope
 from ..store.models import Article, Claim, Outlet, Quote
-from .matching import claim_matches, keep_claim_matches, keep_quote_matches, quote_matches
+from .matching import claim_matches, label_quote, match_rows, quote_matches
 from .people import person_for
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
@@ -77,7 +78,11 @@ def _stored(session: Session, digest: str) -> Article | None:
 def _store_article(session: Session, article: records.Article, source: str | None, digest: str,
                    found: records.Extraction, quote_results: list[MatchResult],
                    claim_results: list[MatchResult]) -> IngestResult:
-    """Write an article's rows, with the matches computed for its quotes and claims."""
+    """Write an article's rows, with the matches computed for its quotes and claims.
+
+    New rows have no matches to replace: the quotes are written labelled, then the claims,
+    then every match, each kind in one flush (one multi-row INSERT where the database
+    allows), where one flush a row cost a round trip each."""
     outlet = _outlet(session, article)
     row = Article(
         outlet_id=outlet.id if outlet else None,
@@ -86,38 +91,55 @@ def _store_article(session: Session, article: records.Article, source: str | Non
     )
     session.add(row)
     session.flush()
-    result = IngestResult(source or "", row.id, row.title, created=True)
-    quotes = []
-    for q, matched in zip(found.quotes, quote_results):
-        quote = _quote_row(session, row.id, q)
-        session.add(quote)
-        session.flush()
-        keep_quote_matches(session, quote, matched)
-        quotes.append(quote)
-        result.quotes += 1
-        result.flagged += is_flagged(quote.label, quote.flags)
+    people = _People(session)
+    quotes = [_quote_row(people, row.id, q) for q in found.quotes]
+    for quote, matched in zip(quotes, quote_results):
+        label_quote(quote, matched)
     spans = [QuoteSpan(q.start, q.end, q.speaker_name, q.speaker_kind) for q in quotes]
+    claims = []
     for c, matched in zip(found.claims, claim_results):
         who = claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None)
-        claim = Claim(
+        claims.append(Claim(
             article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds),
-            checkworthy=c.checkworthy,
-            speaker_name=who.name, speaker_kind=who.kind, person_id=_claimant_person(session, who, quotes),
-        )
-        session.add(claim)
-        session.flush()
-        keep_claim_matches(session, claim, matched)
-        result.claims += 1
-        result.checkworthy += c.checkworthy
-    return result
+            checkworthy=c.checkworthy, label=matched.label,
+            speaker_name=who.name, speaker_kind=who.kind, person_id=_claimant_person(people, who, quotes),
+        ))
+    session.add_all(quotes)
+    session.add_all(claims)
+    session.flush()
+    session.add_all([match for quote, matched in zip(quotes, quote_results)
+                     for match in match_rows(matched, quote_id=quote.id)])
+    session.add_all([match for claim, matched in zip(claims, claim_results)
+                     for match in match_rows(matched, claim_id=claim.id)])
+    return IngestResult(
+        source or "", row.id, row.title, created=True, quotes=len(quotes), claims=len(claims),
+        checkworthy=sum(c.checkworthy for c in claims), flagged=sum(is_flagged(q.label, q.flags) for q in quotes),
+    )
 
 
-def _quote_row(session: Session, article_id: int, q: records.Quote) -> Quote:
-    person = person_for(session, q.speaker, q.speaker_kind) if q.speaker else None
+class _People:
+    """`person_for`, asked once per name for an article: its quotes and claims name the
+    same few people again and again."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.known: dict[str, int | None] = {}
+
+    def id_for(self, name: str | None, kind: str) -> int | None:
+        if not name:
+            return None
+        key = name_key(name)
+        if key not in self.known:
+            person = person_for(self.session, name, kind)
+            self.known[key] = person.id if person else None
+        return self.known[key]
+
+
+def _quote_row(people: _People, article_id: int, q: records.Quote) -> Quote:
     mention = q.speaker_mention
     return Quote(
         article_id=article_id, start=q.start, end=q.end, text=q.text,
-        person_id=person.id if person else None, speaker_name=q.speaker, speaker_kind=q.speaker_kind,
+        person_id=people.id_for(q.speaker, q.speaker_kind), speaker_name=q.speaker, speaker_kind=q.speaker_kind,
         mention_text=mention.text if mention else None,
         mention_start=mention.start if mention else None,
         mention_end=mention.end if mention else None,
@@ -125,13 +147,12 @@ def _quote_row(session: Session, article_id: int, q: records.Quote) -> Quote:
     )
 
 
-def _claimant_person(session: Session, who: Claimant, quotes: list[Quote]) -> int | None:
+def _claimant_person(people: _People, who: Claimant, quotes: list[Quote]) -> int | None:
     """The person row of a claim's claimant: the quote's speaker's, or the author's or
     outlet's (an outlet is a person of kind organization)."""
     if who.quote is not None:
         return quotes[who.quote].person_id
-    person = person_for(session, who.name, who.kind) if who.name else None
-    return person.id if person else None
+    return people.id_for(who.name, who.kind)
 
 
 def _outlet(session: Session, article: records.Article) -> Outlet | None:

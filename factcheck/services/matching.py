@@ -234,29 +234,35 @@ def claim_matches(session: Session, text: str) -> MatchResult:
 def keep_quote_matches(session: Session, quote: Quote, result: MatchResult) -> None:
     """Store a quote's matches, replacing earlier ones, and its label and flags."""
     session.exec(delete(Match).where(Match.quote_id == quote.id))
-    _store(session, result, quote_id=quote.id)
-    quote.label = result.label
-    quote.flags = result.matches[0].flags if result.matches else []
+    session.add_all(match_rows(result, quote_id=quote.id))
+    label_quote(quote, result)
     session.add(quote)
 
 
 def keep_claim_matches(session: Session, claim: Claim, result: MatchResult) -> None:
     """Store a claim's matches, replacing earlier ones, and its label."""
     session.exec(delete(Match).where(Match.claim_id == claim.id))
-    _store(session, result, claim_id=claim.id)
+    session.add_all(match_rows(result, claim_id=claim.id))
     claim.label = result.label
     session.add(claim)
 
 
-def _store(session: Session, result: MatchResult, **target: int) -> None:
-    for rank, m in enumerate(result.matches, start=1):
-        session.add(
-            Match(
-                statement_id=m.statement.id, statement_ids=[s.id for s in m.statements], rank=rank,
-                score=m.score, label=m.label, flags=list(m.flags), diff=stored_diff(m), reasons=list(m.reasons),
-                matcher_version=matching.MATCHER_VERSION, **target,
-            )
+def label_quote(quote: Quote, result: MatchResult) -> None:
+    """Copy a quote's best match's label and flags onto the quote (`Quote.label`)."""
+    quote.label = result.label
+    quote.flags = result.matches[0].flags if result.matches else []
+
+
+def match_rows(result: MatchResult, **target: int) -> list[Match]:
+    """The rows storing `result`'s matches for `target` (quote_id= or claim_id=), best first."""
+    return [
+        Match(
+            statement_id=m.statement.id, statement_ids=[s.id for s in m.statements], rank=rank,
+            score=m.score, label=m.label, flags=list(m.flags), diff=stored_diff(m), reasons=list(m.reasons),
+            matcher_version=matching.MATCHER_VERSION, **target,
         )
+        for rank, m in enumerate(result.matches, start=1)
+    ]
 
 
 def stored_diff(match: MatchRecord) -> list[list[str]]:
