@@ -50,7 +50,8 @@ RUN_REACH = 3
 REMATCH_BATCH = 100
 
 
-def as_record(row: Statement) -> StatementRecord:
+def as_record(row) -> StatementRecord:
+    """A statement row (or a row of its id, text, speaker_name, date and ref) as the matcher's record."""
     return StatementRecord(text=row.text, speaker=row.speaker_name, date=row.date, ref=row.ref, id=row.id)
 
 
@@ -183,34 +184,75 @@ def match_claim_text(
 ) -> MatchResult:
     """Rank the stored statements (imported fact-checks, verified quotes) stating the same
     claim as `text`. `semantic=None` uses sentence embeddings when they are available."""
-    records, evidence = claim_candidates(session, text, semantic=semantic)
-    return claim_matching.match_claim(
-        text, records, limit=limit, speaker=speaker, date=date, evidence=evidence,
-        document_counts=lambda terms: term_counts(session, terms), total=statement_total(session),
-        same_speaker=same_person_test(session),
-    )
+    return match_claim_texts(session, [text], speaker=speaker, date=date, limit=limit, semantic=semantic)[0]
+
+
+def match_claim_texts(
+    session: Session,
+    texts: Sequence[str],
+    *,
+    speaker: str | None = None,
+    date: dt.date | None = None,
+    limit: int = 5,
+    semantic: bool | None = None,
+) -> list[MatchResult]:
+    """`match_claim_text` for each of `texts` (an article's claims), their candidates read
+    together: the claims of one article share many of them."""
+    found = claim_candidates(session, texts, semantic=semantic)
+    total = statement_total(session)
+    same_speaker = same_person_test(session)
+    return [
+        claim_matching.match_claim(
+            text, records, limit=limit, speaker=speaker, date=date, evidence=evidence,
+            document_counts=lambda terms: term_counts(session, terms), total=total, same_speaker=same_speaker,
+        )
+        for text, (records, evidence) in zip(texts, found)
+    ]
 
 
 def claim_candidates(
-    session: Session, text: str, *, semantic: bool | None = None
-) -> tuple[list[StatementRecord], dict[int, claim_matching.ClaimEvidence]]:
-    """A claim's candidate statements and what the ranker needs to know about each: the
-    lexical candidates (text and title) and, with embeddings, the nearest in meaning."""
-    ids = claim_candidate_ids(session, text, CLAIM_CANDIDATES)
+    session: Session, texts: Sequence[str], *, semantic: bool | None = None
+) -> list[tuple[list[StatementRecord], dict[int, claim_matching.ClaimEvidence]]]:
+    """Each claim's candidate statements and what the ranker needs to know about each: the
+    lexical candidates (text and title) and, with embeddings, the nearest in meaning. The
+    claims are encoded in one call, and the statements of all their candidates read at once."""
+    found = [claim_candidate_ids(session, text, CLAIM_CANDIDATES) for text in texts]
     index = embedding_index(session)
     encoder = index.encoder if semantic is not False else None
-    query_vector = None
-    if encoder is not None and index.has_vectors(session, encoder.name):
-        query_vector = encoder.encode([text])[0]
-        ids = list(dict.fromkeys(ids + index.nearest(session, encoder.name, query_vector, DENSE_CANDIDATES)))
-    rows = _rows(session, ids)
-    evidence = {i: claim_matching.ClaimEvidence(title=row.source_title) for i, row in enumerate(rows)}
-    if query_vector is not None:
-        vectors = index.vectors(session, encoder.name, [row.id for row in rows])
-        for i, row in enumerate(rows):
-            if row.id in vectors:
-                evidence[i].similarity = float(vectors[row.id] @ query_vector)
-    return [as_record(row) for row in rows], evidence
+    query_vectors = None
+    if encoder is not None and texts and index.has_vectors(session, encoder.name):
+        query_vectors = encoder.encode(list(texts))
+        found = [list(dict.fromkeys(ids + index.nearest(session, encoder.name, vector, DENSE_CANDIDATES)))
+                 for ids, vector in zip(found, query_vectors)]
+    rows = _candidate_rows(session, {i for ids in found for i in ids})
+    vectors = index.vectors(session, encoder.name, list(rows)) if query_vectors is not None else {}
+    out = []
+    for n, ids in enumerate(found):
+        kept = [rows[i] for i in ids if i in rows]
+        evidence = {i: claim_matching.ClaimEvidence(title=title) for i, (_, title) in enumerate(kept)}
+        if query_vectors is not None:
+            for i, (record, _) in enumerate(kept):
+                if record.id in vectors:
+                    evidence[i].similarity = float(vectors[record.id] @ query_vectors[n])
+        out.append(([record for record, _ in kept], evidence))
+    return out
+
+
+# How many statements one query reads at most (SQL's limits on bound parameters).
+ROWS_PER_QUERY = 5000
+
+
+def _candidate_rows(session: Session, ids: set[int]) -> dict[int, tuple[StatementRecord, str | None]]:
+    """The statements `ids` as the matcher's records, with their source titles, by id
+    (read without the ORM: an article's claims have hundreds of candidates)."""
+    wanted = sorted(ids)
+    rows = {}
+    for start in range(0, len(wanted), ROWS_PER_QUERY):
+        rows.update((row.id, (as_record(row), row.source_title)) for row in session.exec(
+            select(Statement.id, Statement.text, Statement.speaker_name, Statement.date, Statement.ref,
+                   Statement.source_title).where(col(Statement.id).in_(wanted[start:start + ROWS_PER_QUERY]))
+        ))
+    return rows
 
 
 # --- storing matches -------------------------------------------------------------------
@@ -222,13 +264,13 @@ def quote_matches(session: Session, text: str, speaker: str | None, date: dt.dat
     return match_text(session, text, speaker=speaker, date=date, window_days=window_days)
 
 
-def claim_matches(session: Session, text: str) -> MatchResult:
-    """A claim's `same` and `related` matches, as `keep_claim_matches` stores them (reading
-    only). Candidates labelled `none` are left out: the review page and the desk show
-    stored matches as what was checked before, and a claim repeating nothing would keep
-    three rows of unrelated statements."""
-    result = match_text(session, text, mode="claim", limit=3)
-    return MatchResult(result.label, [m for m in result.matches if m.label != "none"])
+def claim_matches(session: Session, texts: Sequence[str]) -> list[MatchResult]:
+    """Each claim's `same` and `related` matches, as `keep_claim_matches` stores them
+    (reading only). Candidates labelled `none` are left out: the review page and the desk
+    show stored matches as what was checked before, and a claim repeating nothing would
+    keep three rows of unrelated statements."""
+    return [MatchResult(result.label, [m for m in result.matches if m.label != "none"])
+            for result in match_claim_texts(session, texts, limit=3)]
 
 
 def keep_quote_matches(session: Session, quote: Quote, result: MatchResult) -> None:
