@@ -216,7 +216,7 @@ def claim_candidates(
     """Each claim's candidate statements and what the ranker needs to know about each: the
     lexical candidates (text and title) and, with embeddings, the nearest in meaning. The
     claims are encoded in one call, and the statements of all their candidates read at once."""
-    found = [claim_candidate_ids(session, text, CLAIM_CANDIDATES) for text in texts]
+    found = claim_candidate_ids(session, texts, CLAIM_CANDIDATES)
     index = embedding_index(session)
     encoder = index.encoder if semantic is not False else None
     query_vectors = None
