@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from ..domain import is_flagged
 from ..errors import InputError
 from ..pipeline import records
-from ..pipeline.claimants import Claimant, QuoteSpan, claimant
+from ..pipeline.claimants import QuoteSpan, claimant
 from ..pipeline.extract import extract
 from ..pipeline.feeds import feed_entry_urls, is_feed
 from ..pipeline.fetching import fetch_url
@@ -24,7 +24,7 @@ from ..pipeline.text.names import name_key
 from ..store.db import reading, session_scope
 from ..store.models import Article, Claim, Outlet, Quote
 from .matching import claim_matches, label_quote, match_rows, quote_matches
-from .people import person_for
+from .people import person_ids_for
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -91,19 +91,26 @@ def _store_article(session: Session, article: records.Article, source: str | Non
     )
     session.add(row)
     session.flush()
-    people = _People(session)
-    quotes = [_quote_row(people, row.id, q) for q in found.quotes]
+    spans = [QuoteSpan(q.start, q.end, q.speaker, q.speaker_kind) for q in found.quotes]
+    claimants = [claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None) for c in found.claims]
+    # Everyone the quotes and claims name, in the order they were made when each row asked for its own.
+    named = [(q.speaker, q.speaker_kind) for q in found.quotes if q.speaker]
+    named += [(who.name, who.kind) for who in claimants if who.quote is None and who.name]
+    people = person_ids_for(session, named)
+    quotes = [_quote_row(row.id, q, people.get(name_key(q.speaker)) if q.speaker else None) for q in found.quotes]
     for quote, matched in zip(quotes, quote_results):
         label_quote(quote, matched)
-    spans = [QuoteSpan(q.start, q.end, q.speaker_name, q.speaker_kind) for q in quotes]
-    claims = []
-    for c, matched in zip(found.claims, claim_results):
-        who = claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None)
-        claims.append(Claim(
+    claims = [
+        Claim(
             article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds),
-            checkworthy=c.checkworthy, label=matched.label,
-            speaker_name=who.name, speaker_kind=who.kind, person_id=_claimant_person(people, who, quotes),
-        ))
+            checkworthy=c.checkworthy, label=matched.label, speaker_name=who.name, speaker_kind=who.kind,
+            # The claimant's person: the quote's speaker's, or the author's or outlet's
+            # (an outlet is a person of kind organization).
+            person_id=quotes[who.quote].person_id if who.quote is not None
+            else people.get(name_key(who.name)) if who.name else None,
+        )
+        for c, who, matched in zip(found.claims, claimants, claim_results)
+    ]
     session.add_all(quotes)
     session.add_all(claims)
     session.flush()
@@ -117,42 +124,16 @@ def _store_article(session: Session, article: records.Article, source: str | Non
     )
 
 
-class _People:
-    """`person_for`, asked once per name for an article: its quotes and claims name the
-    same few people again and again."""
-
-    def __init__(self, session: Session):
-        self.session = session
-        self.known: dict[str, int | None] = {}
-
-    def id_for(self, name: str | None, kind: str) -> int | None:
-        if not name:
-            return None
-        key = name_key(name)
-        if key not in self.known:
-            person = person_for(self.session, name, kind)
-            self.known[key] = person.id if person else None
-        return self.known[key]
-
-
-def _quote_row(people: _People, article_id: int, q: records.Quote) -> Quote:
+def _quote_row(article_id: int, q: records.Quote, person_id: int | None) -> Quote:
     mention = q.speaker_mention
     return Quote(
         article_id=article_id, start=q.start, end=q.end, text=q.text,
-        person_id=people.id_for(q.speaker, q.speaker_kind), speaker_name=q.speaker, speaker_kind=q.speaker_kind,
+        person_id=person_id, speaker_name=q.speaker, speaker_kind=q.speaker_kind,
         mention_text=mention.text if mention else None,
         mention_start=mention.start if mention else None,
         mention_end=mention.end if mention else None,
         cue=q.cue, confidence=q.confidence, partial=q.partial,
     )
-
-
-def _claimant_person(people: _People, who: Claimant, quotes: list[Quote]) -> int | None:
-    """The person row of a claim's claimant: the quote's speaker's, or the author's or
-    outlet's (an outlet is a person of kind organization)."""
-    if who.quote is not None:
-        return quotes[who.quote].person_id
-    return people.id_for(who.name, who.kind)
 
 
 def _outlet(session: Session, article: records.Article) -> Outlet | None:
