@@ -62,7 +62,7 @@ def ingest_article(engine: Engine, article: records.Article, source: str | None 
         if existing:
             return IngestResult(source or "", existing.id, existing.title, created=False)
         found = extract(article)
-        quote_results = [quote_matches(session, q.text, q.speaker, article.published) for q in found.quotes]
+        quote_results = quote_matches(session, [(q.text, q.speaker, article.published) for q in found.quotes])
         claim_results = claim_matches(session, [c.text for c in found.claims])
     with session_scope(engine) as session:
         existing = _stored(session, digest)  # another process may have stored it meanwhile

@@ -63,21 +63,29 @@ def _rows(session: Session, ids: Sequence[int]) -> list[Statement]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def candidates(session: Session, text: str, limit: int = CANDIDATES) -> list[StatementRecord]:
-    """A quote's candidate statements, as the matcher's records (read without the ORM: fast)."""
-    ids = candidate_ids(session, text, limit)
-    if not ids:
-        return []
-    rows = session.exec(
-        select(Statement.id, Statement.text, Statement.speaker_name, Statement.date, Statement.ref).where(
-            col(Statement.id).in_(ids)
-        )
-    ).all()
-    by_id = {
-        sid: StatementRecord(text=text, speaker=speaker, date=date, ref=ref, id=sid)
-        for sid, text, speaker, date, ref in rows
-    }
-    return [by_id[i] for i in ids if i in by_id]
+# How many statements one query reads at most (SQL's limits on bound parameters).
+ROWS_PER_QUERY = 5000
+
+
+def _candidate_rows(session: Session, ids: set[int]) -> dict[int, tuple[StatementRecord, str | None]]:
+    """The statements `ids` as the matcher's records, with their source titles, by id
+    (read without the ORM, fast: an article's claims have hundreds of candidates)."""
+    wanted = sorted(ids)
+    rows = {}
+    for start in range(0, len(wanted), ROWS_PER_QUERY):
+        rows.update((row.id, (as_record(row), row.source_title)) for row in session.exec(
+            select(Statement.id, Statement.text, Statement.speaker_name, Statement.date, Statement.ref,
+                   Statement.source_title).where(col(Statement.id).in_(wanted[start:start + ROWS_PER_QUERY]))
+        ))
+    return rows
+
+
+def candidates(session: Session, texts: Sequence[str], limit: int = CANDIDATES) -> list[list[StatementRecord]]:
+    """Each quote's candidate statements, as the matcher's records; the statements of all
+    the quotes' candidates are read in one query."""
+    found = [candidate_ids(session, text, limit) for text in texts]
+    rows = _candidate_rows(session, {i for ids in found for i in ids})
+    return [[rows[i][0] for i in ids if i in rows] for ids in found]
 
 
 def runs_around(
@@ -165,12 +173,28 @@ def match_text(
     """Match a quote (or, with mode="claim", a claim) against the known statements."""
     if mode == "claim":
         return match_claim_text(session, text, speaker=speaker, date=date, limit=limit)
-    found = candidates(session, text)
-    reach = max(RUN_REACH, len(split_sentences(text)))
-    return matching.match_quote(
-        text, found, speaker=speaker, date=date, window_days=window_days, limit=limit,
-        same_speaker=same_person_test(session), around=lambda shortlist: runs_around(session, shortlist, reach),
-    )
+    return quote_matches(session, [(text, speaker, date)], limit=limit, window_days=window_days)[0]
+
+
+def quote_matches(
+    session: Session,
+    quotes: Sequence[tuple[str, str | None, dt.date | None]],
+    *,
+    limit: int = 5,
+    window_days: int = 30,
+) -> list[MatchResult]:
+    """Each (text, speaker, date) quote's matches (an article's quotes, their candidates
+    read together), as `match_text` gives them and `keep_quote_matches` stores them."""
+    found = candidates(session, [text for text, _, _ in quotes])
+    same_speaker = same_person_test(session)
+    results = []
+    for (text, speaker, date), statements in zip(quotes, found):
+        reach = max(RUN_REACH, len(split_sentences(text)))
+        results.append(matching.match_quote(
+            text, statements, speaker=speaker, date=date, window_days=window_days, limit=limit,
+            same_speaker=same_speaker, around=lambda shortlist, reach=reach: runs_around(session, shortlist, reach),
+        ))
+    return results
 
 
 def match_claim_text(
@@ -238,30 +262,7 @@ def claim_candidates(
     return out
 
 
-# How many statements one query reads at most (SQL's limits on bound parameters).
-ROWS_PER_QUERY = 5000
-
-
-def _candidate_rows(session: Session, ids: set[int]) -> dict[int, tuple[StatementRecord, str | None]]:
-    """The statements `ids` as the matcher's records, with their source titles, by id
-    (read without the ORM: an article's claims have hundreds of candidates)."""
-    wanted = sorted(ids)
-    rows = {}
-    for start in range(0, len(wanted), ROWS_PER_QUERY):
-        rows.update((row.id, (as_record(row), row.source_title)) for row in session.exec(
-            select(Statement.id, Statement.text, Statement.speaker_name, Statement.date, Statement.ref,
-                   Statement.source_title).where(col(Statement.id).in_(wanted[start:start + ROWS_PER_QUERY]))
-        ))
-    return rows
-
-
 # --- storing matches -------------------------------------------------------------------
-
-
-def quote_matches(session: Session, text: str, speaker: str | None, date: dt.date | None,
-                  window_days: int = 30) -> MatchResult:
-    """A quote's matches, as `keep_quote_matches` stores them (reading only)."""
-    return match_text(session, text, speaker=speaker, date=date, window_days=window_days)
 
 
 def claim_matches(session: Session, texts: Sequence[str]) -> list[MatchResult]:
@@ -341,8 +342,8 @@ def rematch_quotes_for_statements(engine: Engine, statement_ids: Iterable[int], 
                 .where(col(Quote.id).in_(quote_ids[start:start + REMATCH_BATCH]), Quote.status != ReviewStatus.PUBLISHED)
                 .order_by(Quote.id)
             ).all()
-            results = {quote_id: quote_matches(session, text, speaker, published, window_days)
-                       for quote_id, text, speaker, published in rows}
+            matched = quote_matches(session, [row[1:] for row in rows], window_days=window_days)
+            results = {row[0]: result for row, result in zip(rows, matched)}
         with session_scope(engine) as session:
             for quote in session.exec(select(Quote).where(col(Quote.id).in_(list(results)))):
                 if quote.status != ReviewStatus.PUBLISHED:  # published while this one was matching

@@ -39,7 +39,7 @@ def stored_quote(session, text, speaker="Teodor Brandt", published=dt.date(2025,
     quote = Quote(article_id=article.id, start=14, end=14 + len(text), text=text, speaker_name=speaker, status=status)
     session.add(quote)
     session.flush()
-    keep_quote_matches(session, quote, quote_matches(session, text, speaker, published))
+    keep_quote_matches(session, quote, quote_matches(session, [(text, speaker, published)])[0])
     return quote
 
 
