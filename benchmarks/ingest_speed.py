@@ -43,13 +43,16 @@ def measure_here(backend: str, statements: int, articles: int, server: str, sema
                  dump: str | None = None) -> dict:
     """Time the ingest of `articles` articles with the code of this process's tree."""
     os.environ["FACTCHECK_SEMANTIC"] = "1" if semantic else "0"
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from matching_scale import bench_database, write_statements
-    from writes_during_jobs import write_articles
-
+    # factcheck first, from the measured tree (PYTHONPATH): the benchmark helpers put
+    # this script's tree first on the import path.
+    import factcheck
     from factcheck.services.articles import ingest_sources
     from factcheck.services.statements import import_statements
     from factcheck.store.db import get_engine
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from matching_scale import bench_database, write_statements
+    from writes_during_jobs import write_articles
 
     with tempfile.TemporaryDirectory(prefix="ingest-speed-") as tmp:
         folder = Path(tmp)
@@ -68,7 +71,8 @@ def measure_here(backend: str, statements: int, articles: int, server: str, sema
             stored = stored_digest(engine, dump)
         finally:
             drop()
-    return {"wall_ms": 1000 * wall / articles, "cpu_ms": 1000 * cpu / articles, "stored": stored}
+    return {"wall_ms": 1000 * wall / articles, "cpu_ms": 1000 * cpu / articles, "stored": stored,
+            "code": str(Path(factcheck.__file__).resolve().parents[1])}
 
 
 def stored_digest(engine, dump: str | None = None) -> str:
@@ -111,7 +115,10 @@ def measure(tree: Path, backend: str, args, name: str) -> dict:
              *(["--semantic"] if args.semantic else []),
              *(["--dump", str(Path(args.dump).resolve() / f"{name}-{backend}.jsonl")] if args.dump else [])]
     out = subprocess.run(child, env=env, cwd=tree, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    figures = json.loads(out.strip().splitlines()[-1])
+    if Path(figures["code"]) != tree.resolve():
+        raise SystemExit(f"measured the code of {figures['code']}, not of {tree}")
+    return figures
 
 
 def measure_all(tree: Path, args, name: str) -> dict:
