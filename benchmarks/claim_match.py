@@ -76,7 +76,7 @@ def gather(session, queries, semantic: bool, rel):
 
     out, negatives = [], []
     for q in queries:
-        records, evidence = claim_candidates(session, q["text"], semantic=semantic)
+        [(records, evidence)] = claim_candidates(session, [q["text"]], semantic=semantic)
         out.append(features(q, records, evidence))
         kept = [i for i, r in enumerate(records) if r.ref not in rel.get(q["id"], ())]
         negatives.append(features(q, [records[i] for i in kept],

@@ -205,7 +205,7 @@ def run(size: int, args) -> dict:
                 ours = result.matches[0].statement.text if result.matches else ""
                 found[kind] += ours == source
                 if n < 2 * args.brute:
-                    to_check.append((kind, quote, ours, [c.text for c in candidates(session, quote)]))
+                    to_check.append((kind, quote, ours, [c.text for c in candidates(session, [quote])[0]]))
         hits, candidate_hits, checked, brute_ms = brute_force_check(to_check, texts)
         out = {"size": size, "backend": args.backend, "import_per_s": round(rate), "queries": len(quotes)}
         for kind in ("exact", "changed"):

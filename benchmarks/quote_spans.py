@@ -278,7 +278,7 @@ def run(url: str, args) -> dict:
                               [s.ref for s in result.matches[0].statements] if result.matches else []))
         seconds = time.perf_counter() - t
         for kind, quote, speaker, date, label, refs in quotes:
-            single = match_quote(quote, candidates(session, quote), speaker=speaker, date=date,
+            single = match_quote(quote, candidates(session, [quote])[0], speaker=speaker, date=date,
                                  window_days=WINDOW_DAYS, same_speaker=same_person_test(session))
             before[kind] += right(kind, single, label, refs)
     total = Counter(kind for kind, *_ in quotes)

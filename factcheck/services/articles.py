@@ -14,16 +14,17 @@ from sqlmodel import Session, select
 from ..domain import is_flagged
 from ..errors import InputError
 from ..pipeline import records
-from ..pipeline.claimants import Claimant, QuoteSpan, claimant
+from ..pipeline.claimants import QuoteSpan, claimant
 from ..pipeline.extract import extract
 from ..pipeline.feeds import feed_entry_urls, is_feed
 from ..pipeline.fetching import fetch_url
 from ..pipeline.reading import read_bytes, read_source
 from ..pipeline.records import MatchResult
+from ..pipeline.text.names import name_key
 from ..store.db import reading, session_scope
 from ..store.models import Article, Claim, Outlet, Quote
-from .matching import claim_matches, keep_claim_matches, keep_quote_matches, quote_matches
-from .people import person_for
+from .matching import claim_matches, label_quote, match_rows, quote_matches
+from .people import person_ids_for
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -61,8 +62,8 @@ def ingest_article(engine: Engine, article: records.Article, source: str | None 
         if existing:
             return IngestResult(source or "", existing.id, existing.title, created=False)
         found = extract(article)
-        quote_results = [quote_matches(session, q.text, q.speaker, article.published) for q in found.quotes]
-        claim_results = [claim_matches(session, c.text) for c in found.claims]
+        quote_results = quote_matches(session, [(q.text, q.speaker, article.published) for q in found.quotes])
+        claim_results = claim_matches(session, [c.text for c in found.claims])
     with session_scope(engine) as session:
         existing = _stored(session, digest)  # another process may have stored it meanwhile
         if existing:
@@ -77,7 +78,11 @@ def _stored(session: Session, digest: str) -> Article | None:
 def _store_article(session: Session, article: records.Article, source: str | None, digest: str,
                    found: records.Extraction, quote_results: list[MatchResult],
                    claim_results: list[MatchResult]) -> IngestResult:
-    """Write an article's rows, with the matches computed for its quotes and claims."""
+    """Write an article's rows, with the matches computed for its quotes and claims.
+
+    New rows have no matches to replace: the quotes are written labelled, then the claims,
+    then every match, each kind in one flush (one multi-row INSERT where the database
+    allows), where one flush a row cost a round trip each."""
     outlet = _outlet(session, article)
     row = Article(
         outlet_id=outlet.id if outlet else None,
@@ -86,52 +91,49 @@ def _store_article(session: Session, article: records.Article, source: str | Non
     )
     session.add(row)
     session.flush()
-    result = IngestResult(source or "", row.id, row.title, created=True)
-    quotes = []
-    for q, matched in zip(found.quotes, quote_results):
-        quote = _quote_row(session, row.id, q)
-        session.add(quote)
-        session.flush()
-        keep_quote_matches(session, quote, matched)
-        quotes.append(quote)
-        result.quotes += 1
-        result.flagged += is_flagged(quote.label, quote.flags)
-    spans = [QuoteSpan(q.start, q.end, q.speaker_name, q.speaker_kind) for q in quotes]
-    for c, matched in zip(found.claims, claim_results):
-        who = claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None)
-        claim = Claim(
+    spans = [QuoteSpan(q.start, q.end, q.speaker, q.speaker_kind) for q in found.quotes]
+    claimants = [claimant(c.start, c.end, spans, row.authors, outlet.name if outlet else None) for c in found.claims]
+    # Everyone the quotes and claims name, in the order they were made when each row asked for its own.
+    named = [(q.speaker, q.speaker_kind) for q in found.quotes if q.speaker]
+    named += [(who.name, who.kind) for who in claimants if who.quote is None and who.name]
+    people = person_ids_for(session, named)
+    quotes = [_quote_row(row.id, q, people.get(name_key(q.speaker)) if q.speaker else None) for q in found.quotes]
+    for quote, matched in zip(quotes, quote_results):
+        label_quote(quote, matched)
+    claims = [
+        Claim(
             article_id=row.id, start=c.start, end=c.end, text=c.text, score=c.score, kinds=list(c.kinds),
-            checkworthy=c.checkworthy,
-            speaker_name=who.name, speaker_kind=who.kind, person_id=_claimant_person(session, who, quotes),
+            checkworthy=c.checkworthy, label=matched.label, speaker_name=who.name, speaker_kind=who.kind,
+            # The claimant's person: the quote's speaker's, or the author's or outlet's
+            # (an outlet is a person of kind organization).
+            person_id=quotes[who.quote].person_id if who.quote is not None
+            else people.get(name_key(who.name)) if who.name else None,
         )
-        session.add(claim)
-        session.flush()
-        keep_claim_matches(session, claim, matched)
-        result.claims += 1
-        result.checkworthy += c.checkworthy
-    return result
+        for c, who, matched in zip(found.claims, claimants, claim_results)
+    ]
+    session.add_all(quotes)
+    session.add_all(claims)
+    session.flush()
+    session.add_all([match for quote, matched in zip(quotes, quote_results)
+                     for match in match_rows(matched, quote_id=quote.id)])
+    session.add_all([match for claim, matched in zip(claims, claim_results)
+                     for match in match_rows(matched, claim_id=claim.id)])
+    return IngestResult(
+        source or "", row.id, row.title, created=True, quotes=len(quotes), claims=len(claims),
+        checkworthy=sum(c.checkworthy for c in claims), flagged=sum(is_flagged(q.label, q.flags) for q in quotes),
+    )
 
 
-def _quote_row(session: Session, article_id: int, q: records.Quote) -> Quote:
-    person = person_for(session, q.speaker, q.speaker_kind) if q.speaker else None
+def _quote_row(article_id: int, q: records.Quote, person_id: int | None) -> Quote:
     mention = q.speaker_mention
     return Quote(
         article_id=article_id, start=q.start, end=q.end, text=q.text,
-        person_id=person.id if person else None, speaker_name=q.speaker, speaker_kind=q.speaker_kind,
+        person_id=person_id, speaker_name=q.speaker, speaker_kind=q.speaker_kind,
         mention_text=mention.text if mention else None,
         mention_start=mention.start if mention else None,
         mention_end=mention.end if mention else None,
         cue=q.cue, confidence=q.confidence, partial=q.partial,
     )
-
-
-def _claimant_person(session: Session, who: Claimant, quotes: list[Quote]) -> int | None:
-    """The person row of a claim's claimant: the quote's speaker's, or the author's or
-    outlet's (an outlet is a person of kind organization)."""
-    if who.quote is not None:
-        return quotes[who.quote].person_id
-    person = person_for(session, who.name, who.kind) if who.name else None
-    return person.id if person else None
 
 
 def _outlet(session: Session, article: records.Article) -> Outlet | None:

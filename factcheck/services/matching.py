@@ -50,7 +50,8 @@ RUN_REACH = 3
 REMATCH_BATCH = 100
 
 
-def as_record(row: Statement) -> StatementRecord:
+def as_record(row) -> StatementRecord:
+    """A statement row (or a row of its id, text, speaker_name, date and ref) as the matcher's record."""
     return StatementRecord(text=row.text, speaker=row.speaker_name, date=row.date, ref=row.ref, id=row.id)
 
 
@@ -62,21 +63,29 @@ def _rows(session: Session, ids: Sequence[int]) -> list[Statement]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def candidates(session: Session, text: str, limit: int = CANDIDATES) -> list[StatementRecord]:
-    """A quote's candidate statements, as the matcher's records (read without the ORM: fast)."""
-    ids = candidate_ids(session, text, limit)
-    if not ids:
-        return []
-    rows = session.exec(
-        select(Statement.id, Statement.text, Statement.speaker_name, Statement.date, Statement.ref).where(
-            col(Statement.id).in_(ids)
-        )
-    ).all()
-    by_id = {
-        sid: StatementRecord(text=text, speaker=speaker, date=date, ref=ref, id=sid)
-        for sid, text, speaker, date, ref in rows
-    }
-    return [by_id[i] for i in ids if i in by_id]
+# How many statements one query reads at most (SQL's limits on bound parameters).
+ROWS_PER_QUERY = 5000
+
+
+def _candidate_rows(session: Session, ids: set[int]) -> dict[int, tuple[StatementRecord, str | None]]:
+    """The statements `ids` as the matcher's records, with their source titles, by id
+    (read without the ORM, fast: an article's claims have hundreds of candidates)."""
+    wanted = sorted(ids)
+    rows = {}
+    for start in range(0, len(wanted), ROWS_PER_QUERY):
+        rows.update((row.id, (as_record(row), row.source_title)) for row in session.exec(
+            select(Statement.id, Statement.text, Statement.speaker_name, Statement.date, Statement.ref,
+                   Statement.source_title).where(col(Statement.id).in_(wanted[start:start + ROWS_PER_QUERY]))
+        ))
+    return rows
+
+
+def candidates(session: Session, texts: Sequence[str], limit: int = CANDIDATES) -> list[list[StatementRecord]]:
+    """Each quote's candidate statements, as the matcher's records; the statements of all
+    the quotes' candidates are read in one query."""
+    found = [candidate_ids(session, text, limit) for text in texts]
+    rows = _candidate_rows(session, {i for ids in found for i in ids})
+    return [[rows[i][0] for i in ids if i in rows] for ids in found]
 
 
 def runs_around(
@@ -164,12 +173,28 @@ def match_text(
     """Match a quote (or, with mode="claim", a claim) against the known statements."""
     if mode == "claim":
         return match_claim_text(session, text, speaker=speaker, date=date, limit=limit)
-    found = candidates(session, text)
-    reach = max(RUN_REACH, len(split_sentences(text)))
-    return matching.match_quote(
-        text, found, speaker=speaker, date=date, window_days=window_days, limit=limit,
-        same_speaker=same_person_test(session), around=lambda shortlist: runs_around(session, shortlist, reach),
-    )
+    return quote_matches(session, [(text, speaker, date)], limit=limit, window_days=window_days)[0]
+
+
+def quote_matches(
+    session: Session,
+    quotes: Sequence[tuple[str, str | None, dt.date | None]],
+    *,
+    limit: int = 5,
+    window_days: int = 30,
+) -> list[MatchResult]:
+    """Each (text, speaker, date) quote's matches (an article's quotes, their candidates
+    read together), as `match_text` gives them and `keep_quote_matches` stores them."""
+    found = candidates(session, [text for text, _, _ in quotes])
+    same_speaker = same_person_test(session)
+    results = []
+    for (text, speaker, date), statements in zip(quotes, found):
+        reach = max(RUN_REACH, len(split_sentences(text)))
+        results.append(matching.match_quote(
+            text, statements, speaker=speaker, date=date, window_days=window_days, limit=limit,
+            same_speaker=same_speaker, around=lambda shortlist, reach=reach: runs_around(session, shortlist, reach),
+        ))
+    return results
 
 
 def match_claim_text(
@@ -183,80 +208,104 @@ def match_claim_text(
 ) -> MatchResult:
     """Rank the stored statements (imported fact-checks, verified quotes) stating the same
     claim as `text`. `semantic=None` uses sentence embeddings when they are available."""
-    records, evidence = claim_candidates(session, text, semantic=semantic)
-    return claim_matching.match_claim(
-        text, records, limit=limit, speaker=speaker, date=date, evidence=evidence,
-        document_counts=lambda terms: term_counts(session, terms), total=statement_total(session),
-        same_speaker=same_person_test(session),
-    )
+    return match_claim_texts(session, [text], speaker=speaker, date=date, limit=limit, semantic=semantic)[0]
+
+
+def match_claim_texts(
+    session: Session,
+    texts: Sequence[str],
+    *,
+    speaker: str | None = None,
+    date: dt.date | None = None,
+    limit: int = 5,
+    semantic: bool | None = None,
+) -> list[MatchResult]:
+    """`match_claim_text` for each of `texts` (an article's claims), their candidates read
+    together: the claims of one article share many of them."""
+    found = claim_candidates(session, texts, semantic=semantic)
+    total = statement_total(session)
+    same_speaker = same_person_test(session)
+    return [
+        claim_matching.match_claim(
+            text, records, limit=limit, speaker=speaker, date=date, evidence=evidence,
+            document_counts=lambda terms: term_counts(session, terms), total=total, same_speaker=same_speaker,
+        )
+        for text, (records, evidence) in zip(texts, found)
+    ]
 
 
 def claim_candidates(
-    session: Session, text: str, *, semantic: bool | None = None
-) -> tuple[list[StatementRecord], dict[int, claim_matching.ClaimEvidence]]:
-    """A claim's candidate statements and what the ranker needs to know about each: the
-    lexical candidates (text and title) and, with embeddings, the nearest in meaning."""
-    ids = claim_candidate_ids(session, text, CLAIM_CANDIDATES)
+    session: Session, texts: Sequence[str], *, semantic: bool | None = None
+) -> list[tuple[list[StatementRecord], dict[int, claim_matching.ClaimEvidence]]]:
+    """Each claim's candidate statements and what the ranker needs to know about each: the
+    lexical candidates (text and title) and, with embeddings, the nearest in meaning. The
+    claims are encoded in one call, and the statements of all their candidates read at once."""
+    found = claim_candidate_ids(session, texts, CLAIM_CANDIDATES)
     index = embedding_index(session)
     encoder = index.encoder if semantic is not False else None
-    query_vector = None
-    if encoder is not None and index.has_vectors(session, encoder.name):
-        query_vector = encoder.encode([text])[0]
-        ids = list(dict.fromkeys(ids + index.nearest(session, encoder.name, query_vector, DENSE_CANDIDATES)))
-    rows = _rows(session, ids)
-    evidence = {i: claim_matching.ClaimEvidence(title=row.source_title) for i, row in enumerate(rows)}
-    if query_vector is not None:
-        vectors = index.vectors(session, encoder.name, [row.id for row in rows])
-        for i, row in enumerate(rows):
-            if row.id in vectors:
-                evidence[i].similarity = float(vectors[row.id] @ query_vector)
-    return [as_record(row) for row in rows], evidence
+    query_vectors = None
+    if encoder is not None and texts and index.has_vectors(session, encoder.name):
+        query_vectors = encoder.encode(list(texts))
+        found = [list(dict.fromkeys(ids + index.nearest(session, encoder.name, vector, DENSE_CANDIDATES)))
+                 for ids, vector in zip(found, query_vectors)]
+    rows = _candidate_rows(session, {i for ids in found for i in ids})
+    vectors = index.vectors(session, encoder.name, list(rows)) if query_vectors is not None else {}
+    out = []
+    for n, ids in enumerate(found):
+        kept = [rows[i] for i in ids if i in rows]
+        evidence = {i: claim_matching.ClaimEvidence(title=title) for i, (_, title) in enumerate(kept)}
+        if query_vectors is not None:
+            for i, (record, _) in enumerate(kept):
+                if record.id in vectors:
+                    evidence[i].similarity = float(vectors[record.id] @ query_vectors[n])
+        out.append(([record for record, _ in kept], evidence))
+    return out
 
 
 # --- storing matches -------------------------------------------------------------------
 
 
-def quote_matches(session: Session, text: str, speaker: str | None, date: dt.date | None,
-                  window_days: int = 30) -> MatchResult:
-    """A quote's matches, as `keep_quote_matches` stores them (reading only)."""
-    return match_text(session, text, speaker=speaker, date=date, window_days=window_days)
-
-
-def claim_matches(session: Session, text: str) -> MatchResult:
-    """A claim's `same` and `related` matches, as `keep_claim_matches` stores them (reading
-    only). Candidates labelled `none` are left out: the review page and the desk show
-    stored matches as what was checked before, and a claim repeating nothing would keep
-    three rows of unrelated statements."""
-    result = match_text(session, text, mode="claim", limit=3)
-    return MatchResult(result.label, [m for m in result.matches if m.label != "none"])
+def claim_matches(session: Session, texts: Sequence[str]) -> list[MatchResult]:
+    """Each claim's `same` and `related` matches, as `keep_claim_matches` stores them
+    (reading only). Candidates labelled `none` are left out: the review page and the desk
+    show stored matches as what was checked before, and a claim repeating nothing would
+    keep three rows of unrelated statements."""
+    return [MatchResult(result.label, [m for m in result.matches if m.label != "none"])
+            for result in match_claim_texts(session, texts, limit=3)]
 
 
 def keep_quote_matches(session: Session, quote: Quote, result: MatchResult) -> None:
     """Store a quote's matches, replacing earlier ones, and its label and flags."""
     session.exec(delete(Match).where(Match.quote_id == quote.id))
-    _store(session, result, quote_id=quote.id)
-    quote.label = result.label
-    quote.flags = result.matches[0].flags if result.matches else []
+    session.add_all(match_rows(result, quote_id=quote.id))
+    label_quote(quote, result)
     session.add(quote)
 
 
 def keep_claim_matches(session: Session, claim: Claim, result: MatchResult) -> None:
     """Store a claim's matches, replacing earlier ones, and its label."""
     session.exec(delete(Match).where(Match.claim_id == claim.id))
-    _store(session, result, claim_id=claim.id)
+    session.add_all(match_rows(result, claim_id=claim.id))
     claim.label = result.label
     session.add(claim)
 
 
-def _store(session: Session, result: MatchResult, **target: int) -> None:
-    for rank, m in enumerate(result.matches, start=1):
-        session.add(
-            Match(
-                statement_id=m.statement.id, statement_ids=[s.id for s in m.statements], rank=rank,
-                score=m.score, label=m.label, flags=list(m.flags), diff=stored_diff(m), reasons=list(m.reasons),
-                matcher_version=matching.MATCHER_VERSION, **target,
-            )
+def label_quote(quote: Quote, result: MatchResult) -> None:
+    """Copy a quote's best match's label and flags onto the quote (`Quote.label`)."""
+    quote.label = result.label
+    quote.flags = result.matches[0].flags if result.matches else []
+
+
+def match_rows(result: MatchResult, **target: int) -> list[Match]:
+    """The rows storing `result`'s matches for `target` (quote_id= or claim_id=), best first."""
+    return [
+        Match(
+            statement_id=m.statement.id, statement_ids=[s.id for s in m.statements], rank=rank,
+            score=m.score, label=m.label, flags=list(m.flags), diff=stored_diff(m), reasons=list(m.reasons),
+            matcher_version=matching.MATCHER_VERSION, **target,
         )
+        for rank, m in enumerate(result.matches, start=1)
+    ]
 
 
 def stored_diff(match: MatchRecord) -> list[list[str]]:
@@ -293,8 +342,8 @@ def rematch_quotes_for_statements(engine: Engine, statement_ids: Iterable[int], 
                 .where(col(Quote.id).in_(quote_ids[start:start + REMATCH_BATCH]), Quote.status != ReviewStatus.PUBLISHED)
                 .order_by(Quote.id)
             ).all()
-            results = {quote_id: quote_matches(session, text, speaker, published, window_days)
-                       for quote_id, text, speaker, published in rows}
+            matched = quote_matches(session, [row[1:] for row in rows], window_days=window_days)
+            results = {row[0]: result for row, result in zip(rows, matched)}
         with session_scope(engine) as session:
             for quote in session.exec(select(Quote).where(col(Quote.id).in_(list(results)))):
                 if quote.status != ReviewStatus.PUBLISHED:  # published while this one was matching

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -41,6 +41,21 @@ def person_for(session: Session, name: str, kind: str = "person") -> Person | No
     session.add(PersonAlias(person_id=person.id, alias=name.strip(), key=name_key(name)))
     session.flush()
     return person
+
+
+def person_ids_for(session: Session, names: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """The ids of the people (or organisations) of `names` ((name, kind) pairs) by their
+    `name_key`, as `person_for` each in turn would give them (new ones made in that order),
+    the known ones read in one query: an article names the same few people again and again."""
+    keys = {name_key(name) for name, _ in names} - {""}
+    if not keys:
+        return {}
+    known = dict(session.exec(select(PersonAlias.key, PersonAlias.person_id).where(col(PersonAlias.key).in_(keys))).all())
+    for name, kind in names:
+        key = name_key(name)
+        if key and key not in known:
+            known[key] = person_for(session, name, kind).id
+    return known
 
 
 def add_alias(session: Session, person: Person, alias: str) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, TextualSelect
 from sqlmodel import Session
@@ -179,17 +179,18 @@ def _word_pairs(session: Session, text: str, max_count: float | None = None) -> 
     return sorted(costs, key=costs.get)
 
 
-def claim_candidate_ids(session: Session, text: str, limit: int = 100) -> list[int]:
-    """Ids of the statements whose text or source title shares most words with a claim.
+def claim_candidate_ids(session: Session, texts: Sequence[str], limit: int = 100) -> list[list[int]]:
+    """For each claim of `texts`, the ids of the statements whose text or source title
+    shares most words with it (the claims of an article are searched together).
 
-    Only the claim's topic words are looked up (not `CLAIM_STOPWORDS`): statements that
+    Only a claim's topic words are looked up (not `CLAIM_STOPWORDS`): statements that
     share nothing but "because" and "not" with a claim are no candidates, and a claim
     made of such words alone has none.
     """
-    terms = [t for t in search_terms(text, CLAIM_STOPWORDS) if t not in CLAIM_STOPWORDS]
-    if not terms:
-        return []
-    return backend_for(session).statements_for_claim(session, terms, limit)
+    terms = [[t for t in search_terms(text, CLAIM_STOPWORDS) if t not in CLAIM_STOPWORDS] for text in texts]
+    searched = [claim for claim in terms if claim]
+    found = iter(backend_for(session).statements_for_claims(session, searched, limit) if searched else [])
+    return [next(found) if claim else [] for claim in terms]
 
 
 def quote_ids_for_statements(session: Session, texts: Iterable[str], limit: int = 200) -> list[int]:

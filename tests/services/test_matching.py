@@ -39,7 +39,7 @@ def stored_quote(session, text, speaker="Teodor Brandt", published=dt.date(2025,
     quote = Quote(article_id=article.id, start=14, end=14 + len(text), text=text, speaker_name=speaker, status=status)
     session.add(quote)
     session.flush()
-    keep_quote_matches(session, quote, quote_matches(session, text, speaker, published))
+    keep_quote_matches(session, quote, quote_matches(session, [(text, speaker, published)])[0])
     return quote
 
 
@@ -258,7 +258,7 @@ def test_a_stored_claim_keeps_only_its_same_and_related_matches(engine, tmp_path
             session.add(claims[name])
             session.flush()
             ranked[name] = match_text(session, text, mode="claim", limit=3)
-            service.keep_claim_matches(session, claims[name], service.claim_matches(session, text))
+            service.keep_claim_matches(session, claims[name], service.claim_matches(session, [text])[0])
         session.commit()
         stored = {name: [(m.rank, m.label) for m in session.exec(
             select(Match).where(Match.claim_id == claim.id).order_by(Match.rank))] for name, claim in claims.items()}
@@ -279,7 +279,7 @@ def test_claim_mode_uses_the_source_title(engine, tmp_path):
         {"id": "fc-2", "text": "Says the budget doubled.", "speaker": "Facebook posts"},
     ]))
     with Session(engine) as session:
-        records, evidence = service.claim_candidates(session, "The governor attended the tunnel protest")
+        [(records, evidence)] = service.claim_candidates(session, ["The governor attended the tunnel protest"])
     # Found by its headline alone, which the ranker reads (a headline alone is too little
     # for a label in a two-statement library: see the thresholds in pipeline/matching.py).
     assert [(r.ref, evidence[i].title) for i, r in enumerate(records)] == [

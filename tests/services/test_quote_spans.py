@@ -86,7 +86,7 @@ def test_a_stored_match_keeps_its_run_in_order(engine, imported):
                       speaker_name="Ilse Corveny")
         session.add(quote)
         session.flush()
-        keep_quote_matches(session, quote, quote_matches(session, quote.text, quote.speaker_name, article.published))
+        keep_quote_matches(session, quote, quote_matches(session, [(quote.text, quote.speaker_name, article.published)])[0])
         session.commit()
         match = session.exec(select(Match).where(Match.quote_id == quote.id, Match.rank == 1)).one()
     assert quote.label == "exact"

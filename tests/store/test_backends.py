@@ -39,7 +39,8 @@ def test_bulk_inserted_statements_are_found_and_counted(engine):
         assert set(backend.statements_with_any(session, ["ferry"], 10)) == ids
         assert set(backend.statements_with_phrases(session, [("ferry", "number")], 10)) == ids
         assert set(backend.statements_with_any_two(session, ["ferry", "late", "nowhere"], 10)) == ids
-        assert set(backend.statements_for_claim(session, ["ferry", "late"], 10)) == ids
+        found = backend.statements_for_claims(session, [["ferry", "late"], ["nowhere"], ["ferry"]], 10)
+        assert [set(claim) for claim in found] == [ids, set(), ids]
 
 
 def test_a_bulk_import_leaves_no_pending_index_entries_to_search(engine):

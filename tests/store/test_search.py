@@ -160,7 +160,7 @@ def test_claim_candidates_search_titles_too(engine):
         b = add(session, "Says the tunnel protest was peaceful.", "b")
         add(session, "Fares will rise.", "c")
         session.commit()
-        found = claim_candidate_ids(session, "The governor attended the tunnel protest")
+        [found] = claim_candidate_ids(session, ["The governor attended the tunnel protest"])
         assert set(found) == {a, b}
         assert candidate_ids(session, "governor attend") == []  # quotes come from the text, not the headline
 
@@ -171,10 +171,15 @@ def test_claim_candidates_never_rest_on_stop_words(engine):
         add(session, "Because it is not ready, we will wait.", "S2")
         session.commit()
         analyse(session)
-        assert claim_candidate_ids(session, "The ferry was late because the crew is not paid")[:1] == [ferry]
-        assert set(claim_candidate_ids(session, "The ferry was late because of the weather")) == {ferry}
-        # A claim of nothing but function words has no candidates.
-        assert claim_candidate_ids(session, "Because it is not what they said") == []
+        unpaid, nothing, weather = claim_candidate_ids(session, [
+            "The ferry was late because the crew is not paid",
+            "Because it is not what they said",
+            "The ferry was late because of the weather",
+        ])
+        assert unpaid[:1] == [ferry]
+        assert set(weather) == {ferry}
+        # A claim of nothing but function words has no candidates (and leaves the others' in place).
+        assert nothing == []
 
 
 def test_quotes_sharing_rare_words_with_new_statements_are_found(engine):
@@ -263,5 +268,5 @@ def test_hostile_text_is_only_words(engine):
         add(session, "Nothing in common here.", "a")
         session.commit()
         assert candidate_ids(session, hostile) == []
-        assert claim_candidate_ids(session, hostile) == []
+        assert claim_candidate_ids(session, [hostile]) == [[]]
         assert quote_ids_for_statements(session, [hostile]) == []

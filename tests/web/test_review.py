@@ -219,7 +219,7 @@ def test_review_page_shows_a_run_of_statements_as_one_source_with_its_parts(engi
     seeded = seed(engine, quote=quote, speaker="Ilse Corveny", title="Ferries")
     with Session(engine) as session:
         row = session.get(Quote, seeded.quote_id)
-        keep_quote_matches(session, row, quote_matches(session, row.text, row.speaker_name, dt.date(2025, 9, 3)))
+        keep_quote_matches(session, row, quote_matches(session, [(row.text, row.speaker_name, dt.date(2025, 9, 3))])[0])
         session.commit()
     page = as_user("checker").get(f"/review/quote/{seeded.quote_id}").text
     assert "One source in 2 consecutive statements" in page
