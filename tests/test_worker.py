@@ -100,23 +100,30 @@ def watch(engine, url: str) -> None:
         add_source(session, url, every=0, allow_private=True)
 
 
-def test_a_worker_killed_mid_job_loses_nothing_and_stores_nothing_twice(database, engine, feed, tmp_path):
+def signal_mid_job(database, engine, feed, tmp_path, signum: int) -> str:
+    """Start a worker on the sample feed, send it `signum` while it fetches story 2 (held
+    half a second longer), and wait for it to end; what it printed."""
     feed.held = {2}
     watch(engine, f"{feed.base}/feed.xml")
     worker = start_worker(database, tmp_path)
     try:
         wait_for(lambda: 2 in feed.requested, "the worker to fetch story 2")
-        worker.send_signal(signal.SIGKILL)  # as kill -9, an OOM kill or a lost machine
-        worker.wait(WAIT)
+        worker.send_signal(signum)
+        time.sleep(0.5)
+        feed.release.set()
+        out, _ = worker.communicate(timeout=WAIT)
     finally:
         worker.kill()
-        worker.communicate(timeout=WAIT)
+    return out
+
+
+def test_a_worker_killed_mid_job_loses_nothing_and_stores_nothing_twice(database, engine, feed, tmp_path):
+    signal_mid_job(database, engine, feed, tmp_path, signal.SIGKILL)  # as kill -9, an OOM kill or a lost machine
     _, items = stored(engine)
     [killed] = [item for item in items if item.url.endswith("/a/2")]
     assert (killed.state, killed.article_id) == ("queued", None) and killed.lease_owner  # its message died with it
     with session_scope(engine) as session:  # the lease runs out (LEASE_SECONDS later, in real time)
         session.execute(update(IncomingItem).where(IncomingItem.id == killed.id).values(lease_expires=None))
-    feed.held = set()
     survivor = start_worker(database, tmp_path, "--burst")
     out, _ = survivor.communicate(timeout=WAIT)
     assert survivor.returncode == 0, out
@@ -130,18 +137,8 @@ def test_a_worker_killed_mid_job_loses_nothing_and_stores_nothing_twice(database
 
 def test_a_worker_stopped_with_sigterm_finishes_its_job_first(database, engine, feed, tmp_path):
     """As a service manager, or `factcheck serve` for its worker, stops it."""
-    feed.held = {2}
-    watch(engine, f"{feed.base}/feed.xml")
-    worker = start_worker(database, tmp_path)
-    try:
-        wait_for(lambda: 2 in feed.requested, "the worker to fetch story 2")
-        worker.send_signal(signal.SIGTERM)
-        time.sleep(0.5)
-        feed.release.set()
-        out, _ = worker.communicate(timeout=WAIT)
-    finally:
-        worker.kill()
-    assert worker.returncode == 0, out
+    out = signal_mid_job(database, engine, feed, tmp_path, signal.SIGTERM)
+    assert "Shutting down gracefully" in out, out
     _, items = stored(engine)
     [finished] = [item for item in items if item.url.endswith("/a/2")]
     assert (finished.state, finished.lease_owner, finished.attempts) == ("extracted", None, 1), out

@@ -17,7 +17,7 @@ from factcheck.domain import IncomingState
 from factcheck.errors import InputError
 from factcheck.services import monitoring
 from factcheck.jobs import Jobs, make_huey
-from factcheck.services.monitoring import (add_source, claim_item, claim_source, due_item_ids, due_source_ids,
+from factcheck.services.monitoring import (add_source, claim_item, due_item_ids, due_source_ids,
                                            poll_source, process_item, queue_article, source_rows)
 from factcheck.store.db import session_scope
 from factcheck.store.models import Article, FeedSource, IncomingItem
