@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/monitoring.py [--articles 1000] [--feeds 20] [--hosts 20]
         [--statements 100000] [--workers 1,2] [--configs sqlite,postgresql]
         [--pg postgresql://postgres@127.0.0.1:5432/test] [--redis redis://127.0.0.1:6379/12]
-        [--semantic] [--host-pause S] [--profile] [--stop-signal INT|TERM] [--timeout 900] [--json]
+        [--semantic] [--host-pause S] [--profile] [--stop-signal TERM|INT] [--timeout 900] [--json]
 
 A server thread on loopback serves --feeds RSS feeds, each listing --articles / --feeds
 article pages (HTML), all distinct: the project's fictional sample articles, each copy
@@ -27,8 +27,8 @@ Measured: the wall time from starting N `factcheck worker` processes (real huey
 consumers; each sweeps at its start, which polls every source) until every item is
 `extracted` or `failed` (the database is read every 0.2 s, within --timeout), articles a
 second, each worker's peak RSS (VmHWM, read before it is stopped), failed items, and job
-attempts beyond one an item (work begun twice). The workers are stopped with SIGINT
-(--stop-signal): huey stops gracefully on it, letting a running job end, while SIGTERM
+attempts beyond one an item (work begun twice). The workers are stopped with SIGTERM
+(--stop-signal): a worker stops gracefully on it, letting a running job end, while SIGINT
 cuts the job off and its source or item stays leased for LEASE_SECONDS; leases left
 are counted. Then, workers stopped: `factcheck worker
 --burst` must store nothing new (every feed answers 304), and after 5 entries are added
@@ -38,7 +38,7 @@ Notes: on the embedded queue each worker reads the SQLite queue file, an idle on
 most IDLE_DELAY (1 s) apart. --host-pause overrides monitoring.HOST_PAUSE in the worker
 processes (to see what the politeness pause costs); --profile runs the first worker's
 jobs under cProfile and prints their top costs. Every wait is bounded; the servers listen on
-loopback only; workers are stopped (SIGINT, then SIGKILL) whatever happens.
+loopback only; workers are stopped (SIGTERM, then SIGKILL) whatever happens.
 """
 from __future__ import annotations
 
@@ -207,9 +207,9 @@ def peak_rss_mb(pid: int) -> float:
     return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
 
 
-def stop(workers: list[subprocess.Popen], how: signal.Signals = signal.SIGINT) -> None:
-    """Stop the workers with `how` (SIGINT: huey's graceful stop, the running job ends
-    first; SIGTERM: huey's hard stop), then SIGKILL if one takes over STOP_WAIT seconds."""
+def stop(workers: list[subprocess.Popen], how: signal.Signals = signal.SIGTERM) -> None:
+    """Stop the workers with `how` (SIGTERM: a worker's graceful stop, the running job ends
+    first; SIGINT: the hard stop), then SIGKILL if one takes over STOP_WAIT seconds."""
     for proc in workers:
         if proc.poll() is None:
             proc.send_signal(how)
@@ -416,8 +416,8 @@ def main() -> int:
     ap.add_argument("--host-pause", type=float, help="HOST_PAUSE in the workers [the code's]")
     ap.add_argument("--profile", action="store_true", help="profile the first worker of each run")
     ap.add_argument("--timeout", type=float, default=900, help="seconds a run may take at most")
-    ap.add_argument("--stop-signal", choices=("INT", "TERM"), default="INT",
-                    help="how the workers are stopped: INT lets a running job end, TERM cuts it off")
+    ap.add_argument("--stop-signal", choices=("INT", "TERM"), default="TERM",
+                    help="how the workers are stopped: TERM lets a running job end, INT cuts it off")
     ap.add_argument("--json", action="store_true", help="print the runs as JSON too")
     ap.add_argument("--worker-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--profile-to", help=argparse.SUPPRESS)
