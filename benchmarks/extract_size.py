@@ -32,7 +32,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -133,14 +132,10 @@ def main() -> None:
 
     runs = {"current": measure_all(ROOT, shapes, sizes, args.timeout)}
     if args.baseline:
-        with tempfile.TemporaryDirectory(prefix="extract-size-") as tmp:
-            tree = Path(tmp) / "baseline"
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.baseline],
-                           check=True, capture_output=True)
-            try:
-                runs[f"baseline {args.baseline}"] = measure_all(tree, shapes, sizes, args.timeout)
-            finally:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+        from git_checkout import checked_out  # (the parent's import: a child runs without this folder on its path)
+
+        with checked_out(args.baseline) as tree:
+            runs[f"baseline {args.baseline}"] = measure_all(tree, shapes, sizes, args.timeout)
 
     print(f"extract(read_text(text)), one child process a measure, CPU seconds (wall beside); timeout {args.timeout:g} s")
     print(f"{'shape':18s} {'MB':>5s}" + "".join(f" | {name:^26.26s}" for name in runs))

@@ -141,14 +141,10 @@ def main() -> None:
         return
     runs = {"current": measure_all(ROOT, args, "current")}
     if args.baseline:
-        with tempfile.TemporaryDirectory(prefix="ingest-speed-") as tmp:
-            tree = Path(tmp) / "baseline"
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.baseline],
-                           check=True, capture_output=True)
-            try:
-                runs[f"baseline {args.baseline}"] = measure_all(tree, args, "baseline")
-            finally:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+        from git_checkout import checked_out  # (the parent's import: a child runs without this folder on its path)
+
+        with checked_out(args.baseline) as tree:
+            runs[f"baseline {args.baseline}"] = measure_all(tree, args, "baseline")
 
     print(f"ingest_sources, {args.articles} articles after {WARM_UP} to warm up, {args.statements:,} statements,"
           f" {'semantic' if args.semantic else 'lexical'} matching; ms per article")
