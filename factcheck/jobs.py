@@ -34,7 +34,7 @@ from typing import Callable, Iterator
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from huey.exceptions import RetryTask
-from huey.storage import RedisStorage
+from huey.storage import PriorityRedisStorage
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -54,6 +54,7 @@ SWEEP_ITEMS = 1_000  # items queued again by one sweep; the next sweep finds the
 BURST_LIMIT = 100_000  # jobs one `worker --burst` runs at most, so that it always ends
 IDLE_DELAY = 1.0  # at most this many seconds between two looks at an idle SQLite queue
 STOP_TIMEOUT = 60  # seconds a graceful stop waits for the job in hand (a fetch takes 10 at most)
+POLL_PRIORITY = 1  # polls and sweeps go ahead of the items queued (higher first: items are 0 and below)
 
 
 def redis_url() -> str | None:
@@ -73,8 +74,8 @@ def make_huey(blocking: bool = True) -> Huey:
     return SqliteHuey("factcheck", filename=str(folder / "jobs.db"), results=False)
 
 
-class OutageAwareRedisStorage(RedisStorage):
-    """huey's Redis storage, riding out Redis going away with a line in the log when it goes
+class OutageAwareRedisStorage(PriorityRedisStorage):
+    """huey's Redis storage (with priorities), riding out Redis going away with a line in the log when it goes
     and one when it is back, rather than huey's traceback every second.
 
     While Redis is unreachable, a worker's blocking pop waits `read_timeout` and finds
@@ -153,10 +154,10 @@ class Jobs:
 
     def __init__(self, huey: Huey, engine: Engine):
         self.huey, self.engine = huey, engine
-        self.poll = huey.task(name="poll")(self._poll)
+        self.poll = huey.task(name="poll", priority=POLL_PRIORITY)(self._poll)
         self.process = huey.task(name="process")(self._process)
         self.follow_up = huey.task(name="follow_up")(self._follow_up)
-        self.sweep_job = huey.periodic_task(crontab(), name="sweep")(self.sweep)
+        self.sweep_job = huey.periodic_task(crontab(), name="sweep", priority=POLL_PRIORITY)(self.sweep)
 
     def _poll(self, source_id: int):
         """Poll a due source and queue a job for each new entry; the poll's result, or None
@@ -165,8 +166,8 @@ class Jobs:
             if not claim_source(self.engine, source_id):
                 return None
             result = poll_source(self.engine, source_id)
-        for item_id in result.item_ids:
-            self.queue_item(item_id)
+        for position, item_id in enumerate(result.item_ids):
+            self.queue_item(item_id, priority=-1 - position)
         return result
 
     def _process(self, item_id: int) -> str | None:
@@ -209,11 +210,16 @@ class Jobs:
         except RedisConnectionError as exc:
             log.warning("job queue unreachable (%s): the sweep runs again in a minute", exc)
 
-    def queue_item(self, item_id: int) -> None:
+    def queue_item(self, item_id: int, priority: int = 0) -> None:
         """Queue the processing of a stored item. Should the queue be unreachable, the item
-        waits in the database for a sweep: a warning, not an error for whoever stored it."""
+        waits in the database for a sweep: a warning, not an error for whoever stored it.
+
+        A poll queues its n-th entry (from 1) with priority -n, so that the queue deals
+        items out round the sources, and so round their hosts: workers meet one host's
+        politeness pause only when every other host's turn is taken. An article added by
+        hand has priority 0: it goes ahead of the feeds' backlog."""
         try:
-            self.process(item_id)
+            self.process(item_id, priority=priority)
         except Exception as exc:  # noqa: BLE001  (Redis down, the queue file locked: the row keeps the job)
             log.warning("job queue unreachable (%s): item %s waits for the next sweep", exc, item_id)
 

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 
 import pytest
 from huey import RedisHuey
@@ -19,7 +20,8 @@ from factcheck.jobs import Jobs, make_huey
 from factcheck.services.monitoring import claim_item, queue_article
 from factcheck.services.statements import import_statements
 from factcheck.store.db import session_scope
-from .services.test_monitoring import _fast, add, article_count, items, server  # noqa: F401  (fixtures)
+from .loopback import serving
+from .services.test_monitoring import FeedServer, _fast, add, article_count, items, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.db
 
@@ -50,6 +52,34 @@ def test_a_poll_queued_twice_polls_once(engine, server, jobs):
     assert (len(first.item_ids), second) == (3, None)  # the second found it polled already
     assert server.feed_requests == [None]
     assert article_count(engine) == 3
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def any_queue(request, monkeypatch):
+    """Each of the queue's storages in turn (Redis only where the tests have one)."""
+    if request.param == "redis":
+        monkeypatch.setenv("FACTCHECK_REDIS_URL", request.getfixturevalue("redis_url"))
+    return make_huey(blocking=False)
+
+
+def test_the_queue_deals_items_out_round_the_sources(engine, any_queue):
+    jobs = Jobs(any_queue, engine)
+    with ExitStack() as stack:
+        feeds = [FeedServer(), FeedServer()]
+        for feed in feeds:
+            stack.enter_context(serving(feed))
+        first, second = (add(engine, feed.url("/feed.xml")) for feed in feeds)
+        jobs.poll(first)
+        jobs.poll(second)
+        for _ in range(2):
+            jobs.huey.execute(jobs.huey.dequeue())
+        with session_scope(engine) as session:
+            by_hand = queue_article(session, text="Sample Mill Reopens\n\n“The mill reopens in May,” said Ivo Brant.")
+        jobs.queue_item(by_hand)
+    source_of = {item.id: item.source_id for item in items(engine)}
+    queued = [task.args[0] for task in jobs.huey.pending()]
+    assert queued[0] == by_hand
+    assert [source_of[item_id] for item_id in queued[1:]] == [first, second] * 3
 
 
 def test_an_item_queued_twice_is_processed_once(engine, jobs):
