@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/monitoring.py [--articles 1000] [--feeds 20] [--hosts 20]
         [--statements 100000] [--workers 1,2] [--configs sqlite,postgresql]
         [--pg postgresql://postgres@127.0.0.1:5432/test] [--redis redis://127.0.0.1:6379/12]
-        [--semantic] [--host-pause S] [--profile] [--stop-signal TERM|INT] [--timeout 900] [--json]
+        [--semantic] [--host-pause S] [--threads N] [--profile [FILE]] [--stop-signal TERM|INT] [--timeout 900] [--json]
 
 A server thread on loopback serves --feeds RSS feeds, each listing --articles / --feeds
 article pages (HTML), all distinct: the project's fictional sample articles, each copy
@@ -37,7 +37,7 @@ to one feed, a second `--burst` must store 5 articles.
 Notes: on the embedded queue each worker reads the SQLite queue file, an idle one at
 most IDLE_DELAY (1 s) apart. --host-pause overrides monitoring.HOST_PAUSE in the worker
 processes (to see what the politeness pause costs); --profile runs the first worker's
-jobs under cProfile and prints their top costs. Every wait is bounded; the servers listen on
+jobs under cProfile and prints their top costs (kept in FILE if one is named). Every wait is bounded; the servers listen on
 loopback only; workers are stopped (SIGTERM, then SIGKILL) whatever happens.
 """
 from __future__ import annotations
@@ -172,7 +172,7 @@ def make_server(site: Site, address: str) -> ThreadingHTTPServer:
 # -- Workers ---------------------------------------------------------------------------------
 
 
-def run_worker_child(host_pause: float | None, profile: str | None) -> None:
+def run_worker_child(host_pause: float | None, threads: int | None, profile: str | None) -> None:
     """Body of a worker process: `factcheck worker`, with HOST_PAUSE overridden and its jobs
     profiled when asked. The jobs run in the consumer's worker thread, so the profiler is
     turned on around each job (`Huey.execute`); the stats are written when SIGTERM stops
@@ -196,7 +196,7 @@ def run_worker_child(host_pause: float | None, profile: str | None) -> None:
 
         Huey.execute = profiled_execute
     try:
-        main(["worker"], standalone_mode=False)
+        main(["worker"] + (["--threads", str(threads)] if threads else []), standalone_mode=False)
     finally:
         if profile:
             profiler.dump_stats(profile)
@@ -324,10 +324,12 @@ def measure(config: str, workers: int, site: Site, statements: Path, args, tmp: 
         child = [sys.executable, str(Path(__file__).resolve()), "--worker-child"]
         if args.host_pause is not None:
             child += ["--host-pause", str(args.host_pause)]
+        if args.threads:
+            child += ["--threads", str(args.threads)]
         log = open(folder / "workers.log", "w")
         started = time.perf_counter()
         for index in range(workers):
-            profile = ["--profile-to", str(args.profile_out)] if args.profile and index == 0 else []
+            profile = ["--profile-to", str(args.profile_out)] if args.profile is not None and index == 0 else []
             procs.append(subprocess.Popen(child + profile, env=env, stdout=log, stderr=log, start_new_session=True))
         deadline = started + args.timeout
         while True:
@@ -414,7 +416,9 @@ def main() -> int:
     ap.add_argument("--redis", default=REDIS, help="a Redis database of this benchmark's own (flushed)")
     ap.add_argument("--semantic", action="store_true", help="embed statements and match semantically too")
     ap.add_argument("--host-pause", type=float, help="HOST_PAUSE in the workers [the code's]")
-    ap.add_argument("--profile", action="store_true", help="profile the first worker of each run")
+    ap.add_argument("--threads", type=int, help="each worker's --threads [its default]")
+    ap.add_argument("--profile", nargs="?", const="", metavar="FILE",
+                    help="profile the first worker of each run (and keep the last run's profile in FILE)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds a run may take at most")
     ap.add_argument("--stop-signal", choices=("INT", "TERM"), default="TERM",
                     help="how the workers are stopped: TERM lets a running job end, INT cuts it off")
@@ -423,14 +427,14 @@ def main() -> int:
     ap.add_argument("--profile-to", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker_child:
-        run_worker_child(args.host_pause, args.profile_to)
+        run_worker_child(args.host_pause, args.threads, args.profile_to)
         return 0
     args.hosts = args.hosts or args.feeds
     if not args.semantic:
         os.environ["FACTCHECK_SEMANTIC"] = "0"
 
     tmp = Path(tempfile.mkdtemp(prefix="monitoring-bench-"))
-    args.profile_out = tmp / "worker.prof"
+    args.profile_out = Path(args.profile) if args.profile else tmp / "worker.prof"
     runs: list[Run] = []
     try:
         statements = tmp / "statements.jsonl"
@@ -444,7 +448,7 @@ def main() -> int:
                 print(f"[{config}, {workers} worker(s)] {runs[-1].seconds:.1f} s, "
                       f"{runs[-1].per_second:.1f} articles/s", file=sys.stderr, flush=True)
         print_table(runs, args)
-        if args.profile:
+        if args.profile is not None:
             print_profile(args.profile_out)
         if args.json:
             print(json.dumps([asdict(r) for r in runs], indent=1))

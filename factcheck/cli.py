@@ -302,10 +302,18 @@ def sources_list(as_json):
                    f"{row.last_status or 'ok'}  {row.articles} articles")
 
 
+# Jobs a worker runs at once: while one waits on a host (a slow site, its politeness pause)
+# or on the database, another computes. On loopback a job waits a third of its time
+# (benchmarks/monitoring.py --profile); on the web, fetches wait far longer.
+WORKER_THREADS = 2
+
+
 @main.command()
 @click.option("--burst", is_flag=True, help="Do what is due now, then exit.")
+@click.option("--threads", type=click.IntRange(min=1), default=WORKER_THREADS, show_default=True,
+              help="Jobs run at once: while one waits on a host or the database, another computes.")
 @reports_errors
-def worker(burst):
+def worker(burst, threads):
     """Run queued jobs and poll the sources that are due, until stopped (Ctrl-C).
 
     Jobs go through Redis with FACTCHECK_REDIS_URL set (any number of workers on any number
@@ -317,7 +325,7 @@ def worker(burst):
         click.echo(Jobs(make_huey(blocking=False), engine()).run_burst().line())
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
-    Jobs(make_huey(), engine_when_reachable(engine)).consumer().run()
+    Jobs(make_huey(), engine_when_reachable(engine)).consumer(threads).run()
 
 
 WORKERS = click.option("--workers", type=click.IntRange(min=1), help="Server processes [default: one per core].")

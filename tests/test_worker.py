@@ -122,8 +122,8 @@ def test_a_worker_killed_mid_job_loses_nothing_and_stores_nothing_twice(database
     _, items = stored(engine)
     [killed] = [item for item in items if item.url.endswith("/a/2")]
     assert (killed.state, killed.article_id) == ("queued", None) and killed.lease_owner  # its message died with it
-    with session_scope(engine) as session:  # the lease runs out (LEASE_SECONDS later, in real time)
-        session.execute(update(IncomingItem).where(IncomingItem.id == killed.id).values(lease_expires=None))
+    with session_scope(engine) as session:  # its leases run out (LEASE_SECONDS later, in real time)
+        session.execute(update(IncomingItem).where(IncomingItem.lease_owner.is_not(None)).values(lease_expires=None))
     survivor = start_worker(database, tmp_path, "--burst")
     out, _ = survivor.communicate(timeout=WAIT)
     assert survivor.returncode == 0, out
@@ -133,6 +133,19 @@ def test_a_worker_killed_mid_job_loses_nothing_and_stores_nothing_twice(database
     assert len({item.article_id for item in items}) == 3
     [again] = [item for item in items if item.id == killed.id]
     assert again.attempts == 2  # the job ran again
+
+
+def test_a_worker_runs_another_job_while_one_waits_on_its_host(database, engine, feed, tmp_path):
+    feed.held = {1}
+    watch(engine, f"{feed.base}/feed.xml")
+    worker = start_worker(database, tmp_path)
+    try:
+        wait_for(lambda: stored(engine)[0] == 2, "stories 2 and 3 to be stored while story 1 is held")
+        feed.release.set()
+        wait_for(lambda: stored(engine)[0] == 3, "story 1 to be stored once released")
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=WAIT)
 
 
 def test_a_worker_stopped_with_sigterm_finishes_its_job_first(database, engine, feed, tmp_path):

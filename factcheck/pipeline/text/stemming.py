@@ -5,11 +5,26 @@ stemmed once per process.
 """
 from __future__ import annotations
 
+import threading
+
 import snowballstemmer
 
 from .memo import Memo
 
-_STEMS = Memo(snowballstemmer.stemmer("english").stemWord)
+# A stemmer keeps the word in hand as its own state: each thread (a worker runs jobs in
+# several) has its own.
+_stemmers = threading.local()
+
+
+def _stem_word(word: str) -> str:
+    try:
+        stemmer = _stemmers.english
+    except AttributeError:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
+_STEMS = Memo(_stem_word)
 
 
 def stem(word: str) -> str:

@@ -1,4 +1,10 @@
 """Tokens, stop words, numbers, stems and the memo of the text layer."""
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import snowballstemmer
+
+from factcheck.pipeline.text import stemming
 from factcheck.pipeline.text.memo import Memo
 from factcheck.pipeline.text.numbers import NUMBER, PERCENT, YEAR_OR_DATE, number_of, numbers_in
 from factcheck.pipeline.text.stemming import stem
@@ -44,6 +50,22 @@ def test_number_patterns_in_running_text():
     assert not NUMBER.search("in 2019") and not NUMBER.search("on 12/5/2025")
     assert YEAR_OR_DATE.search("in the 1990s") and YEAR_OR_DATE.search("on 12/5/2025")
     assert PERCENT.search("up 4 %") and not PERCENT.search("up 4 percent")
+
+
+def test_threads_stemming_at_once_get_the_stems_one_thread_gets(monkeypatch):
+    """A worker runs jobs in threads, and the Snowball stemmer keeps the word it is on."""
+    words = [f"{root}{n}{suffix}" for n in range(3000) for root in ("econom", "vot", "tax")
+             for suffix in ("ies", "ing", "ed", "es")]
+    alone = [snowballstemmer.stemmer("english").stemWord(word) for word in words]
+    monkeypatch.setattr(stemming, "_STEMS", Memo(stemming._STEMS.make))  # nothing stemmed yet
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            together = list(pool.map(stem, words, chunksize=50))
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert together == alone
 
 
 def test_stems_let_inflected_forms_meet():
