@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from huey import RedisHuey, SqliteHuey, crontab
-from huey.api import Huey
+from huey.api import Huey, Task
 from huey.exceptions import RetryTask
 from huey.storage import PriorityRedisStorage
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -155,7 +155,7 @@ class Jobs:
     def __init__(self, huey: Huey, engine: Engine):
         self.huey, self.engine = huey, engine
         self.poll = huey.task(name="poll", priority=POLL_PRIORITY)(self._poll)
-        self.process = huey.task(name="process")(self._process)
+        self.process = huey.task(name="process", context=True)(self._process)
         self.follow_up = huey.task(name="follow_up")(self._follow_up)
         self.sweep_job = huey.periodic_task(crontab(), name="sweep", priority=POLL_PRIORITY)(self.sweep)
 
@@ -170,11 +170,15 @@ class Jobs:
             self.queue_item(item_id, priority=-1 - position)
         return result
 
-    def _process(self, item_id: int) -> str | None:
+    def _process(self, item_id: int, task: Task) -> str | None:
         """Fetch, extract, match and store an item; the state it ends in, or None when it
-        was not to be taken (done already, or held by another worker)."""
+        was not to be taken (done already, or held by another job).
+
+        The item's lease is held by the job (huey's task id, which the worker's log names),
+        not by the thread or the process running it: a job retried after the database went
+        away takes its item again in whichever thread or worker runs the retry."""
         with _retried_while_unreachable(f"item {item_id}"):
-            if not claim_item(self.engine, item_id, worker_name()):
+            if not claim_item(self.engine, item_id, f"job {task.id}"):
                 return None
             return process_item(self.engine, item_id)
 

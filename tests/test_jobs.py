@@ -9,13 +9,16 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from contextlib import ExitStack
 
 import pytest
 from huey import RedisHuey
+from sqlalchemy.exc import OperationalError
 
 from factcheck import cli
+from factcheck import jobs as jobs_module
 from factcheck.jobs import Jobs, make_huey
 from factcheck.services.monitoring import claim_item, queue_article
 from factcheck.services.statements import import_statements
@@ -89,6 +92,29 @@ def test_an_item_queued_twice_is_processed_once(engine, jobs):
     jobs.queue_item(item_id)
     assert run_queued(jobs) == ["extracted", None]
     assert [item.attempts for item in items(engine)] == [1]
+
+
+def test_a_job_retried_in_another_thread_takes_its_item_again(engine, jobs, monkeypatch):
+    """The database went away mid-job: the item stays leased by the job, and huey runs the
+    job again later, in whichever of a worker's threads (or workers) is free."""
+    with session_scope(engine) as session:
+        item_id = queue_article(session, text="Sample Mill Reopens\n\n“The mill reopens in May,” said Ivo Brant.")
+    jobs.queue_item(item_id)
+    process_item = jobs_module.process_item
+
+    def database_away_once(engine, item_id):
+        monkeypatch.setattr(jobs_module, "process_item", process_item)
+        raise OperationalError("SELECT 1", {}, Exception("connection refused (sample outage)"))
+
+    monkeypatch.setattr(jobs_module, "process_item", database_away_once)
+    assert run_queued(jobs) == [None]  # cut short, its retry scheduled
+    [retry] = jobs.huey.scheduled()
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(jobs.huey.execute(retry, timestamp=retry.eta)))
+    thread.start()
+    thread.join(30)
+    assert outcome == ["extracted"]
+    assert [item.attempts for item in items(engine)] == [2]
 
 
 def test_the_sweep_queues_what_the_queue_lost_once_it_has_drained(engine, jobs):

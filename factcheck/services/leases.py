@@ -7,7 +7,7 @@ import threading
 
 
 def worker_name() -> str:
-    """This machine, process and thread: a lease's holder, as shown to whoever looks at the
-    rows. (A job retried in the thread that took an item's lease takes it again:
-    `monitoring.claim_item`.)"""
+    """This machine, process and thread: a lease's holder (a statement's follow-up, a
+    host's request slot), as shown to whoever looks at the rows. An incoming item's lease is
+    held by its job instead (jobs.Jobs._process), so that the job's retry takes it again."""
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"

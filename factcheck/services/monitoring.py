@@ -282,10 +282,10 @@ def due_item_ids(session: Session, now: dt.datetime | None = None, limit: int = 
 
 def claim_item(engine: Engine, item_id: int, worker: str, lease_seconds: int = LEASE_SECONDS,
                now: dt.datetime | None = None) -> bool:
-    """Take the item for `worker` until its lease expires; False if it is not to be taken
-    (done, or held by another worker's live lease). One UPDATE, so two workers never both
-    take it. A worker takes again an item it holds: its job failed (the database went away
-    mid-job) and is being retried, so the lease is not to be waited out."""
+    """Take the item for `worker` (the job taking it) until its lease expires; False if it
+    is not to be taken (done, or held by another's live lease). One UPDATE, so two workers
+    never both take it. A job takes again an item it holds: it failed (the database went
+    away mid-job) and is being retried, so the lease is not to be waited out."""
     now = now or utcnow()
     own = IncomingItem.state.in_(WORKABLE_STATES) & (IncomingItem.lease_owner == worker)
     with session_scope(engine) as session:
