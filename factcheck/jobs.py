@@ -75,8 +75,9 @@ def make_huey(blocking: bool = True) -> Huey:
 
 
 class OutageAwareRedisStorage(PriorityRedisStorage):
-    """huey's Redis storage (with priorities), riding out Redis going away with a line in the log when it goes
-    and one when it is back, rather than huey's traceback every second.
+    """huey's Redis storage with priorities (a sorted set), riding out Redis going away with
+    a line in the log when it goes and one when it is back, rather than huey's traceback
+    every second.
 
     While Redis is unreachable, a worker's blocking pop waits `read_timeout` and finds
     nothing, as it would on an empty queue, and the scheduler finds no task due. When Redis
