@@ -12,9 +12,10 @@ Safety, because the URL may come from a user of a shared server:
 * Redirects are followed by hand, at most `max_redirects`, each new URL checked again.
 * The body is read in chunks and refused past `max_bytes` (after decompression).
 * The whole fetch (resolving the host, connecting, the status line and headers, the
-  body, every redirect) must finish within `timeout` seconds, by the clock. Each socket operation waits at
-  most the time left, and a watchdog shuts the connection down when the time is up,
-  so a server that trickles a byte at a time cannot stretch the fetch either.
+  body, every redirect) must finish within `timeout` seconds, by the clock. Each socket
+  operation waits at most the time left, and a watchdog shuts the connection down when
+  the time is up, so a server that trickles a byte at a time cannot stretch the fetch
+  either.
 * Only HTML, XHTML, plain text and feed (RSS/Atom/XML) responses are accepted.
 
 A conditional GET (for polling feeds): given the `etag` and `last_modified` a previous

@@ -29,12 +29,12 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from ..domain import FollowUpStep
 from ..errors import InputError
 from ..pipeline.text.folding import normalize
 from ..pipeline.text.names import name_key
 from ..pipeline.text.sentences import split_sentences
 from ..store.db import reading, session_scope
-from ..domain import FollowUpStep
 from ..store.models import Quote, Statement, StatementFollowUp, utcnow
 from ..store.backends import backend_for, forget_statistics
 from .audit import record
